@@ -1,0 +1,50 @@
+/**
+ * What every part of the central server receives from the process that starts it. Nothing here is
+ * process-global, so tests build their own set (a manual clock, a fresh database, a memory logger).
+ */
+import type { Knex } from "knex";
+import type { Clock } from "./clock.ts";
+import type { Core } from "./core/types.ts";
+import type { Logger } from "./logger.ts";
+
+export interface AppConfig {
+  /** Addresses whose X-Forwarded-For header is believed. */
+  trustedProxies: string[];
+  /** How long a WebSocket client has to send its auth message, in milliseconds. */
+  wsAuthTimeoutMs: number;
+}
+
+/** The event types that the WebSocket stream carries. */
+export type MeshEventType = "log_entry" | "motion_event" | "device_status";
+
+/** An event as stored in the events table and sent to WebSocket clients. */
+export interface MeshEvent {
+  /** From a PostgreSQL bigint sequence, as a decimal string, so clients can resume from it later. */
+  id: string;
+  type: MeshEventType;
+  /** ISO 8601. */
+  time: string;
+  network_id: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Events shared by every server process through PostgreSQL: publish inserts a row and notifies
+ * inside the caller's transaction, so an event reaches subscribers only if its data was committed.
+ */
+export interface EventBus {
+  publish(db: Knex | Knex.Transaction, type: MeshEventType, networkId: string, data: Record<string, unknown>): Promise<void>;
+  subscribe(listener: (event: MeshEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  db: Knex;
+  clock: Clock;
+  log: Logger;
+  config: AppConfig;
+  core: Core;
+  events: EventBus;
+  /** The 32-byte SLIP-0010 master seed; network and device keys derive from it. */
+  masterSeed: Buffer;
+}

@@ -1,0 +1,91 @@
+/**
+ * The error catalogue. Every error a client can see has a stable code, an HTTP status and a
+ * message; the middleware renders it as application/problem+json (RFC 9457) with a `code` member.
+ * A code is never reused for another meaning. 5xx answers carry a generic message only.
+ */
+import type { Context, Next } from "koa";
+import type { Logger } from "./logger.ts";
+
+export const ERROR_CATALOGUE = {
+  BAD_JSON: { status: 400, title: "request body is not valid JSON" },
+  VALIDATION_FAILED: { status: 400, title: "request is invalid" },
+  BODY_TOO_LARGE: { status: 413, title: "request body is too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "request body must be application/json" },
+  AUTH_REQUIRED: { status: 401, title: "authentication required" },
+  AUTH_FAILED: { status: 401, title: "invalid credentials" },
+  SESSION_INVALID: { status: 401, title: "session is invalid or expired" },
+  SIGNATURE_REQUIRED: { status: 401, title: "signed request headers are missing or malformed" },
+  SIGNATURE_INVALID: { status: 401, title: "request signature is invalid" },
+  REQUEST_TIMESTAMP_SKEW: { status: 401, title: "request timestamp is too far from the server clock" },
+  NONCE_REUSED: { status: 401, title: "request nonce was already used" },
+  UNKNOWN_KEY: { status: 401, title: "key id names no registered home base" },
+  FORBIDDEN: { status: 403, title: "not allowed" },
+  NOT_FOUND: { status: 404, title: "not found" },
+  NETWORK_NOT_FOUND: { status: 404, title: "network not found" },
+  DEVICE_NOT_FOUND: { status: 404, title: "device not found" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "method not allowed" },
+  NETWORK_EXISTS: { status: 409, title: "a network with this name already exists" },
+  DEVICE_EXISTS: { status: 409, title: "a device with this id already exists in the network" },
+  HOME_BASE_EXISTS: { status: 409, title: "the network already has a home base" },
+  KEY_ID_MISMATCH: { status: 400, title: "batch key_id does not match the signed key id" },
+  INTERNAL: { status: 500, title: "internal server error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error meant for the client: its code picks status and title; `detail` says what was wrong. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+    super(detail ?? ERROR_CATALOGUE[code].title);
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.detail = detail;
+    this.extra = extra;
+  }
+}
+
+function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record<string, unknown>) {
+  const entry = ERROR_CATALOGUE[code];
+  return {
+    type: `https://homemesh.invalid/problems/${code.toLowerCase().replaceAll("_", "-")}`,
+    title: entry.title,
+    status: entry.status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...extra,
+  };
+}
+
+/** Sends a problem+json answer on ctx. */
+export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extra?: Record<string, unknown>): void {
+  ctx.status = ERROR_CATALOGUE[code].status;
+  ctx.type = "application/problem+json";
+  ctx.body = problemBody(code, detail, extra);
+}
+
+/**
+ * Renders every thrown error as problem+json. ApiError keeps its code and detail; anything else
+ * is logged with its stack and answered 500 INTERNAL with no detail, so no database or library
+ * text reaches a client. Unmatched routes become 404 NOT_FOUND.
+ */
+export function problemMiddleware(log: Logger) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.status === 405 && ctx.body === undefined) sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        sendProblem(ctx, error.code, error.detail, error.extra);
+        return;
+      }
+      log.error("request failed", { method: ctx.method, path: ctx.path, error, stack: (error as Error)?.stack });
+      sendProblem(ctx, "INTERNAL");
+    }
+  };
+}
