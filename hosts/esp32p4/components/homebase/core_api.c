@@ -161,21 +161,33 @@ void core_set_network_key(core_t *core, const uint8_t key[CORE_KEY_LEN])
     put(core, &core->network_key, key, CORE_KEY_LEN);
 }
 
+/* Copies a received frame into the frame buffer. A frame longer than the buffer (256 bytes, above
+ * the 250-byte frame limit) is cut to the buffer's size, so the core still judges it and returns
+ * FRAME_TOO_LONG: the C makes no decision about frames itself. */
+static uint32_t put_frame(core_t *core, const uint8_t *frame, size_t len)
+{
+    size_t kept = len < core->frame.size ? len : core->frame.size;
+
+    if (!put(core, &core->frame, frame, kept)) {
+        return 0;
+    }
+    return (uint32_t)kept;
+}
+
 int32_t core_frame_accept(core_t *core, const uint8_t *frame, size_t len, uint32_t now)
 {
-    if (!put(core, &core->frame, frame, len)) {
-        return CORE_INPUT_TOO_LONG;
-    }
-    return status2(core, ENGINE_FN_frame_accept, (uint32_t)len, now);
+    return status2(core, ENGINE_FN_frame_accept, put_frame(core, frame, len), now);
 }
 
 int32_t core_frame_verify(core_t *core, const uint8_t *frame, size_t len,
                           const uint8_t key[CORE_KEY_LEN])
 {
-    if (!put(core, &core->frame, frame, len) || !put(core, &core->key, key, CORE_KEY_LEN)) {
+    uint32_t kept = put_frame(core, frame, len);
+
+    if (!put(core, &core->key, key, CORE_KEY_LEN)) {
         return CORE_INPUT_TOO_LONG;
     }
-    return status1(core, ENGINE_FN_frame_verify, (uint32_t)len);
+    return status1(core, ENGINE_FN_frame_verify, kept);
 }
 
 uint32_t core_frame_slot(core_t *core)

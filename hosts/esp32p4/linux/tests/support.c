@@ -9,6 +9,7 @@
 
 #include "engine_select.h"
 #include "hb_hex.h"
+#include "hb_log.h"
 
 const char *const test_device_ids[2] = { "porch-cam", "door" };
 
@@ -23,6 +24,7 @@ void test_select_engine(int argc, char **argv)
         fprintf(stderr, "libsodium did not initialise\n");
         exit(1);
     }
+    hb_log_set_sink(NULL, HB_LOG_WARN);
     printf("engine: %s\n", s_engine_name);
 }
 
@@ -107,12 +109,14 @@ int test_transport_post(void *ctx, const char *url, const uplink_header_t *heade
     snprintf(transport->signature, sizeof transport->signature, "%s",
              find_header(headers, header_count, "X-Mesh-Signature"));
 
-    free(transport->body);
     transport->body = malloc(body_len + 1);
     assert_non_null(transport->body);
     memcpy(transport->body, body, body_len);
     transport->body[body_len] = '\0';
     transport->body_len = body_len;
+    if (transport->body_count < TEST_MAX_BODIES) {
+        transport->bodies[transport->body_count++] = transport->body;
+    }
     *http_status = transport->answer_status;
     return 0;
 }
@@ -205,7 +209,9 @@ int test_home_teardown(void **state)
 
     stop_home(home);
     test_remove_dir(home->spool_dir);
-    free(home->transport.body);
+    for (unsigned i = 0; i < home->transport.body_count; i++) {
+        free(home->transport.bodies[i]);
+    }
     registry_wipe(&home->registry);
     free(home);
     return 0;

@@ -51,6 +51,8 @@ typedef struct {
 
 uint32_t test_clock_now(void *ctx);
 
+#define TEST_MAX_BODIES 16
+
 /* A recording stand-in for the central server: answers `answer_status`, or fails to connect when
  * `unreachable` is set. Keeps a copy of the last request. */
 typedef struct {
@@ -64,6 +66,9 @@ typedef struct {
     char signature[136];
     char *body;
     size_t body_len;
+    /* Every body that was answered, in order (the first TEST_MAX_BODIES). */
+    char *bodies[TEST_MAX_BODIES];
+    unsigned body_count;
 } test_transport_t;
 
 int test_transport_post(void *ctx, const char *url, const uplink_header_t *headers,
