@@ -49,7 +49,7 @@ test("RFC 8032 signatures fail after one flipped message bit", async () => {
 
   for (const v of vectors.filter((item) => item.message.length > 0 && item.message.length / 2 <= MESSAGE_BUFFER_SIZE)) {
     const msg = fromHex(v.message);
-    msg[0] ^= 0x01;
+    msg[0] = msg[0]! ^ 0x01;
     assert.is(verify(core, fromHex(v.publicKey), msg, fromHex(v.signature)), STATUS.SIGNATURE_INVALID, v.name);
   }
 });

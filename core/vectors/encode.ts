@@ -113,3 +113,11 @@ export function requestSignedMessage(canonical: Buffer): Buffer {
 export function signRequest(canonical: Buffer, signer: Signer): Buffer {
   return sign(null, requestSignedMessage(canonical), signer.privateKey);
 }
+
+/** A copy of `bytes` with the bits of `mask` flipped in the byte at `index`. */
+export function flipBits(bytes: Buffer, index: number, mask: number): Buffer {
+  if (index < 0 || index >= bytes.length) throw new RangeError(`index ${index} is outside ${bytes.length} bytes`);
+  const out = Buffer.from(bytes);
+  out[index] = out[index]! ^ mask;
+  return out;
+}

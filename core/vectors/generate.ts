@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  FRAME_TYPE, addGroupOrder, canonicalText, encodeFrame, frameBody, frameSignedMessage, requestSignedMessage,
+  FRAME_TYPE, addGroupOrder, flipBits, canonicalText, encodeFrame, frameBody, frameSignedMessage, requestSignedMessage,
   seedFromLabel, sha256Hex, signRequest, signerFromSeed, type FrameHeader, type RequestParts, type Signer,
 } from "./encode.ts";
 
@@ -165,11 +165,9 @@ addBadSignature("signature with S + L", addGroupOrder(good, goodSigOffset), "SIG
 const sEqualsL = Buffer.from(good);
 addGroupOrder(Buffer.alloc(64), 0).copy(sEqualsL, goodSigOffset);
 addBadSignature("signature with S equal to L", sEqualsL, "SIGNATURE_NONCANONICAL", porch.publicKey);
-const flipped = Buffer.from(good);
-flipped[goodSigOffset + 5] ^= 0x01;
+const flipped = flipBits(good, goodSigOffset + 5, 0x01);
 addBadSignature("signature with a flipped byte in R", flipped, "SIGNATURE_INVALID", porch.publicKey);
-const flippedS = Buffer.from(good);
-flippedS[goodSigOffset + 40] ^= 0x01;
+const flippedS = flipBits(good, goodSigOffset + 40, 0x01);
 addBadSignature("signature with a flipped byte in S", flippedS, "SIGNATURE_INVALID", porch.publicKey);
 const tampered = Buffer.from(good);
 tampered[27 + 10] = "w".charCodeAt(0);
@@ -284,8 +282,7 @@ const tamperedText = withParts({ bodySha256: sha256Hex(`${INGEST_BODY} `) });
 addRequest("body hash differs from the signed one", tamperedText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, signRequest(Buffer.from(goodText), homeBase));
 const goodSignature = signRequest(Buffer.from(goodText), homeBase);
 addRequest("request signature with S + L", goodText, "SIGNATURE_NONCANONICAL", "OK", REQUEST_TIMESTAMP, addGroupOrder(goodSignature, 0));
-const flippedRequest = Buffer.from(goodSignature);
-flippedRequest[0] ^= 0x80;
+const flippedRequest = flipBits(goodSignature, 0, 0x80);
 addRequest("request signature with a flipped byte", goodText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, flippedRequest);
 addRequest("request checked under another key", goodText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, goodSignature, porch);
 addRequest("skew is checked before the signature", goodText, "REQUEST_TIMESTAMP_SKEW", "OK", REQUEST_TIMESTAMP + 1000, flippedRequest);
