@@ -31,7 +31,7 @@ export function makeFrame(seq: number, options: FrameOptions = {}): Buffer {
   return encodeFrame(header, payload, options.signer ?? porch, network.publicKey);
 }
 
-/** A core with the network key set, "porch" in slot 0 and "garden" in slot 1. */
+/** Sets the network key and puts "porch" in slot 0 and "garden" in slot 1. */
 export function registerDevices(core: CoreHandle): void {
   writeNetworkKey(core, network.publicKey);
   if (setDevice(core, 0, "porch", porch.publicKey) !== 0) throw new Error("device_set of porch failed");

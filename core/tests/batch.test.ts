@@ -169,7 +169,7 @@ test("batch_due is 1 when the clock went back past the last seal", async () => {
   assert.is(core.exports.batch_due(T0 - 1), 1);
 });
 
-test("batch_due is 1 for a waiting motion or device_status entry but not for a log", async () => {
+test("batch_due is 1 for urgent entries only", async () => {
   const core = await batchCore();
   seal(core, T0);
 

@@ -77,7 +77,7 @@ test("every Wycheproof case matches its expected result", async () => {
 });
 
 // docs/core-abi.md sizes the message buffer at 512 bytes, so RFC 8032 TEST 1024 and Wycheproof tcId
-// 83 (1023-byte messages) cannot pass through signature_verify; the core rejects the length.
+// 83 (1023-byte messages) cannot pass through signature_verify. The core rejects the length.
 test("signature_verify rejects a message longer than the message buffer", async () => {
   const core = await freshCore();
   const { vectors } = readVectors<RfcVectors>("ed25519-rfc8032.json");

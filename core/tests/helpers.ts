@@ -47,7 +47,7 @@ export function fromHex(text: string): Buffer {
   return Buffer.from(text, "hex");
 }
 
-/** A fresh instance, so no test sees another's device table, window or batch. */
+/** Loads a fresh instance, so no test reads another test's device table, window or batch. */
 export function freshCore(): Promise<CoreHandle> {
   return loadCoreHandle();
 }

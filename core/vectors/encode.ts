@@ -23,14 +23,14 @@ export interface Signer {
   publicKey: Buffer;
 }
 
-/** An Ed25519 key pair from a 32-byte seed (RFC 8032 section 5.1.5 private key). */
+/** Derives an Ed25519 key pair from a 32-byte seed (RFC 8032 section 5.1.5 private key). */
 export function signerFromSeed(seed: Buffer): Signer {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
   const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   return { seed, privateKey, publicKey: spki.subarray(SPKI_ED25519_PREFIX_LEN) };
 }
 
-/** A fixed 32-byte seed derived from a label, so every run writes the same vectors. */
+/** Derives a fixed 32-byte seed from a label, so every run writes the same vectors. */
 export function seedFromLabel(label: string): Buffer {
   return createHash("sha256").update(`homemesh vector seed: ${label}`).digest();
 }
@@ -47,7 +47,7 @@ export interface FrameHeader {
   payloadLenByte?: number;
 }
 
-/** The 27-byte header plus payload: every byte that the signature covers after the context and key. */
+/** Builds the 27-byte header plus payload: every byte that the signature covers after the context and key. */
 export function frameBody(header: FrameHeader, payload: Buffer): Buffer {
   const head = Buffer.alloc(27);
   head[0] = header.version ?? 1;
@@ -63,12 +63,12 @@ export function frameBody(header: FrameHeader, payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-/** The frame's signed message (docs/protocol.md section 1.1). */
+/** Builds the frame's signed message (docs/protocol.md section 1.1). */
 export function frameSignedMessage(networkKey: Buffer, body: Buffer): Buffer {
   return Buffer.concat([FRAME_CONTEXT, networkKey, body]);
 }
 
-/** A whole frame: header, payload and the signature by `signer`, bound to `networkKey`. */
+/** Encodes a whole frame: header, payload and the signature by `signer`, bound to `networkKey`. */
 export function encodeFrame(header: FrameHeader, payload: Buffer, signer: Signer, networkKey: Buffer): Buffer {
   const body = frameBody(header, payload);
   const signature = sign(null, frameSignedMessage(networkKey, body), signer.privateKey);
@@ -101,7 +101,7 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** The canonical text: the six parts joined by single newlines, no final newline (section 2). */
+/** Joins the six parts by single newlines, with no final newline (docs/protocol.md section 2). */
 export function canonicalText(parts: RequestParts): string {
   return [parts.method, parts.path, parts.keyId, parts.timestamp, parts.nonce, parts.bodySha256].join("\n");
 }
@@ -114,7 +114,7 @@ export function signRequest(canonical: Buffer, signer: Signer): Buffer {
   return sign(null, requestSignedMessage(canonical), signer.privateKey);
 }
 
-/** A copy of `bytes` with the bits of `mask` flipped in the byte at `index`. */
+/** Returns a copy of `bytes` with the bits of `mask` flipped in the byte at `index`. */
 export function flipBits(bytes: Buffer, index: number, mask: number): Buffer {
   if (index < 0 || index >= bytes.length) throw new RangeError(`index ${index} is outside ${bytes.length} bytes`);
   const out = Buffer.from(bytes);

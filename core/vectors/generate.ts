@@ -45,7 +45,7 @@ function header(type: number, seq: number, overrides: Partial<FrameHeader> = {})
   return { type, deviceId: "porch-cam", timestamp: TIMESTAMP, seq, ...overrides };
 }
 
-/** A frame that passes every check: records its fields and signed message too. */
+/** Adds a frame that passes every check, with its fields and signed message. */
 function addValid(name: string, head: FrameHeader, payload: string | Buffer, signer: Signer = porch): void {
   const payloadBytes = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
   const frame = encodeFrame(head, payloadBytes, signer, network.publicKey);
@@ -61,7 +61,7 @@ function addValid(name: string, head: FrameHeader, payload: string | Buffer, sig
   });
 }
 
-/** A frame that fails a form check: frame_decode and frame_verify both return `status`. */
+/** Adds a frame that fails a form check: frame_decode and frame_verify both return `status`. */
 function addMalformed(name: string, frame: Buffer, status: string): void {
   frames.push({
     name,
@@ -73,7 +73,7 @@ function addMalformed(name: string, frame: Buffer, status: string): void {
   });
 }
 
-/** A well-formed frame whose signature check fails with `status`. */
+/** Adds a well-formed frame whose signature check fails with `status`. */
 function addBadSignature(name: string, frame: Buffer, status: string, signerKey: Buffer, networkKey: Buffer = network.publicKey): void {
   frames.push({
     name,
