@@ -1,6 +1,6 @@
 /* The local HTTP API on civetweb: GET /api/v1/status and GET /api/v1/devices.
  *
- * civetweb answers from its own worker threads, so every handler takes `lock` around the home base,
+ * civetweb runs handlers in its own worker threads, so every handler takes `lock` around the home base,
  * the same lock the main loop holds while it works. */
 #ifndef HTTP_API_H
 #define HTTP_API_H

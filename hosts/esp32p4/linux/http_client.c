@@ -119,7 +119,7 @@ static int send_all(int fd, const char *bytes, size_t len)
     return 0;
 }
 
-/* Reads the status line and returns its code; the rest of the answer is drained and ignored,
+/* Reads the status line into *http_status. The rest of the response is drained and ignored,
  * because the home base acts on the status alone. */
 static int read_status(int fd, int *http_status)
 {

@@ -1,4 +1,4 @@
-/* What every engine shares: the export table, argument checks, memory ranges and the two imports. */
+/* The parts every engine shares: the export table, argument checks, memory ranges and the imports. */
 #include "engine.h"
 
 #include <sodium.h>
@@ -15,7 +15,7 @@ static const char *const s_export_names[ENGINE_FN_COUNT] = { ENGINE_EXPORTS(ENGI
 static const uint8_t s_export_argc[ENGINE_FN_COUNT] = { ENGINE_EXPORTS(ENGINE_EXPORT_ARGC) };
 #undef ENGINE_EXPORT_ARGC
 
-/* Longest abort message or file name copied into a log line. */
+/* Maximum characters of an abort message or file name copied into a log line. */
 #define ABORT_TEXT_MAX_CHARS 48
 
 const char *engine_export_name(engine_fn_t fn)

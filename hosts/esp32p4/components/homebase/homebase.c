@@ -114,8 +114,8 @@ static void note_send_failure(homebase_t *homebase, uint32_t now, uint32_t seq, 
     }
 }
 
-/* Sends one spooled batch; deletes it only after a 200 (docs/protocol.md section 3: the central
- * server stores a batch once by its seq, so sending it again after a lost answer is harmless). */
+/* Sends one spooled batch and deletes it only after a 200 response. Sending it again after a lost
+ * response is harmless because the central server stores each batch_seq once. */
 static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
 {
     char *json = NULL;

@@ -33,8 +33,8 @@ static void count_rejected(intake_t *intake, int32_t status, const uint8_t mac[I
            mac[4], mac[5]);
 }
 
-/* Adds the accepted frame to the open batch; when the batch is full, has it sealed and tries once
- * more (docs/core-abi.md: BATCH_FULL means seal, send, and add again). */
+/* Adds the accepted frame to the open batch. On BATCH_FULL the batch is sealed and spooled, and the
+ * frame is added once more. */
 static int32_t add_to_batch(intake_t *intake, size_t len, int32_t rssi, uint32_t now)
 {
     int32_t status = core_batch_add_frame(intake->core, len, rssi, now);

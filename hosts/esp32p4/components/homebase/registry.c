@@ -223,7 +223,7 @@ int registry_load_file(registry_t *registry, const char *path, char *error)
     }
     text[len] = '\0';
 
-    /* The file holds the home base's seed: wipe the copy once parsed. */
+    /* The file contains the home base's seed, so the copy is wiped once parsed. */
     result = registry_parse(registry, text, error);
     sodium_memzero(text, len);
     return result;

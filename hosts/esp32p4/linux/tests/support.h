@@ -1,6 +1,6 @@
-/* Shared pieces of the C tests: the engine chosen on the command line, keys, frames built by hand
- * from docs/protocol.md section 1 (never by the core), a manual clock, a temporary spool folder and
- * a recording transport in place of the central server. */
+/* Shared pieces of the C tests. Frames are built by hand from docs/protocol.md section 1, never by
+ * the core. A manual clock, a temporary spool folder and a recording transport in place of the
+ * central server complete a test home base on the engine named on the command line. */
 #ifndef TEST_SUPPORT_H
 #define TEST_SUPPORT_H
 
@@ -53,8 +53,8 @@ uint32_t test_clock_now(void *ctx);
 
 #define TEST_MAX_BODIES 16
 
-/* A recording stand-in for the central server: answers `answer_status`, or fails to connect when
- * `unreachable` is set. Keeps a copy of the last request. */
+/* A recording replacement for the central server. It responds `answer_status`, or fails to
+ * connect when `unreachable` is set, and keeps a copy of every body. */
 typedef struct {
     int answer_status;
     int unreachable;
@@ -66,7 +66,7 @@ typedef struct {
     char signature[136];
     char *body;
     size_t body_len;
-    /* Every body that was answered, in order (the first TEST_MAX_BODIES). */
+    /* Every body that got a response, in order (the first TEST_MAX_BODIES). */
     char *bodies[TEST_MAX_BODIES];
     unsigned body_count;
 } test_transport_t;
@@ -75,7 +75,7 @@ int test_transport_post(void *ctx, const char *url, const uplink_header_t *heade
                         size_t header_count, const char *body, size_t body_len, int *http_status);
 
 /* A whole home base on the chosen engine: two devices (porch-cam, door), a temporary spool, the
- * manual clock at TEST_NOW and the recording transport answering 200. */
+ * manual clock at TEST_NOW and the recording transport responding 200. */
 typedef struct {
     test_clock_state_t clock_state;
     hb_clock_t clock;

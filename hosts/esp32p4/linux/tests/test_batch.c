@@ -1,5 +1,5 @@
 /* Batches through the core: due, sealed, spooled, sent, retried with backoff, and resent after a
- * restart. The recording transport stands in for the central server. */
+ * restart. The recording transport replaces the central server. */
 #include "support.h"
 
 #include <cJSON.h>

@@ -2,8 +2,8 @@
  * fixed buffers, calls one export through the engine, and copies outputs back out, so callers never
  * hold pointers into core memory.
  *
- * Functions returning int32_t return the core's status (0 OK, negative codes of docs/core-abi.md)
- * or CORE_ENGINE_FAILED when the engine has trapped; functions returning uint32_t return 0 then. */
+ * Functions returning int32_t return the core's status (0 OK, negative codes of docs/core-abi.md).
+ * After an engine trap they return CORE_ENGINE_FAILED, and functions returning uint32_t return 0. */
 #ifndef CORE_API_H
 #define CORE_API_H
 
@@ -27,7 +27,7 @@
 #define CORE_KEY_LEN 32
 #define CORE_SIGNATURE_LEN 64
 #define CORE_DEVICE_ID_LEN 16
-/* Longest status name the C copies out; the core's names are at most 22 characters. */
+/* Maximum length of a status name copied out. The core's names are at most 22 characters. */
 #define CORE_STATUS_NAME_MAX 40
 
 typedef struct {
@@ -50,8 +50,8 @@ typedef struct {
 
 /* ---- Setup ---- */
 
-/* Reads the buffer addresses and sizes and checks each buffer lies inside memory and is at least
- * as large as the ABI says. Returns 0, or -1 with a reason in engine_error(). */
+/* Reads the buffer addresses and sizes and checks that each buffer lies inside memory and is at
+ * least as large as docs/core-abi.md requires. Returns 0, or -1 with a reason in engine_error(). */
 int core_open(core_t *core, engine_t *engine);
 
 /* Writes the name of `code` (e.g. "SIGNATURE_INVALID") into `out`; returns `out`.

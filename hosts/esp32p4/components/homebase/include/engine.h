@@ -6,7 +6,7 @@
  * (engine_import_ed25519_verify and engine_import_abort below).
  *
  * Once the core traps (abort, or an engine error) the instance is dead: every later call returns
- * -1 without entering the core, and engine_error() says why. */
+ * -1 without entering the core, and engine_error() returns the reason. */
 #ifndef ENGINE_H
 #define ENGINE_H
 
@@ -88,8 +88,8 @@ typedef struct {
     int (*call)(engine_t *engine, engine_fn_t fn, const uint32_t args[ENGINE_MAX_ARGS],
                 uint32_t *result);
 
-    /* The start of linear memory and its length in bytes; both may change after a call that grows
-     * memory, so callers fetch them again after every call. */
+    /* Returns the start of linear memory and sets its length in bytes. Both may change when a call
+     * grows memory, so callers fetch them again after every call. */
     uint8_t *(*memory)(engine_t *engine, uint32_t *len);
 
     void (*destroy)(engine_t *engine);

@@ -1,4 +1,4 @@
-/* The one clock of the home base: every module asks it for the time, so tests move a manual clock. */
+/* The one clock of the home base. Every module reads the time from it, so tests move a manual clock. */
 #ifndef HB_CLOCK_H
 #define HB_CLOCK_H
 

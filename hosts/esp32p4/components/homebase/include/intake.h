@@ -34,8 +34,8 @@ typedef struct {
 void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
                  const hb_clock_t *clock, intake_batch_full_fn on_batch_full, void *ctx);
 
-/* Takes one frame as received. `mac` is the sender's radio address, used for log lines only; the
- * frame's signature, not its MAC, says who sent it. Returns the core's status for the frame. */
+/* Takes one frame as received and returns the core's status for it. `mac` is the sender's radio
+ * address, used for log lines only, because the frame's signature, not its MAC, names the sender. */
 int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
                      const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
 

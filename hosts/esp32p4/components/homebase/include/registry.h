@@ -1,7 +1,7 @@
 /* The provisioning file of docs/provisioning.md (homebase.json): the home base's identity and key,
  * the network's public key, the central server's URL, timings and the devices it accepts.
  *
- * The registry never holds the network's private key: a file that carries one is rejected. The
+ * The registry never stores the network's private key, and a file that carries one is rejected. The
  * home base's own seed becomes a libsodium secret key here and is wiped by registry_wipe. */
 #ifndef REGISTRY_H
 #define REGISTRY_H

@@ -1,5 +1,5 @@
 /* The spool: sealed batches kept on the SD card (a folder on Linux) until the central server has
- * answered 200 for them, so a restart or an outage loses nothing.
+ * responded 200 for them, so a restart or an outage loses nothing.
  *
  * Each batch is `<dir>/batch-<seq>.json`, written to a temporary name, flushed with fsync and then
  * renamed, so a batch file is either complete or absent. The next batch seq is kept the same way in

@@ -1,8 +1,8 @@
 /* The uplink: signed HTTP requests to the central server (docs/protocol.md section 2).
  *
- * Every attempt is signed afresh: a new timestamp from the clock, a new 16-byte nonce from
- * randombytes_buf, the SHA-256 of the exact body, the signed message built by the core from the
- * canonical text, and an Ed25519 signature with the home base's key. The HTTP exchange itself goes
+ * Every attempt is signed afresh, with a new timestamp from the clock and a new 16-byte nonce from
+ * randombytes_buf. The core builds the signed message from the canonical text (which carries the
+ * SHA-256 of the exact body), and libsodium signs it with the home base's key. The HTTP exchange itself goes
  * through a transport, so the Linux build and ESP-IDF (esp_http_client) plug in their own. */
 #ifndef UPLINK_H
 #define UPLINK_H
@@ -24,8 +24,8 @@ typedef struct {
 } uplink_header_t;
 
 typedef struct {
-    /* POSTs `body` (JSON) to `url` with `headers`. Returns 0 and sets *http_status when the server
-     * answered, or -1 when no answer arrived (refused, timed out, malformed). */
+    /* POSTs `body` (JSON) to `url` with `headers`. Returns 0 and sets *http_status when a response
+     * arrived, or -1 when none did (connection refused, timed out, malformed response). */
     int (*post)(void *ctx, const char *url, const uplink_header_t *headers, size_t header_count,
                 const char *body, size_t body_len, int *http_status);
     void *ctx;
@@ -60,8 +60,8 @@ int uplink_init(uplink_t *uplink, core_t *core, const registry_t *registry, cons
 int32_t uplink_sign(uplink_t *uplink, const char *method, const char *target, const uint8_t *body,
                     size_t body_len, uplink_signature_t *out);
 
-/* POSTs a sealed batch to /logs/ingest. Returns 0 and sets *http_status when the server answered
- * (the caller decides what the status means), or -1 when signing failed or no answer arrived. */
+/* POSTs a sealed batch to /logs/ingest. Returns 0 and sets *http_status when a response arrived
+ * (the caller decides what the status means), or -1 when signing failed or no response arrived. */
 int uplink_post_batch(uplink_t *uplink, const char *json, size_t len, int *http_status);
 
 #endif
