@@ -165,6 +165,29 @@ static void heartbeat_adds_only_status(void **state)
     assert_int_equal(home->homebase.intake.accepted_by_slot[1], 2);
 }
 
+static void rejected_flood_counted_fully(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len = build_log(home, frame, 1);
+
+    frame[len - 64] ^= 0x01;
+    for (int i = 0; i < 3 * INTAKE_REJECT_LOGS_PER_SEC; i++) {
+        assert_int_equal(send_frame(home, frame, len), CORE_SIGNATURE_INVALID);
+    }
+
+    /* Every frame is counted while only the budget is logged. */
+    assert_int_equal(home->homebase.intake.rejected_by_reason[-CORE_SIGNATURE_INVALID],
+                     3 * INTAKE_REJECT_LOGS_PER_SEC);
+    assert_int_equal(home->homebase.intake.logged_in_second, INTAKE_REJECT_LOGS_PER_SEC);
+    assert_int_equal(home->homebase.intake.suppressed_logs, 2 * INTAKE_REJECT_LOGS_PER_SEC);
+
+    home->clock_state.now += 1;
+    assert_int_equal(send_frame(home, frame, len), CORE_SIGNATURE_INVALID);
+    assert_int_equal(home->homebase.intake.suppressed_logs, 0);
+    assert_int_equal(home->homebase.intake.logged_in_second, 1);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -181,6 +204,7 @@ int main(int argc, char **argv)
         HOME_TEST(short_frame_rejected),
         HOME_TEST(oversized_datagram_rejected),
         HOME_TEST(heartbeat_adds_only_status),
+        HOME_TEST(rejected_flood_counted_fully),
     };
 
     test_select_engine(argc, argv);
