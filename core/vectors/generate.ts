@@ -337,6 +337,49 @@ step("frame too short", porchFrame(105).subarray(0, 90), "FRAME_TOO_SHORT");
 step("seq far above the highest", porchFrame(1_000_000), "OK", TIMESTAMP + 4, { slot: 0, came_online: 0, highest_seq: 1_000_000 });
 step("old seq after the window slid", porchFrame(102), "REPLAY_TOO_OLD");
 
+// The batcher as a scenario. The expected batch is JSON.stringify of the section 3 fields in their
+// documented order, which is also the compact form the core writes, so hosts compare bytes.
+
+type BatchStep =
+  | { op: "add_frame"; frame: string; rssi: number; now: number; status: string }
+  | { op: "add_status"; slot: number; online: number; now: number; status: string }
+  | { op: "seal"; now: number; batch: string; sealed_seq: number; next_seq: number };
+
+const BATCH_KEY_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/homebase";
+const BATCH_INTERVAL_SEC = 60;
+const BATCH_FIRST_SEQ = 17;
+const batchSteps: BatchStep[] = [];
+let batchSeq = BATCH_FIRST_SEQ;
+let openEntries: object[] = [];
+
+function addFrameStep(frame: Buffer, rssi: number, now: number, kind: "log" | "motion" | null): void {
+  batchSteps.push({ op: "add_frame", frame: hex(frame), rssi, now, status: "OK" });
+  if (kind !== null) openEntries.push({ kind, device_id: "porch-cam", received_at: now, rssi, frame: hex(frame) });
+}
+
+function addStatusStep(slot: number, deviceId: string, online: boolean, now: number): void {
+  batchSteps.push({ op: "add_status", slot, online: online ? 1 : 0, now, status: "OK" });
+  openEntries.push({ kind: "device_status", device_id: deviceId, timestamp: now, online });
+}
+
+function sealStep(now: number): void {
+  const batch = JSON.stringify({ key_id: BATCH_KEY_ID, batch_seq: batchSeq, interval_sec: BATCH_INTERVAL_SEC, sealed_at: now, entries: openEntries });
+  batchSteps.push({ op: "seal", now, batch, sealed_seq: batchSeq, next_seq: batchSeq + 1 });
+  batchSeq++;
+  openEntries = [];
+}
+
+sealStep(TIMESTAMP);
+addFrameStep(porchFrame(200), -48, TIMESTAMP + 1, "log");
+addFrameStep(encodeFrame(header(FRAME_TYPE.heartbeat, 201, { deviceId: "porch-cam" }), Buffer.from('{"battery":91}'), porch, network.publicKey), -47, TIMESTAMP + 2, null);
+addFrameStep(encodeFrame(header(FRAME_TYPE.motion, 202, { deviceId: "porch-cam" }), Buffer.from('{"zone":"porch","confidence":0.82}'), porch, network.publicKey), -128, TIMESTAMP + 3, "motion");
+addStatusStep(5, "hall_sensor-2", true, TIMESTAMP + 4);
+addStatusStep(0, "porch-cam", false, TIMESTAMP + 5);
+batchSteps.push({ op: "add_status", slot: 7, online: 1, now: TIMESTAMP + 6, status: "DEVICE_BAD_SLOT" });
+batchSteps.push({ op: "add_frame", frame: hex(porchFrame(203, TIMESTAMP, network, FRAME_TYPE.command)), rssi: -50, now: TIMESTAMP + 6, status: "BATCH_BAD_ARGUMENT" });
+sealStep(TIMESTAMP + 60);
+sealStep(TIMESTAMP + 120);
+
 function write(file: string, body: object): void {
   writeFileSync(`${OUTPUT_DIR}${file}`, `${JSON.stringify(body, null, 1)}\n`);
 }
@@ -368,4 +411,14 @@ write("accept.json", {
   steps: acceptSteps,
 });
 
-console.log(`wrote ${frames.length} frame vectors, ${requests.length} request vectors and ${acceptSteps.length} intake steps to ${OUTPUT_DIR}`);
+write("batch.json", {
+  source: SOURCE,
+  notes: "Run in order on one instance: device_set each device (the network key is not needed), batch_configure with key_id, interval_sec and next_seq, then each step. add_frame writes frame to the frame buffer and calls batch_add_frame(len, rssi, now); add_status calls batch_add_status(slot, online, now); seal calls batch_seal(now), whose output must equal batch byte for byte, then batch_sealed_seq and batch_next_seq.",
+  key_id: BATCH_KEY_ID,
+  interval_sec: BATCH_INTERVAL_SEC,
+  next_seq: BATCH_FIRST_SEQ,
+  devices: acceptDevices,
+  steps: batchSteps,
+});
+
+console.log(`wrote ${frames.length} frame vectors, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);
