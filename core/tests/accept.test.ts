@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { FRAME_TYPE, addGroupOrder, flipBits } from "../vectors/encode.ts";
-import { STATUS, freshCore, setDevice } from "./helpers.ts";
+import { STATUS, freshCore, fromHex, readVectors, setDevice, writeNetworkKey } from "./helpers.ts";
 import { T0, accept, garden, makeFrame, network, porch, registerDevices } from "./accept_helpers.ts";
 
 async function registeredCore() {
@@ -192,6 +192,34 @@ test("a device that went offline comes online again", async () => {
   assert.is(core.exports.device_expire(T0 + 200, 90), 0);
   assert.is(accept(core, makeFrame(2, { timestamp: T0 + 200 }), T0 + 200), STATUS.OK);
   assert.is(core.exports.frame_came_online(), 1);
+});
+
+interface AcceptVectors {
+  source: string;
+  network_public_key: string;
+  devices: Array<{ slot: number; device_id: string; public_key: string }>;
+  steps: Array<{ name: string; frame: string; now: number; status: string; slot?: number; came_online?: number; highest_seq?: number }>;
+}
+
+test("intake vectors give each step's result", async () => {
+  const vectors = readVectors<AcceptVectors>("accept.json");
+  assert.ok(vectors.source.length > 0);
+  const core = await freshCore();
+  writeNetworkKey(core, fromHex(vectors.network_public_key));
+  for (const device of vectors.devices) {
+    assert.is(setDevice(core, device.slot, device.device_id, fromHex(device.public_key)), STATUS.OK, device.device_id);
+  }
+
+  for (const step of vectors.steps) {
+    const status = accept(core, fromHex(step.frame), step.now);
+    assert.is(core.statusName(status), step.status, step.name);
+    if (step.slot === undefined) continue;
+
+    assert.is(core.exports.frame_slot(), step.slot, `${step.name}: slot`);
+    assert.is(core.exports.frame_came_online(), step.came_online, `${step.name}: came_online`);
+    assert.is(core.exports.device_highest_seq(step.slot) >>> 0, step.highest_seq, `${step.name}: highest seq`);
+    assert.is(core.exports.device_last_seen(step.slot) >>> 0, step.now, `${step.name}: last seen`);
+  }
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { CoreHandle } from "../../hosts/node/src/core/index.ts";
 import { FRAME_TYPE } from "../vectors/encode.ts";
-import { STATUS, freshCore, writeFrame } from "./helpers.ts";
+import { STATUS, freshCore, fromHex, readVectors, setDevice, writeFrame } from "./helpers.ts";
 import { T0, accept, garden, makeFrame, registerDevices } from "./accept_helpers.ts";
 
 const KEY_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/homebase";
@@ -234,6 +234,47 @@ test("batch_due is 0 for a log batch below three quarters full", async () => {
   writeFrame(core, frame);
   for (let i = 0; i < 20; i++) assert.is(core.exports.batch_add_frame(frame.length, -70, T0), STATUS.OK);
   assert.is(core.exports.batch_due(T0 + 1), 0);
+});
+
+interface BatchVectors {
+  source: string;
+  key_id: string;
+  interval_sec: number;
+  next_seq: number;
+  devices: Array<{ slot: number; device_id: string; public_key: string }>;
+  steps: Array<
+    | { op: "add_frame"; frame: string; rssi: number; now: number; status: string }
+    | { op: "add_status"; slot: number; online: number; now: number; status: string }
+    | { op: "seal"; now: number; batch: string; sealed_seq: number; next_seq: number }
+  >;
+}
+
+test("batch vectors give each step's result byte for byte", async () => {
+  const vectors = readVectors<BatchVectors>("batch.json");
+  assert.ok(vectors.source.length > 0);
+  const core = await freshCore();
+  for (const device of vectors.devices) {
+    assert.is(setDevice(core, device.slot, device.device_id, fromHex(device.public_key)), STATUS.OK, device.device_id);
+  }
+  assert.is(configure(core, vectors.key_id, vectors.interval_sec, vectors.next_seq), STATUS.OK);
+
+  let seals = 0;
+  for (const [index, step] of vectors.steps.entries()) {
+    if (step.op === "add_frame") {
+      const frame = fromHex(step.frame);
+      writeFrame(core, frame);
+      assert.is(core.statusName(core.exports.batch_add_frame(frame.length, step.rssi, step.now)), step.status, `step ${index}`);
+    } else if (step.op === "add_status") {
+      assert.is(core.statusName(core.exports.batch_add_status(step.slot, step.online, step.now)), step.status, `step ${index}`);
+    } else {
+      const len = core.exports.batch_seal(step.now);
+      assert.is(core.read(core.exports.buffer_batch(), len).toString("utf8"), step.batch, `step ${index}: batch`);
+      assert.is(core.exports.batch_sealed_seq(), step.sealed_seq, `step ${index}: sealed seq`);
+      assert.is(core.exports.batch_next_seq(), step.next_seq, `step ${index}: next seq`);
+      seals++;
+    }
+  }
+  assert.is(seals, 3);
 });
 
 test.run();

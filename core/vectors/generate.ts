@@ -1,7 +1,8 @@
 /**
- * Writes frames.json and requests.json: frames and signed requests built byte by byte from
- * docs/protocol.md with node:crypto Ed25519 (encode.ts), never with the core they test. Seeds are
- * fixed, so a run writes the same files again. Run from the repository root:
+ * Writes frames.json, requests.json, accept.json and batch.json: frames, signed requests and
+ * scenarios built byte by byte from docs/protocol.md with node:crypto Ed25519 (encode.ts), never
+ * with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
+ * repository root:
  *   node --import tsx core/vectors/generate.ts
  */
 import { writeFileSync } from "node:fs";
@@ -287,6 +288,99 @@ addRequest("request signature with a flipped byte", goodText, "SIGNATURE_INVALID
 addRequest("request checked under another key", goodText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, goodSignature, porch);
 addRequest("skew is checked before the signature", goodText, "REQUEST_TIMESTAMP_SKEW", "OK", REQUEST_TIMESTAMP + 1000, flippedRequest);
 
+// The home base's intake (frame_accept) as a scenario: a device table, then frames in order, each
+// with the status, slot and came_online that docs/protocol.md sections 1.3 and 1.4 require.
+
+interface AcceptStep {
+  name: string;
+  frame: string;
+  now: number;
+  status: string;
+  /** For steps that return OK: frame_slot, frame_came_online and the slot's highest seq after it. */
+  slot?: number;
+  came_online?: number;
+  highest_seq?: number;
+}
+
+const acceptDevices = [
+  { slot: 0, device_id: "porch-cam", public_key: hex(porch.publicKey) },
+  { slot: 5, device_id: "hall_sensor-2", public_key: hex(hall.publicKey) },
+];
+const acceptSteps: AcceptStep[] = [];
+
+function porchFrame(seq: number, timestamp = TIMESTAMP, signer: Signer = porch, type: number = FRAME_TYPE.log): Buffer {
+  const payload = type === FRAME_TYPE.command ? '{"command":"reboot"}' : '{"level":"info","category":"door","message":"opened"}';
+  return encodeFrame(header(type, seq, { deviceId: "porch-cam", timestamp }), Buffer.from(payload), signer, network.publicKey);
+}
+
+function step(name: string, frame: Buffer, status: string, now = TIMESTAMP, accepted?: { slot: number; came_online: number; highest_seq: number }): void {
+  acceptSteps.push({ name, frame: hex(frame), now, status, ...accepted });
+}
+
+step("first frame of a device", porchFrame(100), "OK", TIMESTAMP, { slot: 0, came_online: 1, highest_seq: 100 });
+step("the same frame again", porchFrame(100), "REPLAY_DUPLICATE");
+step("seq 63 below the highest", porchFrame(37), "OK", TIMESTAMP, { slot: 0, came_online: 0, highest_seq: 100 });
+step("seq 63 below the highest again", porchFrame(37), "REPLAY_DUPLICATE");
+step("seq 64 below the highest", porchFrame(36), "REPLAY_TOO_OLD");
+step("timestamp 301 seconds behind", porchFrame(101, TIMESTAMP - 301), "FRAME_TIMESTAMP_SKEW");
+step("timestamp 301 seconds ahead", porchFrame(101, TIMESTAMP + 301), "FRAME_TIMESTAMP_SKEW");
+step("timestamp 300 seconds ahead", porchFrame(101, TIMESTAMP + 300), "OK", TIMESTAMP, { slot: 0, came_online: 0, highest_seq: 101 });
+step("device not in the table", encodeFrame(header(FRAME_TYPE.log, 1, { deviceId: "attic" }), Buffer.from("{}"), porch, network.publicKey), "FRAME_UNKNOWN_DEVICE");
+const nextPorch = porchFrame(102);
+step("signature with S + L", addGroupOrder(nextPorch, nextPorch.length - 64), "SIGNATURE_NONCANONICAL");
+step("signature with a flipped byte", flipBits(nextPorch, nextPorch.length - 30, 0x04), "SIGNATURE_INVALID");
+step("the real frame after two forgeries of its seq", nextPorch, "OK", TIMESTAMP + 1, { slot: 0, came_online: 0, highest_seq: 102 });
+step("frame for another device signed with the wrong key", encodeFrame(header(FRAME_TYPE.motion, 1, { deviceId: "hall_sensor-2" }), Buffer.from('{"zone":"hall"}'), porch, network.publicKey), "SIGNATURE_INVALID");
+step("first frame of the second device", encodeFrame(header(FRAME_TYPE.motion, 1, { deviceId: "hall_sensor-2" }), Buffer.from('{"zone":"hall"}'), hall, network.publicKey), "OK", TIMESTAMP + 2, { slot: 5, came_online: 1, highest_seq: 1 });
+step("command signed by the network key", porchFrame(103, TIMESTAMP, network, FRAME_TYPE.command), "OK", TIMESTAMP + 3, { slot: 0, came_online: 0, highest_seq: 103 });
+step("command signed by a device key", porchFrame(104, TIMESTAMP, porch, FRAME_TYPE.command), "SIGNATURE_INVALID");
+step("frame too short", porchFrame(105).subarray(0, 90), "FRAME_TOO_SHORT");
+step("seq far above the highest", porchFrame(1_000_000), "OK", TIMESTAMP + 4, { slot: 0, came_online: 0, highest_seq: 1_000_000 });
+step("old seq after the window slid", porchFrame(102), "REPLAY_TOO_OLD");
+
+// The batcher as a scenario. The expected batch is JSON.stringify of the section 3 fields in their
+// documented order, which is also the compact form the core writes, so hosts compare bytes.
+
+type BatchStep =
+  | { op: "add_frame"; frame: string; rssi: number; now: number; status: string }
+  | { op: "add_status"; slot: number; online: number; now: number; status: string }
+  | { op: "seal"; now: number; batch: string; sealed_seq: number; next_seq: number };
+
+const BATCH_KEY_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/homebase";
+const BATCH_INTERVAL_SEC = 60;
+const BATCH_FIRST_SEQ = 17;
+const batchSteps: BatchStep[] = [];
+let batchSeq = BATCH_FIRST_SEQ;
+let openEntries: object[] = [];
+
+function addFrameStep(frame: Buffer, rssi: number, now: number, kind: "log" | "motion" | null): void {
+  batchSteps.push({ op: "add_frame", frame: hex(frame), rssi, now, status: "OK" });
+  if (kind !== null) openEntries.push({ kind, device_id: "porch-cam", received_at: now, rssi, frame: hex(frame) });
+}
+
+function addStatusStep(slot: number, deviceId: string, online: boolean, now: number): void {
+  batchSteps.push({ op: "add_status", slot, online: online ? 1 : 0, now, status: "OK" });
+  openEntries.push({ kind: "device_status", device_id: deviceId, timestamp: now, online });
+}
+
+function sealStep(now: number): void {
+  const batch = JSON.stringify({ key_id: BATCH_KEY_ID, batch_seq: batchSeq, interval_sec: BATCH_INTERVAL_SEC, sealed_at: now, entries: openEntries });
+  batchSteps.push({ op: "seal", now, batch, sealed_seq: batchSeq, next_seq: batchSeq + 1 });
+  batchSeq++;
+  openEntries = [];
+}
+
+sealStep(TIMESTAMP);
+addFrameStep(porchFrame(200), -48, TIMESTAMP + 1, "log");
+addFrameStep(encodeFrame(header(FRAME_TYPE.heartbeat, 201, { deviceId: "porch-cam" }), Buffer.from('{"battery":91}'), porch, network.publicKey), -47, TIMESTAMP + 2, null);
+addFrameStep(encodeFrame(header(FRAME_TYPE.motion, 202, { deviceId: "porch-cam" }), Buffer.from('{"zone":"porch","confidence":0.82}'), porch, network.publicKey), -128, TIMESTAMP + 3, "motion");
+addStatusStep(5, "hall_sensor-2", true, TIMESTAMP + 4);
+addStatusStep(0, "porch-cam", false, TIMESTAMP + 5);
+batchSteps.push({ op: "add_status", slot: 7, online: 1, now: TIMESTAMP + 6, status: "DEVICE_BAD_SLOT" });
+batchSteps.push({ op: "add_frame", frame: hex(porchFrame(203, TIMESTAMP, network, FRAME_TYPE.command)), rssi: -50, now: TIMESTAMP + 6, status: "BATCH_BAD_ARGUMENT" });
+sealStep(TIMESTAMP + 60);
+sealStep(TIMESTAMP + 120);
+
 function write(file: string, body: object): void {
   writeFileSync(`${OUTPUT_DIR}${file}`, `${JSON.stringify(body, null, 1)}\n`);
 }
@@ -310,4 +404,22 @@ write("requests.json", {
   vectors: requests,
 });
 
-console.log(`wrote ${frames.length} frame vectors and ${requests.length} request vectors to ${OUTPUT_DIR}`);
+write("accept.json", {
+  source: SOURCE,
+  notes: "Run in order on one instance: set network_public_key, device_set each device, then frame_accept each step's frame at now. status is the expected status name; slot, came_online and highest_seq (device_highest_seq of that slot) are given for steps that return OK.",
+  network_public_key: hex(network.publicKey),
+  devices: acceptDevices,
+  steps: acceptSteps,
+});
+
+write("batch.json", {
+  source: SOURCE,
+  notes: "Run in order on one instance: device_set each device (the network key is not needed), batch_configure with key_id, interval_sec and next_seq, then each step. add_frame writes frame to the frame buffer and calls batch_add_frame(len, rssi, now); add_status calls batch_add_status(slot, online, now); seal calls batch_seal(now), whose output must equal batch byte for byte, then batch_sealed_seq and batch_next_seq.",
+  key_id: BATCH_KEY_ID,
+  interval_sec: BATCH_INTERVAL_SEC,
+  next_seq: BATCH_FIRST_SEQ,
+  devices: acceptDevices,
+  steps: batchSteps,
+});
+
+console.log(`wrote ${frames.length} frame vectors, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);
