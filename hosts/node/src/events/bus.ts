@@ -4,11 +4,15 @@
  * transaction commits, to every process that listens on the channel. A listener loads the row by id
  * from the notification and passes it to its subscribers, in notification order.
  *
+ * The notification payload is `<schema>:<event id>`, where schema is the publisher's current_schema():
+ * NOTIFY channels are shared by the whole database, so servers (or test runs) that keep their tables
+ * in different schemas of one database must tell their events apart.
+ *
  * Listening uses a dedicated pg.Client on the same connection settings as the knex pool (a pooled
  * connection cannot hold LISTEN), or, on PGlite, the embedded instance's own listen().
  *
- * Limits: an event published while a pg listener is reconnecting is not delivered to that process;
- * the events table keeps it, so a client can catch up by id.
+ * Limits: an event published while a pg listener is reconnecting is not delivered to that process.
+ * The events table keeps it, so a client can catch up by id.
  */
 import type { Knex } from "knex";
 import pg from "pg";
@@ -50,11 +54,16 @@ function toEvent(row: EventRow): MeshEvent {
   };
 }
 
-/** The embedded PGlite instance behind a knex-pglite client, or undefined for a pg pool. */
+/** Returns the embedded PGlite instance behind a knex-pglite client, or undefined for a pg pool. */
 function pgliteOf(db: Knex): PGliteListener | undefined {
   const candidate = (db.client as { pglite?: unknown }).pglite;
   if (candidate && typeof (candidate as PGliteListener).listen === "function") return candidate as PGliteListener;
   return undefined;
+}
+
+async function currentSchema(db: Knex): Promise<string> {
+  const result = await db.raw("select current_schema() as schema");
+  return (result.rows[0] as { schema: string }).schema;
 }
 
 /**
@@ -67,14 +76,19 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
   let delivery: Promise<void> = Promise.resolve();
   let closed = false;
 
+  const schema = await currentSchema(db);
+
   const deliver = async (payload: string) => {
-    if (!/^[0-9]{1,20}$/.test(payload)) {
+    const separator = payload.lastIndexOf(":");
+    const eventId = payload.slice(separator + 1);
+    if (payload.slice(0, separator) !== schema) return;
+    if (!/^[0-9]{1,19}$/.test(eventId)) {
       log.warn("event notification ignored", { reason: "payload is not an event id", payload });
       return;
     }
-    const row = await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").where({ id: payload }).first();
+    const row = await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").where({ id: eventId }).first();
     if (!row) {
-      log.warn("event notification ignored", { reason: "no event row", eventId: payload });
+      log.warn("event notification ignored", { reason: "no event row", eventId });
       return;
     }
     const event = toEvent(row as EventRow);
@@ -106,7 +120,7 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
         [type, networkId, time, JSON.stringify(data)],
       );
       const id = (inserted.rows[0] as { id: string }).id;
-      await executor.raw("select pg_notify(?, ?)", [EVENTS_CHANNEL, id]);
+      await executor.raw("select pg_notify(?, current_schema() || ':' || ?)", [EVENTS_CHANNEL, id]);
     },
 
     subscribe(listener) {

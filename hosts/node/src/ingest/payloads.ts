@@ -26,7 +26,7 @@ function parseObject(payload: Buffer): Record<string, unknown> | null {
   }
 }
 
-/** The log fields of a log frame's payload, or null when one is missing or breaks its rule. */
+/** Parses the log fields of a log frame's payload; returns null when one is missing or breaks its rule. */
 export function parseLogPayload(payload: Buffer): LogPayload | null {
   const value = parseObject(payload);
   if (!value) return null;
@@ -37,7 +37,7 @@ export function parseLogPayload(payload: Buffer): LogPayload | null {
   return { level: level as LogLevel, category, message };
 }
 
-/** A motion frame's payload as stored, or null without a string `zone` or with `confidence` outside 0 to 1. */
+/** Parses a motion frame's payload for storing; returns null without a string `zone` or with `confidence` outside 0 to 1. */
 export function parseMotionPayload(payload: Buffer): Record<string, unknown> | null {
   const value = parseObject(payload);
   if (!value || typeof value.zone !== "string") return null;

@@ -1,6 +1,6 @@
 /**
  * POST /logs/ingest: a home base's signed batch (docs/protocol.md sections 2 and 3).
- * Answers 200 {batch_seq, duplicate, accepted, rejected: [{index, code}]}; 401 for a bad signature,
+ * Returns 200 {batch_seq, duplicate, accepted, rejected: [{index, code}]}; 401 for a bad signature,
  * 400 for a malformed batch or KEY_ID_MISMATCH, 413 for a body over 1 MiB.
  */
 import Router from "@koa/router";

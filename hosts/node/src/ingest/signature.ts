@@ -1,8 +1,8 @@
 /**
  * Signed requests from a home base (docs/protocol.md section 2). The middleware checks the four
- * X-Mesh-* headers, finds the home base named by the key id, hashes the raw body, lets the core check
- * the canonical text, the timestamp skew and the signature, and finally claims the nonce with a
- * unique insert into request_nonces, so several server processes share one replay record.
+ * X-Mesh-* headers, finds the home base named by the key id and hashes the raw body. The core then
+ * checks the canonical text, the timestamp skew and the signature. Last, a unique insert into
+ * request_nonces claims the nonce, so several server processes share one replay record.
  *
  * On success ctx.state.homeBase holds the signer and ctx.state.rawBody the body bytes.
  * Failures are ApiErrors with status 401: SIGNATURE_REQUIRED, UNKNOWN_KEY, SIGNATURE_INVALID,
@@ -82,7 +82,7 @@ export function parseSignedHeaders(get: (name: string) => string): SignedHeaders
   return { keyId, networkId, deviceId, timestamp, nonce, signature };
 }
 
-/** The six-line canonical text of docs/protocol.md section 2, without a final newline. */
+/** Builds the six-line canonical text of docs/protocol.md section 2, without a final newline. */
 export function canonicalRequest(method: string, path: string, keyId: string, timestamp: string, nonce: string, body: Uint8Array): string {
   const bodySha256 = createHash("sha256").update(body).digest("hex");
   return [method.toUpperCase(), path, keyId, timestamp, nonce, bodySha256].join("\n");
@@ -118,10 +118,13 @@ function createNonceStore(deps: AppDeps) {
       await deps.db("request_nonces").where("expires_at", "<", new Date(now * 1000).toISOString()).delete();
     }
 
+    // An expired row that the sweep has not deleted yet is taken over, so expiry is exact.
     const expiresAt = new Date((now + NONCE_TTL_SEC) * 1000).toISOString();
     const claimed = await deps.db.raw(
-      "insert into request_nonces (key_id, nonce, expires_at) values (?, ?, ?) on conflict (key_id, nonce) do nothing returning nonce",
-      [keyId, nonce, expiresAt],
+      `insert into request_nonces (key_id, nonce, expires_at) values (?, ?, ?)
+       on conflict (key_id, nonce) do update set expires_at = excluded.expires_at where request_nonces.expires_at <= ?
+       returning nonce`,
+      [keyId, nonce, expiresAt, new Date(now * 1000).toISOString()],
     );
     return claimed.rows.length === 1;
   };

@@ -1,7 +1,7 @@
 /**
  * The filters of GET /logs and the query they build. Results are newest first (timestamp desc,
- * id desc); the cursor is the (timestamp, id) of the last item of the previous page, base64url JSON,
- * so a page never repeats or skips a row even when rows share a timestamp.
+ * id desc). The cursor is the (timestamp, id) of the last item of the previous page as base64url
+ * JSON, so a page never repeats or skips a row even when rows share a timestamp.
  */
 import type { Knex } from "knex";
 import { ApiError } from "../errors.ts";
@@ -93,7 +93,7 @@ export function parseLogFilters(query: Record<string, string | string[] | undefi
   return filters;
 }
 
-/** One page of log items and the cursor of the next page (null on the last page). */
+/** Queries one page of log items and the cursor of the next page (null on the last page). */
 export async function queryLogs(db: Knex, filters: LogFilters): Promise<{ items: LogItem[]; next_cursor: string | null }> {
   const query = db("device_logs").select(LOG_COLUMNS);
   if (filters.networkId) query.where("network_id", filters.networkId);
@@ -104,7 +104,7 @@ export async function queryLogs(db: Knex, filters: LogFilters): Promise<{ items:
   if (filters.until) query.where("timestamp", "<", filters.until.toISOString());
   if (filters.after) query.whereRaw("(timestamp, id) < (?::timestamptz, ?::bigint)", [filters.after.timestamp, filters.after.id]);
 
-  // One row more than the page tells whether another page follows.
+  // Fetching one row more than the page shows whether another page follows.
   const rows = (await query.orderBy([{ column: "timestamp", order: "desc" }, { column: "id", order: "desc" }]).limit(filters.limit + 1)) as LogRow[];
   const items = rows.slice(0, filters.limit).map(toLogItem);
   const last = items[items.length - 1];

@@ -4,7 +4,7 @@
  *
  * Authentication, in one of two ways:
  * - an `Authorization: Bearer <token>` header on the upgrade request: a valid token is accepted at
- *   once, an invalid one is answered HTTP 401 before the upgrade;
+ *   once, an invalid one gets HTTP 401 before the upgrade;
  * - no Authorization header: the socket opens, and its first message must be
  *   {"type":"auth","token":"..."} within config.wsAuthTimeoutMs. A valid token gets {"type":"auth_ok"};
  *   a bad token, a malformed or non-auth first message, or no message in time closes the socket with
@@ -34,7 +34,7 @@ export interface WsIdentity {
 export type WsAuthenticate = (token: string) => Promise<WsIdentity | null>;
 
 export interface WsOptions {
-  /** How often each client is pinged; a client that has not answered the previous ping is dropped. */
+  /** How often each client is pinged; a client that sent no pong for the previous ping is dropped. */
   pingIntervalMs?: number;
 }
 
@@ -45,16 +45,18 @@ export interface WsHandle {
   close(): Promise<void>;
 }
 
+const STATUS_TEXT: Record<number, string> = { 401: "Unauthorized", 404: "Not Found" };
+
 interface ClientState {
   identity: WsIdentity | null;
   alive: boolean;
 }
 
-/** Writes a problem+json HTTP answer on a socket that has not been upgraded, and closes it. */
+/** Writes a problem+json HTTP response on a socket that has not been upgraded, and closes it. */
 function rejectUpgrade(socket: Duplex, code: ErrorCode, detail: string, extraHeaders: string[] = []): void {
   const entry = ERROR_CATALOGUE[code];
   const body = JSON.stringify({ title: entry.title, status: entry.status, code, detail });
-  const reason = entry.status === 401 ? "Unauthorized" : entry.status === 404 ? "Not Found" : "Bad Request";
+  const reason = STATUS_TEXT[entry.status] ?? "Bad Request";
   const head = [
     `HTTP/1.1 ${entry.status} ${reason}`,
     "Connection: close",
@@ -65,7 +67,7 @@ function rejectUpgrade(socket: Duplex, code: ErrorCode, detail: string, extraHea
   socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
 }
 
-/** The token of the first message when it is {"type":"auth","token":"<non-empty string>"}. */
+/** Returns the token of the first message when it is {"type":"auth","token":"<non-empty string>"}. */
 function authTokenOf(data: RawData, isBinary: boolean): string | null {
   if (isBinary) return null;
   let message: unknown;
