@@ -10,12 +10,17 @@ let server: TestServer;
 let network: TestNetwork;
 let batchSeq = 0;
 
-test.before.each(async () => {
+// One server per file keeps the run short (a fresh PGlite database takes about two seconds to
+// migrate); each test works in a network of its own.
+test.before(async () => {
   server = await startTestServer();
+});
+
+test.before.each(async () => {
   network = await insertNetwork(server.deps.db, server.clock);
 });
 
-test.after.each(async () => {
+test.after(async () => {
   await server.close();
 });
 
@@ -27,7 +32,7 @@ function emptyBatch(): string {
 async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
   const body = (await response.json()) as Record<string, unknown>;
   assert.is(response.status, status, `status for ${code}: ${JSON.stringify(body)}`);
-  assert.is(response.headers.get("content-type"), "application/problem+json; charset=utf-8");
+  assert.match(String(response.headers.get("content-type")), /^application\/problem\+json/);
   assert.is(body.code, code);
   return body;
 }
