@@ -9,7 +9,8 @@
  * in different schemas of one database must tell their events apart.
  *
  * Listening uses a dedicated pg.Client on the same connection settings as the knex pool (a pooled
- * connection cannot hold LISTEN), or, on PGlite, the embedded instance's own listen().
+ * connection cannot hold LISTEN), or, on PGlite, the embedded instance's own listen(). Both come
+ * from databaseBackend(), so `db` must be opened by db/connect.ts.
  *
  * Limits: an event published while a pg listener is reconnecting is not delivered to that process.
  * The events table keeps it, so a client can catch up by id.
@@ -17,15 +18,12 @@
 import type { Knex } from "knex";
 import pg from "pg";
 import type { Clock } from "../clock.ts";
+import { databaseBackend } from "../db/connect.ts";
 import type { EventBus, MeshEvent, MeshEventType } from "../deps.ts";
 import type { Logger } from "../logger.ts";
 
 export const EVENTS_CHANNEL = "homemesh_events";
 const RECONNECT_DELAY_MS = 1000;
-
-interface PGliteListener {
-  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
-}
 
 /** Stops listening; resolves when the listener has let go of its connection. */
 type StopListening = () => Promise<void>;
@@ -52,13 +50,6 @@ function toEvent(row: EventRow): MeshEvent {
     network_id: row.network_id,
     data: typeof row.data === "string" ? JSON.parse(row.data) : row.data,
   };
-}
-
-/** Returns the embedded PGlite instance behind a knex-pglite client, or undefined for a pg pool. */
-function pgliteOf(db: Knex): PGliteListener | undefined {
-  const candidate = (db.client as { pglite?: unknown }).pglite;
-  if (candidate && typeof (candidate as PGliteListener).listen === "function") return candidate as PGliteListener;
-  return undefined;
 }
 
 async function currentSchema(db: Knex): Promise<string> {
@@ -107,10 +98,10 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
     delivery = delivery.then(() => deliver(payload)).catch((error) => log.error("event delivery failed", { eventId: payload, error }));
   };
 
-  const pglite = pgliteOf(db);
-  const stop: StopListening = pglite
-    ? await pglite.listen(EVENTS_CHANNEL, onNotification)
-    : await listenWithPg(db, log, onNotification, () => closed);
+  const backend = databaseBackend(db);
+  const stop: StopListening = backend.kind === "pglite"
+    ? await backend.pglite.listen(EVENTS_CHANNEL, onNotification)
+    : await listenWithPg(backend.connection, log, onNotification, () => closed);
 
   return {
     async publish(executor, type, networkId, data) {
@@ -143,12 +134,10 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
 }
 
 /**
- * LISTEN on a dedicated pg.Client built from the knex pool's connection settings. A lost connection
+ * Runs LISTEN on a dedicated pg.Client with the knex pool's connection settings. A lost connection
  * is logged at warn and opened again after RECONNECT_DELAY_MS until the bus closes.
  */
-async function listenWithPg(db: Knex, log: Logger, onNotification: (payload: string) => void, isClosed: () => boolean): Promise<StopListening> {
-  const settings = (db.client as { config: { connection?: unknown } }).config.connection;
-  const clientConfig = (typeof settings === "string" ? { connectionString: settings } : settings) as pg.ClientConfig;
+async function listenWithPg(clientConfig: pg.ClientConfig, log: Logger, onNotification: (payload: string) => void, isClosed: () => boolean): Promise<StopListening> {
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
 

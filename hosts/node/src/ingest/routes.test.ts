@@ -215,6 +215,18 @@ test("ingest publishes events with the documented shapes", async () => {
   assert.is(status.network_id, network.id);
 });
 
+test("concurrent batches touching the same devices all succeed", async () => {
+  const sends = [];
+  for (let pair = 0; pair < 5; pair += 1) {
+    const at = now + pair * 10;
+    sends.push(sendSigned(server, network, batchBody(network, 100 + pair * 2, [statusEntry("porch-cam", at, true), statusEntry("hall", at + 1, true)])));
+    sends.push(sendSigned(server, network, batchBody(network, 101 + pair * 2, [statusEntry("hall", at + 2, false), statusEntry("porch-cam", at + 3, false)])));
+  }
+  const statuses = (await Promise.all(sends)).map((response) => response.status);
+  assert.equal(statuses, Array(10).fill(200));
+  assert.is(await count("ingest_batches"), 10);
+});
+
 test("key_id differing from the header is KEY_ID_MISMATCH", async () => {
   const other = await insertNetwork(server.deps.db, server.clock, []);
   const body = JSON.stringify({ key_id: other.keyId, batch_seq: 1, interval_sec: 60, sealed_at: now, entries: [] });

@@ -47,12 +47,16 @@ function isoOfSec(sec: number): string {
   return new Date(sec * 1000).toISOString();
 }
 
-/** Loads the keys of the devices a batch names, in one query. */
+/**
+ * Loads the keys of the devices a batch names, in one query, and locks their rows in device id
+ * order. Two batches of one network that run at once (an urgent batch overtaking a spooled one)
+ * then take the locks in the same order, so their last_seen updates cannot deadlock.
+ */
 async function loadDevices(trx: Knex.Transaction, networkId: string, entries: BatchEntry[]): Promise<Map<string, KnownDevice>> {
   const ids = [...new Set(entries.map((entry) => entry.device_id))];
   const devices = new Map<string, KnownDevice>();
   if (ids.length === 0) return devices;
-  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).select("device_id", "public_key");
+  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).orderBy("device_id").forUpdate().select("device_id", "public_key");
   for (const row of rows) devices.set(row.device_id, { publicKey: Buffer.from(String(row.public_key).trim(), "hex") });
   return devices;
 }
@@ -67,6 +71,56 @@ async function markSeen(trx: Knex.Transaction, networkId: string, deviceId: stri
   return updated > 0;
 }
 
+/** The stored columns that every verified frame gives, whatever its type. */
+interface FrameColumns {
+  network_id: string;
+  device_id: string;
+  home_base_id: string;
+  timestamp: string;
+  seq: number;
+}
+
+/** Stores a log line once and publishes log_entry; returns false for an invalid payload. */
+async function insertLog(context: BatchContext, columns: FrameColumns, payloadBytes: Buffer, receivedAtSec: number): Promise<boolean> {
+  const payload = parseLogPayload(payloadBytes);
+  if (!payload) return false;
+
+  const inserted = await context.trx.raw(
+    `insert into device_logs (network_id, device_id, home_base_id, timestamp, seq, level, level_rank, category, message, received_at, batch_seq)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (network_id, device_id, seq) do nothing
+     returning ${LOG_COLUMNS.map((column) => `"${column}"`).join(", ")}`,
+    [columns.network_id, columns.device_id, columns.home_base_id, columns.timestamp, columns.seq, payload.level, LEVEL_RANK[payload.level], payload.category, payload.message, isoOfSec(receivedAtSec), context.batchSeq],
+  );
+  const row = inserted.rows[0] as LogRow | undefined;
+  if (row) await context.deps.events.publish(context.trx, "log_entry", columns.network_id, { ...toLogItem(row) });
+  return true;
+}
+
+/** Stores a motion event once and publishes motion_event; returns false for an invalid payload. */
+async function insertMotion(context: BatchContext, columns: FrameColumns, payloadBytes: Buffer, receivedAtSec: number): Promise<boolean> {
+  const payload = parseMotionPayload(payloadBytes);
+  if (!payload) return false;
+
+  const inserted = await context.trx.raw(
+    `insert into motion_events (network_id, device_id, home_base_id, timestamp, seq, data, received_at)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?)
+     on conflict (network_id, device_id, seq) do nothing
+     returning id`,
+    [columns.network_id, columns.device_id, columns.home_base_id, columns.timestamp, columns.seq, JSON.stringify(payload), isoOfSec(receivedAtSec)],
+  );
+  if (inserted.rows.length > 0) {
+    await context.deps.events.publish(context.trx, "motion_event", columns.network_id, {
+      device_id: columns.device_id,
+      home_base_id: columns.home_base_id,
+      timestamp: columns.timestamp,
+      seq: columns.seq,
+      data: payload,
+    });
+  }
+  return true;
+}
+
 /** Verifies and stores one log or motion entry; returns a rejection code, or null when accepted. */
 async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promise<string | null> {
   const { deps, trx, signer } = context;
@@ -79,48 +133,18 @@ async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promis
   if (!device) return "FRAME_UNKNOWN_DEVICE";
   const verified = deps.core.verifyFrame(entry.frame, device.publicKey, signer.networkPublicKey);
   if (!verified.ok) return verified.code;
-  const frame = verified.frame;
 
-  const common = {
+  // From here on every field comes from the verified frame, none from the home base's JSON.
+  const frame = verified.frame;
+  const columns: FrameColumns = {
     network_id: signer.networkId,
     device_id: frame.deviceId,
     home_base_id: signer.deviceId,
     timestamp: isoOfSec(frame.timestamp),
     seq: frame.seq,
   };
-
-  if (entry.kind === "log") {
-    const payload = parseLogPayload(frame.payload);
-    if (!payload) return "INVALID_PAYLOAD";
-    const inserted = await trx.raw(
-      `insert into device_logs (network_id, device_id, home_base_id, timestamp, seq, level, level_rank, category, message, received_at, batch_seq)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (network_id, device_id, seq) do nothing
-       returning ${LOG_COLUMNS.map((column) => `"${column}"`).join(", ")}`,
-      [common.network_id, common.device_id, common.home_base_id, common.timestamp, common.seq, payload.level, LEVEL_RANK[payload.level], payload.category, payload.message, isoOfSec(entry.received_at), context.batchSeq],
-    );
-    const row = inserted.rows[0] as LogRow | undefined;
-    if (row) await deps.events.publish(trx, "log_entry", signer.networkId, { ...toLogItem(row) });
-  } else {
-    const payload = parseMotionPayload(frame.payload);
-    if (!payload) return "INVALID_PAYLOAD";
-    const inserted = await trx.raw(
-      `insert into motion_events (network_id, device_id, home_base_id, timestamp, seq, data, received_at)
-       values (?, ?, ?, ?, ?, ?::jsonb, ?)
-       on conflict (network_id, device_id, seq) do nothing
-       returning id`,
-      [common.network_id, common.device_id, common.home_base_id, common.timestamp, common.seq, JSON.stringify(payload), isoOfSec(entry.received_at)],
-    );
-    if (inserted.rows.length > 0) {
-      await deps.events.publish(trx, "motion_event", signer.networkId, {
-        device_id: common.device_id,
-        home_base_id: common.home_base_id,
-        timestamp: common.timestamp,
-        seq: common.seq,
-        data: payload,
-      });
-    }
-  }
+  const insert = entry.kind === "log" ? insertLog : insertMotion;
+  if (!(await insert(context, columns, frame.payload, entry.received_at))) return "INVALID_PAYLOAD";
 
   await markSeen(trx, signer.networkId, frame.deviceId, frame.timestamp, true);
   return null;
