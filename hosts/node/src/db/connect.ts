@@ -29,6 +29,28 @@ export type DatabaseBackend =
 
 const backends = new WeakMap<Knex, DatabaseBackend>();
 
+interface KnexQueryObject {
+  method?: string;
+}
+
+const KnexPgliteClient = ClientPgLite as unknown as new (config: Knex.Config) => {
+  processResponse(obj: KnexQueryObject, runner: unknown): unknown;
+};
+
+/**
+ * knex-pglite 0.14 derives the SQL command from knex's method name, and knex names delete "del"
+ * and increment "counter". Those become the commands "DEL" and "COUNTER", which the PostgreSQL
+ * dialect does not recognise, so `.delete()` and `.increment()` resolved to the raw result object
+ * instead of the affected row count that `pg` gives. Renaming the two methods restores the count.
+ */
+class PgliteClient extends KnexPgliteClient {
+  override processResponse(obj: KnexQueryObject, runner: unknown): unknown {
+    if (obj?.method === "del") return super.processResponse({ ...obj, method: "delete" }, runner);
+    if (obj?.method === "counter") return super.processResponse({ ...obj, method: "update" }, runner);
+    return super.processResponse(obj, runner);
+  }
+}
+
 export interface OpenDatabaseOptions {
   /** A postgres:// URL; when absent the embedded PGlite database is used. */
   databaseUrl?: string | undefined;
@@ -48,7 +70,7 @@ export function openDatabase(options: OpenDatabaseOptions): Knex {
 /** Wraps a PGlite instance that was created with `pgliteParsers()`; destroying the knex instance closes it. */
 export function openPglite(pglite: PGlite): Knex {
   const db = knexFactory({
-    client: ClientPgLite,
+    client: PgliteClient as unknown as typeof knexFactory.Client,
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
   });
   backends.set(db, { kind: "pglite", pglite });

@@ -5,6 +5,7 @@
  */
 import type { Knex } from "knex";
 import * as initial from "./001_initial.ts";
+import * as totpLastStep from "./002_totp_last_step.ts";
 
 interface Migration {
   name: string;
@@ -12,7 +13,10 @@ interface Migration {
   down(knex: Knex): Promise<void>;
 }
 
-const MIGRATIONS: readonly Migration[] = [{ name: "001_initial", up: initial.up, down: initial.down }];
+const MIGRATIONS: readonly Migration[] = [
+  { name: "001_initial", up: initial.up, down: initial.down },
+  { name: "002_totp_last_step", up: totpLastStep.up, down: totpLastStep.down },
+];
 
 const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => [...MIGRATIONS],
