@@ -78,7 +78,7 @@ test("POST /auth/session rejects a reused code", async () => {
 
 test("POST /auth/session logs the reason but not the password", async () => {
   await login({ username: "alice", password: "hunter2-secret", totp: freshCode() });
-  const line = app.logLines.findLast((candidate) => candidate.includes("login failed"));
+  const line = [...app.logLines].reverse().find((candidate) => candidate.includes("login failed"));
   assert.ok(line?.includes("wrong password"), line);
   assert.not.ok(app.logLines.some((candidate) => candidate.includes("hunter2-secret")));
 });
@@ -166,7 +166,7 @@ test("GET /healthz reports ok", async () => {
 
 test("request log records method, path, status and duration", async () => {
   await app.request("GET", "/healthz");
-  const line = app.logLines.findLast((candidate) => candidate.includes("request completed"));
+  const line = [...app.logLines].reverse().find((candidate) => candidate.includes("request completed"));
   assert.match(line ?? "", /request completed requestId=[0-9a-f]{16} method=GET path=\/healthz status=200 durationMs=[0-9.]+/);
 });
 

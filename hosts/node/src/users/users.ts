@@ -1,6 +1,6 @@
 /**
- * User accounts. A user logs in with a password (scrypt hash) and a TOTP code; the TOTP secret is
- * stored encrypted with the secret box, bound to the user's id.
+ * User accounts. A user logs in with a password (stored as a scrypt hash) and a TOTP code. The
+ * TOTP secret is stored encrypted with the secret box and bound to the user's id.
  */
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
