@@ -4,7 +4,7 @@
  * Losing the file loses every key; anyone who reads it can sign as any network or device.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const MASTER_SEED_BYTES = 32;
@@ -20,24 +20,32 @@ export function masterSeedPath(dataDir: string): string {
 }
 
 /**
- * Creates a new seed file and returns the seed. Throws MasterSeedError when the file exists,
- * unless `overwrite` is set; the data folder is created when missing.
+ * Creates a new random seed, writes it and returns it. Throws MasterSeedError when the file
+ * exists, unless `overwrite` is set; the data folder is created when missing.
  */
 export function createMasterSeed(dataDir: string, overwrite = false): Buffer {
-  const file = masterSeedPath(dataDir);
   const seed = randomBytes(MASTER_SEED_BYTES);
+  writeMasterSeed(dataDir, seed, overwrite);
+  return seed;
+}
+
+/** Writes `seed` as the seed file, with the same rules as createMasterSeed. */
+export function writeMasterSeed(dataDir: string, seed: Buffer, overwrite = false): void {
+  if (seed.length !== MASTER_SEED_BYTES) throw new RangeError(`master seed length ${seed.length} is not ${MASTER_SEED_BYTES} bytes`);
+  const file = masterSeedPath(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   try {
     // "wx" fails on an existing file, so two concurrent runs cannot both write a seed.
     writeFileSync(file, seed.toString("hex") + "\n", { mode: 0o600, flag: overwrite ? "w" : "wx" });
+    // The mode option applies only when the file is created, so an overwritten file is fixed here.
+    chmodSync(file, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") {
       throw new MasterSeedError(`master seed file ${file} already exists; pass --force to replace it (every existing key becomes invalid)`);
     }
     throw error;
   }
-  return seed;
 }
 
 /** Reads the seed file; throws MasterSeedError when it is missing or is not 64 hex characters. */

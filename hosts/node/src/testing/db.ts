@@ -1,5 +1,5 @@
 /**
- * A fresh, migrated database for each test that asks for one.
+ * A fresh, migrated database for each test that requests one.
  *
  * TEST_DATABASE picks the back end: unset or `pglite` gives an in-memory PGlite instance;
  * `postgres` gives a new schema with a random name on the server at TEST_DATABASE_URL (default
@@ -25,7 +25,7 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** The back end that TEST_DATABASE selects; throws for an unknown value. */
+/** Returns the back end that TEST_DATABASE selects; throws for an unknown value. */
 export function testDatabaseKind(): TestDatabaseKind {
   const value = process.env.TEST_DATABASE ?? "";
   if (value === "" || value === "pglite") return "pglite";
@@ -80,6 +80,24 @@ async function openPostgresTestDatabase(): Promise<TestDatabase> {
     throw error;
   }
   return { db, kind: "postgres", close };
+}
+
+/**
+ * Creates a database URL for code that opens its own connection (the key generation script, the server).
+ * On PostgreSQL it names a fresh schema through the `options` startup parameter, and `close()`
+ * drops that schema. On PGlite `url` is undefined, which selects the embedded database in the
+ * caller's data folder.
+ */
+export async function openTestDatabaseUrl(): Promise<{ url: string | undefined; close(): Promise<void> }> {
+  if (testDatabaseKind() === "pglite") return { url: undefined, close: async () => undefined };
+
+  const baseUrl = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+  const schema = `test_${randomBytes(8).toString("hex")}`;
+  await runAdminStatement(baseUrl, `create schema "${schema}"`);
+
+  const url = new URL(baseUrl);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { url: url.toString(), close: () => runAdminStatement(baseUrl, `drop schema if exists "${schema}" cascade`) };
 }
 
 /** Runs one statement on a short-lived connection; names the URL and the cause when it fails. */
