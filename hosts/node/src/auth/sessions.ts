@@ -31,6 +31,7 @@ export interface AuthenticatedSession {
   userId: string;
   sessionId: string;
   username: string;
+  role: "admin" | "user";
 }
 
 /** Returns the SHA-256 hex of a token, the form stored in sessions.token_hash. */
@@ -74,13 +75,13 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
         set last_used_at = ?, expires_at = least(?::timestamptz, s.absolute_expires_at)
        from users as u
       where u.id = s.user_id and s.token_hash = ? and s.expires_at > ? and s.absolute_expires_at > ?
-  returning s.id as session_id, s.user_id, u.username`,
+  returning s.id as session_id, s.user_id, u.username, u.role`,
     [now, extended, hashToken(token), now, now],
   );
 
-  const row = result.rows[0] as { session_id: string; user_id: string; username: string } | undefined;
+  const row = result.rows[0] as { session_id: string; user_id: string; username: string; role: "admin" | "user" } | undefined;
   if (!row) return null;
-  return { userId: row.user_id, sessionId: row.session_id, username: row.username };
+  return { userId: row.user_id, sessionId: row.session_id, username: row.username, role: row.role };
 }
 
 /** Ends a session at once (logout); returns whether a session was deleted. */
