@@ -4,11 +4,12 @@ import { request } from "node:http";
 import { WebSocket } from "ws";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
-import { insertNetwork, sendSigned, startTestServer, type TestServer } from "../testing/mesh.ts";
+import { authenticateToken } from "../auth/sessions.ts";
+import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestServer } from "../testing/mesh.ts";
 import { attachWebSocket, WS_CLOSE_AUTH_FAILED, type WsAuthenticate, type WsHandle } from "./server.ts";
 
-const GOOD_TOKEN = "good-token";
-const authenticate: WsAuthenticate = async (token) => (token === GOOD_TOKEN ? { userId: "user-1", sessionId: "session-1" } : null);
+/** A live session's token, from sessionHeaders(). */
+let goodToken: string;
 
 let server: TestServer;
 let stream: WsHandle;
@@ -22,9 +23,11 @@ test.before(async () => {
   server = await startTestServer({
     wsAuthTimeoutMs: AUTH_TIMEOUT_MS,
     attach: (http, deps) => {
+      const authenticate: WsAuthenticate = (token) => authenticateToken(deps, token);
       stream = attachWebSocket(http, deps, authenticate);
     },
   });
+  goodToken = (await sessionHeaders(server)).authorization!.slice("Bearer ".length);
   wsUrl = server.baseUrl.replace("http://", "ws://") + "/ws";
 });
 
@@ -67,7 +70,7 @@ function connect(url: string, headers: Record<string, string> = {}) {
 test("auth message authenticates the client", async () => {
   const client = connect(wsUrl);
   await client.opened;
-  client.socket.send(JSON.stringify({ type: "auth", token: GOOD_TOKEN }));
+  client.socket.send(JSON.stringify({ type: "auth", token: goodToken }));
   const [first] = await client.messageCount(1);
   assert.equal(first, { type: "auth_ok" });
   assert.ok(stream.clientCount() >= 1);
@@ -79,7 +82,7 @@ test("auth message authenticates the client", async () => {
 });
 
 test("bearer header authenticates at once", async () => {
-  const client = connect(wsUrl, { authorization: `Bearer ${GOOD_TOKEN}` });
+  const client = connect(wsUrl, { authorization: `Bearer ${goodToken}` });
   await client.opened;
   const [first] = await client.messageCount(1);
   assert.equal(first, { type: "auth_ok" });
@@ -136,7 +139,7 @@ test("ingested motion frame reaches the client as motion_event", async () => {
   const network = await insertNetwork(server.deps.db, server.clock);
   const client = connect(wsUrl);
   await client.opened;
-  client.socket.send(JSON.stringify({ type: "auth", token: GOOD_TOKEN }));
+  client.socket.send(JSON.stringify({ type: "auth", token: goodToken }));
   await client.messageCount(1);
 
   const timestamp = nowSec(server.clock) - 20;
@@ -158,7 +161,7 @@ test("ingested motion frame reaches the client as motion_event", async () => {
 test("unauthenticated client receives no events", async () => {
   const network = await insertNetwork(server.deps.db, server.clock);
   const waiting = connect(wsUrl);
-  const listening = connect(wsUrl, { authorization: `Bearer ${GOOD_TOKEN}` });
+  const listening = connect(wsUrl, { authorization: `Bearer ${goodToken}` });
   await Promise.all([waiting.opened, listening.opened]);
   await listening.messageCount(1);
 
