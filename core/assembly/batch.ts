@@ -1,5 +1,5 @@
 // The home base's batcher (docs/protocol.md section 3). Entries are written as JSON into a private
-// area as they arrive; batch_seal puts the header, the entries and the closing brackets into the
+// area as they arrive. batch_seal puts the header, the entries and the closing brackets into the
 // batch buffer, so a sealed batch stays readable there while the next one fills.
 //
 // Limits: one open batch; an entry that does not fit is BATCH_FULL and the host seals first. The
@@ -109,7 +109,7 @@ export function batchAddFrame(len: u32, rssi: i32, now: u32): i32 {
 
 /**
  * Adds a `device_status` entry for the device in `slot`, online when `online` is 1, offline when 0,
- * observed at `now`. Returns DEVICE_BAD_SLOT for a slot that holds no device, BATCH_BAD_ARGUMENT
+ * observed at `now`. Returns DEVICE_BAD_SLOT for a slot that contains no device, BATCH_BAD_ARGUMENT
  * when not configured or for another `online` value, BATCH_FULL when it does not fit.
  */
 export function batchAddStatus(slot: u32, online: u32, now: u32): i32 {
@@ -131,10 +131,11 @@ export function batchEntryCount(): u32 {
 }
 
 /**
- * Returns true when the open batch should be sealed at `now`: the interval has passed since the
- * last seal (before the first seal it counts from time 0, so the first call is due and the home
- * base announces itself at start), the clock went back past the last seal, an urgent entry is
- * waiting, or the entries fill three quarters of their room. False when not configured.
+ * Returns true when the open batch should be sealed at `now`. That is when the interval has passed
+ * since the last seal, the clock went back past the last seal, an urgent entry is waiting, or the
+ * entries fill three quarters of their room. Before the first seal the interval counts from time
+ * 0, so the first call is due and the home base announces itself at start. False when not
+ * configured.
  */
 export function batchDue(now: u32): bool {
   if (!configured) return false;
@@ -144,9 +145,9 @@ export function batchDue(now: u32): bool {
 }
 
 /**
- * Writes the open batch as JSON into the batch buffer and returns its length; the batch takes the
- * next seq (which then advances, wrapping at 2^32) and an empty batch opens. BATCH_BAD_ARGUMENT
- * when not configured.
+ * Writes the open batch as JSON into the batch buffer and returns its length. The batch takes the
+ * next seq, which then advances and wraps at 2^32, and an empty batch opens. Returns
+ * BATCH_BAD_ARGUMENT when not configured.
  */
 export function batchSeal(now: u32): i32 {
   if (!configured) return BATCH_BAD_ARGUMENT;
@@ -164,7 +165,7 @@ export function batchSeal(now: u32): i32 {
   putBytes(entries, entriesLen);
   putAscii(TRAILER);
 
-  // HEADER_MAX_LEN and ENTRIES_CAPACITY leave room for the longest header, so this cannot fail.
+  // HEADER_MAX_LEN and ENTRIES_CAPACITY leave room for the longest header; the assert guards that sizing.
   assert(!writerOverflowed(), "sealed batch exceeds the batch buffer");
 
   sealedSeq = nextSeq;

@@ -12,7 +12,7 @@ export const SIGNATURE_BUFFER_SIZE: u32 = 64;
 export const KEY_ID_BUFFER_SIZE: u32 = 64;
 export const BATCH_BUFFER_SIZE: u32 = 65536;
 
-/** Longest status name ("SIGNATURE_NONCANONICAL" is 22 bytes), with room to spare. */
+/** The longest status name, SIGNATURE_NONCANONICAL, is 22 bytes, so 32 leaves room to spare. */
 export const STATUS_NAME_BUFFER_SIZE: u32 = 32;
 
 export const frameBuffer: usize = memory.data(FRAME_BUFFER_SIZE, 16);

@@ -30,7 +30,7 @@ export function writeAscii(dst: usize, text: string): u32 {
   return c - 0x41 < 26;
 }
 
-/** A device id character: `A-Z a-z 0-9 _ -` (docs/protocol.md section 1). */
+/** Returns true for a device id character: `A-Z a-z 0-9 _ -` (docs/protocol.md section 1). */
 export function isDeviceIdChar(c: u32): bool {
   return c - 0x41 < 26 || c - 0x61 < 26 || c - 0x30 < 10 || c == 0x5f || c == 0x2d;
 }

@@ -29,7 +29,7 @@ const table: usize = memory.data(MAX_DEVICES * SLOT_SIZE, 16);
   return table + <usize>(slot * SLOT_SIZE);
 }
 
-/** True when `slot` is inside the table and holds a device. */
+/** Returns true when `slot` is inside the table and contains a device. */
 export function slotInUse(slot: u32): bool {
   return slot < MAX_DEVICES && load<u8>(slotBase(slot) + USED_OFFSET) != 0;
 }
@@ -89,7 +89,7 @@ export function setDeviceOnline(slot: u32, online: bool): void {
   store<u8>(slotBase(slot) + ONLINE_OFFSET, online ? 1 : 0);
 }
 
-/** The time of the slot's last accepted frame, 0 when none was accepted or the slot is empty. */
+/** Returns the time of the slot's last accepted frame, 0 when none was accepted or the slot is empty. */
 export function deviceLastSeen(slot: u32): u32 {
   return slotInUse(slot) ? load<u32>(slotBase(slot) + LAST_SEEN_OFFSET) : 0;
 }
@@ -98,15 +98,15 @@ export function setDeviceLastSeen(slot: u32, now: u32): void {
   store<u32>(slotBase(slot) + LAST_SEEN_OFFSET, now);
 }
 
-/** The highest accepted seq of the slot, 0 when none was accepted or the slot is empty. */
+/** Returns the highest accepted seq of the slot, 0 when none was accepted or the slot is empty. */
 export function deviceHighestSeq(slot: u32): u32 {
   return slotInUse(slot) ? slotWindow(slot).highest : 0;
 }
 
 /**
  * Marks one online device offline when its last accepted frame is at least `offlineAfterSec` old
- * at `now`, and returns its slot; returns -1 when none is due. A last-seen time after `now` (a
- * clock that went back) never expires a device.
+ * at `now`, and returns its slot. Returns -1 when no device is due. A last-seen time after `now`
+ * (a clock that went back) never expires a device.
  */
 export function deviceExpire(now: u32, offlineAfterSec: u32): i32 {
   for (let slot: u32 = 0; slot < MAX_DEVICES; slot++) {

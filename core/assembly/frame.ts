@@ -81,7 +81,7 @@ export function decodeFrame(len: u32): i32 {
   return OK;
 }
 
-/** The offset of the signature in the last frame that decoded OK. */
+/** Returns the offset of the signature in the last frame that decoded OK. */
 export function frameSignatureOffset(): u32 {
   return PAYLOAD_OFFSET + framePayloadLen;
 }
@@ -120,8 +120,8 @@ export function verifyDecodedFrame(signerKey: usize): i32 {
 }
 
 /**
- * The central server's check of a forwarded frame: decode, S < L, and the signature under the key
- * buffer with the network key buffer. No registry, replay window or clock.
+ * Checks a forwarded frame as the central server does: decode, S < L, and the signature under the
+ * key buffer with the network key buffer. Uses no registry, replay window or clock.
  */
 export function frameVerify(len: u32): i32 {
   const status = decodeFrame(len);

@@ -56,7 +56,7 @@ export function frame_signed_message(len: u32): i32 { return frame.frameSignedMe
 export function frame_verify(len: u32): i32 { return frame.frameVerify(len); }
 
 /**
- * The signature step alone, for the Ed25519 vectors: S < L of the signature buffer, then the host's
+ * Runs the signature step alone, for the Ed25519 vectors: S < L of the signature buffer, then the host's
  * verify of `msg_len` bytes of the message buffer under the key buffer. A `msg_len` above the
  * message buffer's size is SIGNATURE_INVALID, because those bytes cannot be in the buffer.
  */
@@ -71,7 +71,7 @@ export function device_capacity(): u32 { return device.MAX_DEVICES; }
 export function device_set(slot: u32): i32 { return device.deviceSet(slot); }
 export function device_clear(slot: u32): i32 { return device.deviceClear(slot); }
 
-/** The slot whose id equals the last decoded frame's device id, or -1. */
+/** Returns the slot whose id equals the last decoded frame's device id, or -1. */
 export function device_find(): i32 { return device.deviceFind(frame.frameDeviceId); }
 
 export function frame_accept(len: u32, now: u32): i32 { return intake.acceptFrame(len, now); }

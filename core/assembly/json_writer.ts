@@ -1,6 +1,6 @@
-// A bounded writer for the JSON that the batcher emits. Every write checks the room left; once a
-// write does not fit, the writer is marked overflowed and writes nothing more, so a caller checks
-// once at the end of an entry and rolls the entry back.
+// A bounded writer for the JSON that the batcher emits. Every write checks the room left. After a
+// write that does not fit, the writer is marked overflowed and writes nothing more, so a caller
+// checks once at the end of an entry and rolls the entry back.
 
 const HEX_DIGITS = "0123456789abcdef";
 
@@ -15,7 +15,7 @@ export function writerStart(ptr: usize, capacity: u32): void {
   overflowed = false;
 }
 
-/** The address the next byte goes to. */
+/** Returns the address of the next byte to write. */
 export function writerPosition(): usize {
   return at;
 }

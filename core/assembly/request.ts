@@ -21,7 +21,7 @@ const NONCE_LEN: u32 = 32;
 const BODY_SHA256_LEN: u32 = 64;
 const NEWLINE: u8 = 0x0a;
 
-/** Where the nonce line starts in the request buffer, after a form check that passed. */
+/** Offset of the nonce line in the request buffer, set by the last form check that passed. */
 export let requestNonceOffset: u32 = 0;
 /** The TIMESTAMP line's value, after a form check that passed. */
 let requestTimestamp: u32 = 0;

@@ -8,7 +8,7 @@ export const SIGNATURE_LEN: u32 = 64;
 /** Offset of the scalar S inside a 64-byte signature R || S. */
 const SCALAR_OFFSET: u32 = 32;
 
-/** The host's Ed25519 verify: 1 when valid, anything else when not (docs/core-abi.md, "Imports"). */
+/** Verifies an Ed25519 signature in the host: returns 1 when valid, anything else when not (docs/core-abi.md, "Imports"). */
 @external("env", "ed25519_verify")
 declare function hostEd25519Verify(sigPtr: usize, msgPtr: usize, msgLen: u32, keyPtr: usize): i32;
 

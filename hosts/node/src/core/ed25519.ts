@@ -1,7 +1,7 @@
 /**
- * The core's `env.ed25519_verify` import, backed by node:crypto (about 80 times faster than
- * tweetnacl-js on this project's machines). node:crypto takes keys as KeyObjects, so a raw 32-byte
- * public key is wrapped in an Ed25519 SubjectPublicKeyInfo (RFC 8410) first.
+ * The core's `env.ed25519_verify` import, backed by node:crypto. node:crypto takes keys as
+ * KeyObjects, so a raw 32-byte public key is wrapped in an Ed25519 SubjectPublicKeyInfo (RFC 8410)
+ * first.
  */
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 

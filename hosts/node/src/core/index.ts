@@ -1,8 +1,8 @@
 /**
  * The central server's access to the shared core (core.wasm). Every check runs inside the core:
  * this file only copies bytes into the core's fixed buffers, calls an export and turns the result
- * into the types of types.ts. One instance serves one caller at a time (the buffers are shared),
- * which holds in Node because every call here is synchronous.
+ * into the types of types.ts. One instance serves one caller at a time because the buffers are
+ * shared. Node keeps to that because every call here is synchronous.
  */
 import type { Core, CoreFailure, FrameResult, MessageResult, RequestResult } from "./types.ts";
 import { loadCoreHandle, type CoreHandle } from "./handle.ts";
@@ -16,7 +16,7 @@ const SIGNATURE_INVALID = -14;
 const KEY_LEN = 32;
 const SIGNATURE_LEN = 64;
 const NONCE_LEN = 32;
-/** Where the payload starts in a frame (docs/protocol.md section 1). */
+/** Offset of the payload in a frame (docs/protocol.md section 1). */
 const PAYLOAD_OFFSET = 27;
 const DEVICE_ID_OFFSET = 2;
 
@@ -35,7 +35,7 @@ export function wrapCore(handle: CoreHandle): Core {
     if (key.length !== KEY_LEN) throw new RangeError(`${name} length ${key.length} is not ${KEY_LEN}`);
   }
 
-  // Bytes past the buffer are not copied: the core sees the true length and rejects it itself.
+  // Bytes past the buffer are not copied. The core gets the true length and rejects it itself.
   function writeFrame(frame: Uint8Array): void {
     const size = core.buffer_frame_size();
     handle.write(core.buffer_frame(), frame.subarray(0, size), size);
