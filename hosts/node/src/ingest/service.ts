@@ -52,7 +52,7 @@ function isoOfSec(sec: number): string {
 /**
  * Loads the keys of the devices a batch names, in one query, and locks their rows in device id
  * order. Two batches of one network that run at once (an urgent batch overtaking a spooled one)
- * then take the locks in the same order, so their last_seen updates cannot deadlock.
+ * then take the locks in the same order, so one waits for the other instead of deadlocking.
  */
 async function loadDevices(trx: Knex.Transaction, networkId: string, entries: BatchEntry[]): Promise<Map<string, KnownDevice>> {
   const ids = [...new Set(entries.map((entry) => entry.device_id))];
