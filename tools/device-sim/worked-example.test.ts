@@ -6,7 +6,7 @@ import { computeWorkedExample, EXAMPLE_DEVICE_SEED, EXAMPLE_FIELDS, EXAMPLE_NETW
 
 const PROTOCOL_DOC = new URL("../../docs/protocol.md", import.meta.url);
 
-/** The text of section 5 of docs/protocol.md, up to the next `## ` heading or the end. */
+/** Returns the text of section 5 of docs/protocol.md, up to the next `## ` heading or the end. */
 function workedExampleSection(): string {
   const doc = readFileSync(PROTOCOL_DOC, "utf8");
   const start = doc.indexOf("\n## 5. Worked example\n");
@@ -16,7 +16,7 @@ function workedExampleSection(): string {
   return next < 0 ? rest : rest.slice(0, next);
 }
 
-/** The bodies of the fenced code blocks of a given info string, in order. */
+/** Returns the bodies of the fenced code blocks of a given info string, in order. */
 function codeBlocks(section: string, info: string): string[] {
   const pattern = new RegExp("```" + info + "\\n([\\s\\S]*?)```", "g");
   return [...section.matchAll(pattern)].map((match) => match[1]!);
