@@ -31,6 +31,7 @@ export class Supervisor {
   readonly #writeLine: (line: string) => void;
   readonly #stopTimeoutMs: number;
   readonly #failureController = new AbortController();
+  readonly #stopController = new AbortController();
   #stopping = false;
   #firstFailure: ChildExit | undefined;
   #stopped: Promise<void> | undefined;
@@ -47,6 +48,11 @@ export class Supervisor {
   /** Aborted when a child exits unexpectedly; long waits (health checks) listen to it. */
   get failureSignal(): AbortSignal {
     return this.#failureController.signal;
+  }
+
+  /** Aborted when stop() begins, whether requested or after a failure; startup steps listen to it. */
+  get stopSignal(): AbortSignal {
+    return this.#stopController.signal;
   }
 
   /** The first child that exited unexpectedly, if any. */
@@ -113,6 +119,7 @@ export class Supervisor {
     if (this.#stopped) return this.#stopped;
     this.#stopping = true;
     this.#resolveStopRequested();
+    this.#stopController.abort(new Error(`stopping after ${signal}`));
 
     const waits = this.#children.map((child) => this.#stopChild(child, signal));
     this.#stopped = Promise.all(waits).then(() => undefined);
