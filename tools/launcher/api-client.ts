@@ -18,7 +18,7 @@ export interface DeviceCreated {
   home_base_id: string | null;
 }
 
-/** An HTTP answer other than the expected status, with the problem+json code when the server sent one. */
+/** A response with an unexpected status, with the problem+json code when the server sent one. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | undefined;
@@ -32,27 +32,17 @@ export class ApiError extends Error {
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** Finds the session token in a login response: the JSON body's token field, else the session cookie. */
-function sessionCredential(body: Record<string, unknown>, setCookie: string | null): { authorization?: string; cookie?: string } {
-  for (const key of ["token", "session_token", "access_token"]) {
-    if (typeof body[key] === "string") return { authorization: `Bearer ${body[key] as string}` };
-  }
-  if (setCookie) return { cookie: setCookie.split(";")[0] };
-  throw new Error("POST /auth/session returned no token field and no cookie");
-}
-
 export class ApiClient {
   readonly #baseUrl: string;
-  #credential: { authorization?: string; cookie?: string } = {};
+  #token: string | undefined;
 
   constructor(baseUrl: string) {
     this.#baseUrl = baseUrl.replace(/\/$/, "");
   }
 
-  async #request(method: string, path: string, body: unknown, expectedStatus: number[]): Promise<{ json: Record<string, unknown>; headers: Headers }> {
+  async #request(method: string, path: string, body: unknown, expectedStatus: number[]): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-    if (this.#credential.authorization) headers.authorization = this.#credential.authorization;
-    if (this.#credential.cookie) headers.cookie = this.#credential.cookie;
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
 
     const response = await fetch(this.#baseUrl + path, {
       method,
@@ -73,24 +63,25 @@ export class ApiClient {
       const detail = typeof json.detail === "string" ? json.detail : typeof json.title === "string" ? json.title : "";
       throw new ApiError(`${method} ${path}`, response.status, code, detail);
     }
-    return { json, headers: response.headers };
+    return json;
   }
 
-  /** Logs in with password and TOTP code; later requests carry the session. Throws ApiError on 401. */
+  /** Logs in with password and TOTP code; later requests send the token as a bearer token. Throws ApiError on 401. */
   async login(username: string, password: string, totp: string): Promise<void> {
-    const { json, headers } = await this.#request("POST", "/auth/session", { username, password, totp }, [200, 201]);
-    this.#credential = sessionCredential(json, headers.get("set-cookie"));
+    const json = await this.#request("POST", "/auth/session", { username, password, totp }, [200]);
+    if (typeof json.token !== "string" || json.token === "") throw new Error("POST /auth/session returned no token");
+    this.#token = json.token;
   }
 
   async createNetwork(name: string, homeBase: { host: string; port: number }): Promise<NetworkCreated> {
-    const { json } = await this.#request("POST", "/networks", { name, home_base: homeBase }, [201]);
+    const json = await this.#request("POST", "/networks", { name, home_base: homeBase }, [201]);
     if (typeof json.id !== "string" || typeof json.public_key !== "string") throw new Error("POST /networks returned no id or public_key");
     return json as NetworkCreated;
   }
 
   async createDevice(networkId: string, deviceId: string, type: string): Promise<DeviceCreated> {
     const path = `/networks/${encodeURIComponent(networkId)}/devices`;
-    const { json } = await this.#request("POST", path, { device_id: deviceId, type }, [201]);
+    const json = await this.#request("POST", path, { device_id: deviceId, type }, [201]);
     if (typeof json.private_key !== "string" || typeof json.network_public_key !== "string") {
       throw new Error(`POST ${path} returned no private_key or network_public_key`);
     }

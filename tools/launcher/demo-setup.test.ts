@@ -23,7 +23,7 @@ interface FakeOptions {
   networkExists?: boolean;
 }
 
-/** A stand-in for the central server's public API as the launcher's brief describes it; oathtool checks the TOTP code. */
+/** Starts a stand-in for the central server's public API (openapi.yaml), which checks the TOTP code with oathtool. */
 function fakeCentralServer(options: FakeOptions = {}) {
   const requests: Array<{ method: string; url: string; body: Record<string, unknown>; authorization?: string }> = [];
   let nextSeed = 0x71;

@@ -41,7 +41,7 @@ export function isDemoSetUp(dataDir: string): boolean {
 
 const KEY_HEX = /^[0-9a-f]{64}$/;
 
-/** Checks one registration answer and derives the device's public key from its private key. */
+/** Checks one registration response and derives the device's public key from its private key. */
 function provisionedDevice(created: DeviceCreated, type: string, networkPublicKey: string): ProvisionedDevice {
   const deviceId = created.device?.device_id;
   if (!KEY_HEX.test(created.private_key)) throw new Error(`device ${deviceId}: private_key is not 64 hex characters`);

@@ -1,6 +1,6 @@
 /**
- * What `make run` starts: the central server, the home base simulator and the device simulator, in
- * the foreground, with prefixed output. Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0; a
+ * The entry point of `make run`. It starts the central server, the home base simulator and the device
+ * simulator in the foreground, with prefixed output. Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0; a
  * child that dies on its own stops the others and exits 1.
  *
  * The first start on an empty data folder also runs the key generation script and sets up the demo
@@ -24,7 +24,7 @@ import { Supervisor } from "./supervisor.ts";
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HOMEBASE_BINARY = "build/homebase/homebase-sim";
 /** The Makefile target that builds HOMEBASE_BINARY. */
-const HOMEBASE_MAKE_TARGET = "homebase-sim";
+const HOMEBASE_MAKE_TARGET = "homebase";
 // The central server runs its migrations on the first start, which takes longer on PGlite.
 const SERVER_READY_TIMEOUT_MS = 90_000;
 const HOMEBASE_READY_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 /**
  * Runs the long-lived children of `make run` and stops them together. Each child gets its own
  * process group, so a Ctrl-C in the terminal reaches only the launcher, which forwards the signal to
- * every group exactly once. A child that exits while the supervisor is not stopping counts as a
+ * every group once (a second stop() call sends nothing more). A child that exits while the supervisor is not stopping counts as a
  * failure: the supervisor stops the others and reports which child died.
  */
 import { spawn, type ChildProcess } from "node:child_process";

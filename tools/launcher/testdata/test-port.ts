@@ -1,6 +1,6 @@
 /**
  * Test servers listen on 127.0.0.1 at a random port from 18000 to 18999, so parallel test runs on one
- * machine rarely collide; a port in use is retried with another.
+ * machine rarely collide. A port in use is retried with another.
  */
 import type { Server } from "node:http";
 
