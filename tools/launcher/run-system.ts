@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../hosts/node/src/clock.ts";
-import { ApiClient } from "./api-client.ts";
+import { ApiClient, ApiError } from "./api-client.ts";
 import { credentialsPath, readCredentials } from "./credentials.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
@@ -70,7 +70,14 @@ async function prepareDemo(settings: LauncherSettings, signal: AbortSignal): Pro
 
   say("setting up the demo network through the API");
   const credentials = readCredentials(settings.dataDir);
-  const network = await createDemoNetwork(new ApiClient(`http://127.0.0.1:${settings.serverPort}`), credentials, systemClock, settings.homeBaseHttpPort);
+  const api = new ApiClient(`http://127.0.0.1:${settings.serverPort}`);
+  const network = await createDemoNetwork(api, credentials, systemClock, settings.homeBaseHttpPort).catch((error: unknown) => {
+    // An earlier first start that failed after creating the network leaves it without demo files.
+    if (error instanceof ApiError && error.code === "NETWORK_EXISTS") {
+      throw new Error(`${error.message}; the demo files in ${demoPaths(settings.dataDir).dir} are missing, so empty ${settings.dataDir} to start over`);
+    }
+    throw error;
+  });
   signal.throwIfAborted();
   const paths = writeDemoFiles(settings.dataDir, network, settings);
   say(`demo network ${network.networkId} created; provisioning files in ${paths.dir}`);
