@@ -13,7 +13,8 @@ import { DeviceSimulator } from "./sim.ts";
 const MAX_TIMER_WAIT_MS = 1000;
 
 function main(): void {
-  const log = createLogger({ name: "device-sim" });
+  // No name in the lines: the launcher already prefixes them with [device-sim].
+  const log = createLogger();
 
   let options;
   try {
