@@ -1,7 +1,8 @@
 /**
- * Writes frames.json and requests.json: frames and signed requests built byte by byte from
- * docs/protocol.md with node:crypto Ed25519 (encode.ts), never with the core they test. Seeds are
- * fixed, so a run writes the same files again. Run from the repository root:
+ * Writes frames.json, requests.json, accept.json and batch.json: frames, signed requests and
+ * scenarios built byte by byte from docs/protocol.md with node:crypto Ed25519 (encode.ts), never
+ * with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
+ * repository root:
  *   node --import tsx core/vectors/generate.ts
  */
 import { writeFileSync } from "node:fs";

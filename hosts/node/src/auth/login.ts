@@ -48,7 +48,8 @@ async function checkFactors(deps: LoginDeps, credentials: Credentials): Promise<
   if (!passwordOk) return { ok: false, reason: "wrong password" };
   if (!totp.valid) return { ok: false, reason: "wrong totp code" };
 
-  // The conditional update lets one request win when two race with the same code.
+  // The conditional update lets one request win when two race with the same code. The first
+  // successful login also marks the user verified: it proves the authenticator app was set up.
   const claimed = await deps.db("users")
     .where("id", user.id)
     .andWhere((query) => query.whereNull("totp_last_step").orWhere("totp_last_step", "<", totp.timeStep))

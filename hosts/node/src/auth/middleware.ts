@@ -31,3 +31,12 @@ export function requireSession(deps: SessionDeps) {
     await next();
   };
 }
+
+/** Lets a request through only for an admin; runs after requireSession. Others get 403 FORBIDDEN. */
+export function requireAdmin() {
+  return async (ctx: Context, next: Next) => {
+    const session = (ctx.state as Partial<SessionState>).session;
+    if (session?.role !== "admin") throw new ApiError("FORBIDDEN", `user ${session?.username ?? "(none)"} is not an admin`);
+    await next();
+  };
+}

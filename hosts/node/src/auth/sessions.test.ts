@@ -28,7 +28,7 @@ test("new token authenticates", async () => {
   const session = await createSession(deps, userId, "127.0.0.1");
   assert.match(session.token, /^[A-Za-z0-9_-]{43}$/);
   assert.is(session.expiresAt.getTime(), deps.clock.nowMs() + SESSION_IDLE_MS);
-  assert.equal(await authenticateToken(deps, session.token), { userId, sessionId: session.sessionId, username: "sessions-user" });
+  assert.equal(await authenticateToken(deps, session.token), { userId, sessionId: session.sessionId, username: "sessions-user", role: "user" });
 });
 
 test("only the token hash is stored", async () => {

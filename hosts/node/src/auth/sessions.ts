@@ -1,6 +1,6 @@
 /**
  * Login sessions. A session token is 32 random bytes in base64url (43 characters), handed to the
- * client once; the database keeps only its SHA-256, so a database dump lets nobody log in.
+ * client once. The database keeps only its SHA-256, so a database dump alone cannot log anyone in.
  *
  * A session expires SESSION_IDLE_MS (15 minutes) after its last use, each use extends it, and it
  * ends SESSION_MAX_MS (12 hours) after login whatever its use. All times come from the injected
@@ -31,6 +31,7 @@ export interface AuthenticatedSession {
   userId: string;
   sessionId: string;
   username: string;
+  role: "admin" | "user";
 }
 
 /** Returns the SHA-256 hex of a token, the form stored in sessions.token_hash. */
@@ -61,8 +62,8 @@ export async function createSession(deps: SessionDeps, userId: string, clientAdd
 
 /**
  * Looks up a live session by its token and extends it by SESSION_IDLE_MS, capped at its absolute
- * end, in one statement. Returns null for a malformed, unknown or expired token; never throws for
- * bad input. The WebSocket server uses this too.
+ * end, in one statement. Returns null for a malformed, unknown or expired token, and rejects only
+ * when the database fails. The WebSocket server uses this too.
  */
 export async function authenticateToken(deps: SessionDeps, token: string): Promise<AuthenticatedSession | null> {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return null;
@@ -74,13 +75,13 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
         set last_used_at = ?, expires_at = least(?::timestamptz, s.absolute_expires_at)
        from users as u
       where u.id = s.user_id and s.token_hash = ? and s.expires_at > ? and s.absolute_expires_at > ?
-  returning s.id as session_id, s.user_id, u.username`,
+  returning s.id as session_id, s.user_id, u.username, u.role`,
     [now, extended, hashToken(token), now, now],
   );
 
-  const row = result.rows[0] as { session_id: string; user_id: string; username: string } | undefined;
+  const row = result.rows[0] as { session_id: string; user_id: string; username: string; role: "admin" | "user" } | undefined;
   if (!row) return null;
-  return { userId: row.user_id, sessionId: row.session_id, username: row.username };
+  return { userId: row.user_id, sessionId: row.session_id, username: row.username, role: row.role };
 }
 
 /** Ends a session at once (logout); returns whether a session was deleted. */

@@ -113,6 +113,25 @@ test("nonce is free again once it expired", async () => {
   assert.is(rows.length, 1);
 });
 
+test("expired nonces are deleted", async () => {
+  const oldNonce = "11111111111111111111111111111111";
+  assert.is((await sendSigned(server, network, emptyBatch(), { nonce: oldNonce })).status, 200);
+
+  server.clock.advanceSec(NONCE_TTL_SEC + 1);
+  assert.is((await sendSigned(server, network, emptyBatch())).status, 200);
+  const expired = await server.deps.db("request_nonces").where("expires_at", "<", new Date(server.clock.nowMs()).toISOString());
+  assert.is(expired.length, 0);
+  assert.is((await server.deps.db("request_nonces").where({ nonce: oldNonce })).length, 0);
+});
+
+test("rejected request does not use up its nonce", async () => {
+  const nonce = "22222222222222222222222222222222";
+  const bad = await sendSigned(server, network, emptyBatch(), { nonce, key: newKey() });
+  await expectProblem(bad, 401, "SIGNATURE_INVALID");
+
+  assert.is((await sendSigned(server, network, emptyBatch(), { nonce })).status, 200);
+});
+
 test("unknown key id is UNKNOWN_KEY", async () => {
   const response = await sendSigned(server, network, emptyBatch(), { keyId: `${network.id}/porch-cam` });
   await expectProblem(response, 401, "UNKNOWN_KEY");

@@ -309,6 +309,22 @@ test("private keys are not stored", async () => {
   for (const key of privateKeys) assert.not.ok(dump.includes(key));
 });
 
+test("creating needs the admin role", async () => {
+  const network = await newNetwork("role-check");
+  const userToken = await loginAs(app, await createTestUser(app, "viewer", "user"));
+
+  const createNetwork = await app.request("POST", "/networks", { token: userToken, body: { name: "viewer-net", home_base: { host: "h", port: 1 } } });
+  assert.is(createNetwork.status, 403);
+  assert.is(createNetwork.body.code, "FORBIDDEN");
+
+  const createDevice = await app.request("POST", `/networks/${network.id}/devices`, { token: userToken, body: { device_id: "x", type: "motion" } });
+  assert.is(createDevice.status, 403);
+  assert.is(createDevice.body.code, "FORBIDDEN");
+
+  assert.is((await app.request("GET", "/networks", { token: userToken })).status, 200);
+  assert.is((await app.request("GET", `/networks/${network.id}/devices`, { token: userToken })).status, 200);
+});
+
 test("network routes need a session", async () => {
   for (const [method, path] of [["GET", "/networks"], ["POST", "/networks"], ["GET", "/networks/x"], ["GET", "/networks/x/devices"], ["POST", "/networks/x/devices"]] as const) {
     const response = await app.request(method, path);

@@ -6,11 +6,12 @@
  *   GET  /networks/{id}/devices             list (cursor pagination)
  *   POST /networks/{id}/devices             {device_id, type} -> 201 with the private key, once
  *   GET  /networks/{id}/devices/{device_id} one device
- * An id that is not a UUID is 404 NETWORK_NOT_FOUND, like an unknown one.
+ * Creating networks and devices needs the admin role (403 FORBIDDEN otherwise); reading needs
+ * any session. An id that is not a UUID is 404 NETWORK_NOT_FOUND, like an unknown one.
  */
 import Router from "@koa/router";
 import type { Context } from "koa";
-import { requireSession } from "../auth/middleware.ts";
+import { requireAdmin, requireSession } from "../auth/middleware.ts";
 import { readJsonObject } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
@@ -61,13 +62,14 @@ const isDeviceIdPart = (part: string) => DEVICE_ID_PATTERN.test(part);
 export function createNetworksRouter(deps: AppDeps): Router {
   const router = new Router();
   const session = requireSession(deps);
+  const admin = requireAdmin();
 
   router.get("/networks", session, async (ctx) => {
     const limit = parseLimit(ctx.query);
     ctx.body = await listNetworks(deps.db, limit, parseCursor(ctx.query, [isIsoTimestamp, isUuidPart]));
   });
 
-  router.post("/networks", session, async (ctx) => {
+  router.post("/networks", session, admin, async (ctx) => {
     const input = parseNewNetwork(await readJsonObject(ctx, BODY_MAX_BYTES));
     const network = await createNetwork(deps, input);
     deps.log.info("network created", { networkId: network.id, keyIndex: network.key_index, username: ctx.state.session?.username });
@@ -90,7 +92,7 @@ export function createNetworksRouter(deps: AppDeps): Router {
     ctx.body = await listDevices(deps.db, id, limit, after);
   });
 
-  router.post("/networks/:id/devices", session, async (ctx) => {
+  router.post("/networks/:id/devices", session, admin, async (ctx) => {
     const id = networkIdParam(ctx);
     const { deviceId, type } = parseNewDevice(await readJsonObject(ctx, BODY_MAX_BYTES));
     const created = await createDevice(deps, id, deviceId, type);

@@ -1,22 +1,23 @@
 /**
  * A registered network for tests: the network, its home base and a few sensor devices, written
- * straight into the tables with fresh random keys, plus the server parts under test on a real
- * HTTP server at 127.0.0.1.
+ * straight into the tables with fresh random keys, plus the whole app on a real HTTP server at
+ * 127.0.0.1 and a logged-in session.
  */
 import { createServer, type Server } from "node:http";
+import { createApp } from "../app.ts";
+import { createSession } from "../auth/sessions.ts";
+import { createSecretBox } from "../keys/secret-box.ts";
+import { createUser } from "../users/users.ts";
+import { listenInTestRange } from "./app.ts";
 import { randomUUID } from "node:crypto";
-import Koa from "koa";
 import type { Knex } from "knex";
 import nacl from "tweetnacl";
 import { ManualClock, nowSec } from "../clock.ts";
 import { loadCore } from "../core/index.ts";
 import type { Core } from "../core/types.ts";
 import type { AppDeps, EventBus } from "../deps.ts";
-import { problemMiddleware } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
-import { createIngestRouter } from "../ingest/routes.ts";
 import { createMemoryLogger } from "../logger.ts";
-import { createLogsRouter } from "../logs/routes.ts";
 import { openTestDatabase } from "./db.ts";
 import { signTestRequest } from "./requests.ts";
 
@@ -75,24 +76,6 @@ export function testCore(): Promise<Core> {
   return sharedCore;
 }
 
-/** Listens on 127.0.0.1 at a port from 18000-18999 with a random start, moving on when one is taken. */
-export async function listenOnTestPort(server: Server): Promise<number> {
-  const start = Math.floor(Math.random() * 1000);
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = 18000 + ((start + attempt * 37) % 1000);
-    const bound = await new Promise<boolean>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(false) : reject(error));
-      server.once("error", onError);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", onError);
-        resolve(true);
-      });
-    });
-    if (bound) return port;
-  }
-  throw new Error("no free port in 18000-18999 after 50 attempts");
-}
-
 export interface TestServerOptions {
   wsAuthTimeoutMs?: number;
   /** Runs on the HTTP server before it listens, e.g. to attach the WebSocket stream. */
@@ -100,7 +83,7 @@ export interface TestServerOptions {
   events?: EventBus;
 }
 
-/** Starts a fresh database, the event bus and the ingest and logs routers on a listening HTTP server. */
+/** Starts a fresh database, the event bus and the whole app (createApp) on a listening HTTP server. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -116,15 +99,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     masterSeed: Buffer.alloc(32, 7),
   };
 
-  const app = new Koa();
-  app.use(problemMiddleware(log));
-  for (const router of [createIngestRouter(deps), createLogsRouter(deps, TEST_SESSION_MIDDLEWARE)]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
-  const http = createServer(app.callback());
+  const http = createServer(createApp(deps).callback());
   options.attach?.(http, deps);
-  const port = await listenOnTestPort(http);
+  const port = await listenInTestRange(http);
 
   return {
     deps,
@@ -173,4 +150,17 @@ export async function sendSigned(server: TestServer, network: TestNetwork, body:
   }
   const sent = options.sentBody ?? body;
   return fetch(server.baseUrl + path, { method: "POST", headers, body: typeof sent === "string" ? sent : new Uint8Array(sent) });
+}
+
+let userCount = 0;
+
+/**
+ * Creates a user and a session for it, skipping the password and TOTP steps that the auth tests
+ * cover, and returns the Authorization header of that session.
+ */
+export async function sessionHeaders(server: TestServer): Promise<Record<string, string>> {
+  userCount += 1;
+  const user = await createUser(server.deps.db, server.clock, createSecretBox(server.deps.masterSeed), { username: `viewer${userCount}`, password: "pw-viewer-correct horse", role: "user" });
+  const session = await createSession(server.deps, user.id, null);
+  return { authorization: `Bearer ${session.token}` };
 }

@@ -1,14 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import { connect as connectTcp } from "node:net";
 import { WebSocket } from "ws";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
-import { insertNetwork, sendSigned, startTestServer, type TestServer } from "../testing/mesh.ts";
+import { authenticateToken } from "../auth/sessions.ts";
+import { listenInTestRange } from "../testing/app.ts";
+import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestServer } from "../testing/mesh.ts";
 import { attachWebSocket, WS_CLOSE_AUTH_FAILED, type WsAuthenticate, type WsHandle } from "./server.ts";
 
-const GOOD_TOKEN = "good-token";
-const authenticate: WsAuthenticate = async (token) => (token === GOOD_TOKEN ? { userId: "user-1", sessionId: "session-1" } : null);
+/** A live session's token, from sessionHeaders(). */
+let goodToken: string;
 
 let server: TestServer;
 let stream: WsHandle;
@@ -22,9 +25,11 @@ test.before(async () => {
   server = await startTestServer({
     wsAuthTimeoutMs: AUTH_TIMEOUT_MS,
     attach: (http, deps) => {
+      const authenticate: WsAuthenticate = (token) => authenticateToken(deps, token);
       stream = attachWebSocket(http, deps, authenticate);
     },
   });
+  goodToken = (await sessionHeaders(server)).authorization!.slice("Bearer ".length);
   wsUrl = server.baseUrl.replace("http://", "ws://") + "/ws";
 });
 
@@ -67,7 +72,7 @@ function connect(url: string, headers: Record<string, string> = {}) {
 test("auth message authenticates the client", async () => {
   const client = connect(wsUrl);
   await client.opened;
-  client.socket.send(JSON.stringify({ type: "auth", token: GOOD_TOKEN }));
+  client.socket.send(JSON.stringify({ type: "auth", token: goodToken }));
   const [first] = await client.messageCount(1);
   assert.equal(first, { type: "auth_ok" });
   assert.ok(stream.clientCount() >= 1);
@@ -79,7 +84,7 @@ test("auth message authenticates the client", async () => {
 });
 
 test("bearer header authenticates at once", async () => {
-  const client = connect(wsUrl, { authorization: `Bearer ${GOOD_TOKEN}` });
+  const client = connect(wsUrl, { authorization: `Bearer ${goodToken}` });
   await client.opened;
   const [first] = await client.messageCount(1);
   assert.equal(first, { type: "auth_ok" });
@@ -136,7 +141,7 @@ test("ingested motion frame reaches the client as motion_event", async () => {
   const network = await insertNetwork(server.deps.db, server.clock);
   const client = connect(wsUrl);
   await client.opened;
-  client.socket.send(JSON.stringify({ type: "auth", token: GOOD_TOKEN }));
+  client.socket.send(JSON.stringify({ type: "auth", token: goodToken }));
   await client.messageCount(1);
 
   const timestamp = nowSec(server.clock) - 20;
@@ -158,7 +163,7 @@ test("ingested motion frame reaches the client as motion_event", async () => {
 test("unauthenticated client receives no events", async () => {
   const network = await insertNetwork(server.deps.db, server.clock);
   const waiting = connect(wsUrl);
-  const listening = connect(wsUrl, { authorization: `Bearer ${GOOD_TOKEN}` });
+  const listening = connect(wsUrl, { authorization: `Bearer ${goodToken}` });
   await Promise.all([waiting.opened, listening.opened]);
   await listening.messageCount(1);
 
@@ -168,6 +173,35 @@ test("unauthenticated client receives no events", async () => {
   assert.is(waiting.messages.length, 0);
   waiting.socket.close();
   listening.socket.close();
+});
+
+test("client that answers pings stays, silent one is dropped", async () => {
+  const http = createServer();
+  const quick = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), { pingIntervalMs: 100 });
+  const port = await listenInTestRange(http);
+  try {
+    const live = connect(`ws://127.0.0.1:${port}/ws`, { authorization: `Bearer ${goodToken}` });
+    await live.opened;
+
+    // A raw TCP client completes the handshake but never answers a ping.
+    const silent = connectTcp(port, "127.0.0.1");
+    const silentClosed = new Promise<void>((resolve) => silent.once("close", () => resolve()));
+    silent.write(["GET /ws HTTP/1.1", "Host: 127.0.0.1", "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", `Authorization: Bearer ${goodToken}`, "", ""].join("\r\n"));
+    const handshake = await new Promise<string>((resolve) => silent.once("data", (data) => resolve(data.toString())));
+    assert.match(handshake, /^HTTP\/1\.1 101/);
+
+    const started = Date.now();
+    const dropped = await Promise.race([silentClosed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000))]);
+    silent.destroy();
+    assert.ok(dropped, "silent client still connected after 3000 ms");
+    assert.ok(Date.now() - started >= 100, `silent client dropped after ${Date.now() - started} ms, before the first ping`);
+    assert.is(live.socket.readyState, WebSocket.OPEN);
+    live.socket.close();
+  } finally {
+    await quick.close();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
 });
 
 test.run();
