@@ -15,18 +15,45 @@ void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
     intake->on_batch_full_ctx = ctx;
 }
 
-static void count_rejected(intake_t *intake, int32_t status, const uint8_t mac[INTAKE_MAC_LEN])
+/* Returns true while this second's budget of rejected-frame log lines lasts. The first line of a
+ * new second reports how many were dropped in the seconds before. */
+static bool take_log_budget(intake_t *intake, uint32_t now)
+{
+    if (now != intake->log_second) {
+        if (intake->suppressed_logs > 0) {
+            hb_log(HB_LOG_WARN, "frame rejected: %u more log lines suppressed (limit %d per second)",
+                   (unsigned)intake->suppressed_logs, INTAKE_REJECT_LOGS_PER_SEC);
+        }
+        intake->log_second = now;
+        intake->logged_in_second = 0;
+        intake->suppressed_logs = 0;
+    }
+
+    if (intake->logged_in_second >= INTAKE_REJECT_LOGS_PER_SEC) {
+        intake->suppressed_logs++;
+        return false;
+    }
+    intake->logged_in_second++;
+    return true;
+}
+
+static void count_rejected(intake_t *intake, int32_t status, const uint8_t mac[INTAKE_MAC_LEN],
+                           uint32_t now)
 {
     char reason[CORE_STATUS_NAME_MAX + 1];
     char device_id[CORE_DEVICE_ID_LEN];
-    bool decoded = core_frame_device_id(intake->core, status, device_id);
+    bool decoded;
 
     if (status < 0 && -status < INTAKE_REASON_SLOTS) {
         intake->rejected_by_reason[-status]++;
     } else {
         intake->rejected_other++;
     }
+    if (!take_log_budget(intake, now)) {
+        return;
+    }
 
+    decoded = core_frame_device_id(intake->core, status, device_id);
     hb_log(HB_LOG_WARN, "frame rejected: reason=%s device=%s seq=%u mac=%02x:%02x:%02x:%02x:%02x:%02x",
            core_status_name(intake->core, status, reason), device_id,
            decoded ? (unsigned)core_frame_seq(intake->core) : 0u, mac[0], mac[1], mac[2], mac[3],
@@ -70,7 +97,7 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
     int32_t batch_status;
 
     if (status != CORE_OK) {
-        count_rejected(intake, status, mac);
+        count_rejected(intake, status, mac, now);
         return status;
     }
 

@@ -2,6 +2,8 @@
 #include "support.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_select.h"
@@ -114,6 +116,63 @@ static void signature_with_s_plus_l_rejected(void **state)
     engine_destroy(engine);
 }
 
+/* Runs the same frames through one engine and returns the sealed batch (caller frees it). */
+static char *seal_after_frames(const char *name, const test_key_t *network, const test_key_t *device)
+{
+    char error[ENGINE_ERROR_LEN] = "";
+    engine_t *engine = engine_select_open(name, error);
+    core_t core;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len;
+    char *json;
+
+    if (engine == NULL) {
+        fail_msg("engine %s not opened: %s", name, error);
+    }
+    assert_int_equal(core_open(&core, engine), 0);
+    core_set_network_key(&core, network->public_key);
+    assert_int_equal(core_device_set(&core, 0, "porch-cam", device->public_key), CORE_OK);
+    assert_int_equal(core_batch_configure(&core, TEST_NETWORK_ID "/" TEST_HOME_BASE_ID, 60, 9), CORE_OK);
+
+    for (uint32_t seq = 1; seq <= 3; seq++) {
+        len = test_frame_build(frame, seq == 2 ? FRAME_TYPE_MOTION : FRAME_TYPE_LOG, "porch-cam",
+                               TEST_NOW, seq, seq == 2 ? "{\"zone\":\"porch\"}" :
+                               "{\"level\":\"info\",\"category\":\"door\",\"message\":\"\u00e9\"}",
+                               device, network->public_key);
+        assert_int_equal(core_frame_accept(&core, frame, len, TEST_NOW + seq), CORE_OK);
+        assert_int_equal(core_batch_add_frame(&core, len, -40 - (int32_t)seq, TEST_NOW + seq), CORE_OK);
+    }
+
+    json = malloc(core_batch_max_len(&core) + 1);
+    assert_non_null(json);
+    assert_true(core_batch_seal(&core, TEST_NOW + 10, json, core_batch_max_len(&core) + 1) > 0);
+    engine_destroy(engine);
+    return json;
+}
+
+/* Every engine must produce the same bytes for the same inputs. */
+static void engines_seal_identical_batches(void **state)
+{
+    test_key_t network;
+    test_key_t device;
+    char *from_wasm2c;
+    char *from_wasm3;
+
+    (void)state;
+    if (!engine_select_available("wasm3")) {
+        printf("wasm3 engine skipped: this build has no WASM3_SOURCE_DIR\n");
+        skip();
+    }
+    test_key_from_fill(&network, 0x61);
+    test_key_from_fill(&device, 0x62);
+    from_wasm2c = seal_after_frames("wasm2c", &network, &device);
+    from_wasm3 = seal_after_frames("wasm3", &network, &device);
+    assert_non_null(strstr(from_wasm2c, "\"batch_seq\":9"));
+    assert_string_equal(from_wasm2c, from_wasm3);
+    free(from_wasm2c);
+    free(from_wasm3);
+}
+
 static void unknown_engine_rejected(void **state)
 {
     char error[ENGINE_ERROR_LEN] = "";
@@ -131,6 +190,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(signature_verify_import),
         cmocka_unit_test(signature_with_s_plus_l_rejected),
         cmocka_unit_test(unknown_engine_rejected),
+        cmocka_unit_test(engines_seal_identical_batches),
     };
 
     test_select_engine(argc, argv);

@@ -2,6 +2,8 @@
  * the home base meets first. Frames are built and signed here with libsodium. */
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake.h"
@@ -165,6 +167,76 @@ static void heartbeat_adds_only_status(void **state)
     assert_int_equal(home->homebase.intake.accepted_by_slot[1], 2);
 }
 
+static void rejected_flood_counted_fully(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len = build_log(home, frame, 1);
+
+    frame[len - 64] ^= 0x01;
+    for (int i = 0; i < 3 * INTAKE_REJECT_LOGS_PER_SEC; i++) {
+        assert_int_equal(send_frame(home, frame, len), CORE_SIGNATURE_INVALID);
+    }
+
+    /* Every frame is counted while only the budget is logged. */
+    assert_int_equal(home->homebase.intake.rejected_by_reason[-CORE_SIGNATURE_INVALID],
+                     3 * INTAKE_REJECT_LOGS_PER_SEC);
+    assert_int_equal(home->homebase.intake.logged_in_second, INTAKE_REJECT_LOGS_PER_SEC);
+    assert_int_equal(home->homebase.intake.suppressed_logs, 2 * INTAKE_REJECT_LOGS_PER_SEC);
+
+    home->clock_state.now += 1;
+    assert_int_equal(send_frame(home, frame, len), CORE_SIGNATURE_INVALID);
+    assert_int_equal(home->homebase.intake.suppressed_logs, 0);
+    assert_int_equal(home->homebase.intake.logged_in_second, 1);
+}
+
+/* xorshift32: a small seeded generator, so a failing run can be replayed with HB_TEST_SEED. */
+static uint32_t next_random(uint32_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    return *state;
+}
+
+/* Random byte changes and lengths never get a changed frame accepted, and every frame is counted. */
+static void mutated_frames_never_accepted(void **state)
+{
+    test_home_t *home = *state;
+    const char *seed_text = getenv("HB_TEST_SEED");
+    uint32_t seed = seed_text != NULL ? (uint32_t)strtoul(seed_text, NULL, 10) : 20261204u;
+    uint32_t random_state = seed != 0 ? seed : 1;
+    uint8_t original[TEST_FRAME_MAX];
+    uint8_t frame[300];
+    size_t original_len = build_log(home, original, 1);
+    const int rounds = 3000;
+
+    printf("mutated_frames_never_accepted: seed %u (set HB_TEST_SEED to replay)\n", (unsigned)seed);
+    for (int round = 0; round < rounds; round++) {
+        size_t len = original_len;
+        int changes = 1 + (int)(next_random(&random_state) % 4);
+
+        memcpy(frame, original, original_len);
+        memset(frame + original_len, 0, sizeof frame - original_len);
+        for (int i = 0; i < changes; i++) {
+            frame[next_random(&random_state) % original_len] ^= (uint8_t)(1 + next_random(&random_state) % 255);
+        }
+        if (next_random(&random_state) % 8 == 0) {
+            len = next_random(&random_state) % sizeof frame;
+        }
+        if (len == original_len && memcmp(frame, original, len) == 0) {
+            continue;
+        }
+        assert_int_not_equal(send_frame(home, frame, len), CORE_OK);
+    }
+    assert_int_equal(home->homebase.intake.accepted, 0);
+    assert_true(intake_rejected_total(&home->homebase.intake) > (uint32_t)rounds * 9 / 10);
+    assert_int_equal(core_batch_entry_count(&home->core), 0);
+
+    /* The untouched frame still goes through afterwards. */
+    assert_int_equal(send_frame(home, original, original_len), CORE_OK);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -181,6 +253,8 @@ int main(int argc, char **argv)
         HOME_TEST(short_frame_rejected),
         HOME_TEST(oversized_datagram_rejected),
         HOME_TEST(heartbeat_adds_only_status),
+        HOME_TEST(rejected_flood_counted_fully),
+        HOME_TEST(mutated_frames_never_accepted),
     };
 
     test_select_engine(argc, argv);

@@ -12,6 +12,8 @@
 /* Rejected counters are indexed by -status; the core's codes run from -1 to -40. */
 #define INTAKE_REASON_SLOTS 64
 #define INTAKE_MAC_LEN 6
+/* Rejected-frame log lines per clock second; a flood of bad frames is counted, not all logged. */
+#define INTAKE_REJECT_LOGS_PER_SEC 10
 
 /* Called when the open batch is full: seal it and keep it safe, so the frame can be added again.
  * Returns 0 on success. */
@@ -29,6 +31,11 @@ typedef struct {
     /* Counts of statuses outside the core's range (host failures such as ENGINE_FAILED). */
     uint32_t rejected_other;
     uint32_t rejected_by_reason[INTAKE_REASON_SLOTS];
+
+    /* The second the rejected-frame log budget belongs to, lines logged in it, and lines dropped. */
+    uint32_t log_second;
+    uint32_t logged_in_second;
+    uint32_t suppressed_logs;
 } intake_t;
 
 void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
