@@ -167,7 +167,8 @@ system("a frame with one flipped signature byte is counted and never stored", as
     Buffer.from(device.private_key, "hex"),
     Buffer.from(devices.network_public_key, "hex"),
   );
-  frame[frame.length - 10] ^= 0x01;
+  const flipAt = frame.length - 10;
+  frame[flipAt] = frame[flipAt]! ^ 0x01;
 
   const before = await homeBaseStatus(context);
   const rejectedBefore = before.frames.rejected.SIGNATURE_INVALID ?? 0;
