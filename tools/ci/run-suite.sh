@@ -7,6 +7,7 @@
 # (a type check, say) counts as 1 passed. The script exits with the command's status, or 1 when
 # the command exited 0 but reported a failed test. SUITE_TIMEOUT_SEC (default 1200) bounds the
 # run, so one hung suite cannot use up a CI run; on expiry only the command itself is signalled.
+# TEST_OUTPUT_DIR (default build) moves the test-logs and test-results folders.
 set -uo pipefail
 
 if [ "$#" -lt 2 ]; then
@@ -17,8 +18,9 @@ suite=$1
 shift
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-log_dir=$root/build/test-logs
-result_dir=$root/build/test-results
+output_dir=${TEST_OUTPUT_DIR:-$root/build}
+log_dir=$output_dir/test-logs
+result_dir=$output_dir/test-results
 mkdir -p "$log_dir" "$result_dir"
 log=$log_dir/$suite.log
 result=$result_dir/$suite.txt

@@ -3,12 +3,12 @@
 # closing "total: N passed, N failed, N skipped" line, and writes the totals to
 # build/test-results/total.txt. A suite without a result file did not run (its build step or
 # another prerequisite failed) and counts as 1 failed.
-# Usage: tools/ci/summarize-tests.sh SUITE...
+# Usage: tools/ci/summarize-tests.sh SUITE...   (TEST_OUTPUT_DIR as in run-suite.sh)
 # Exits 1 when a suite failed, a test failed or no test passed.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-result_dir=$root/build/test-results
+result_dir=${TEST_OUTPUT_DIR:-$root/build}/test-results
 mkdir -p "$result_dir"
 
 total_passed=0
