@@ -17,7 +17,7 @@
 set -euo pipefail
 
 url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
-data_dir=${PG_DATA_DIR:-}
+data_dir=${PG_DATA_DIR:+$(realpath -m "$PG_DATA_DIR")}
 admin_role=${PG_ADMIN_ROLE:-postgres}
 start_timeout_sec=${PG_START_TIMEOUT_SEC:-30}
 
@@ -114,7 +114,8 @@ run_as_owner() {
     if [ "$(id -un)" = "$owner" ]; then
         "$@"
     elif is_root; then
-        runuser -u "$owner" -- "$@"
+        # From /, because the owner may not be allowed into the current directory.
+        (cd / && runuser -u "$owner" -- "$@")
     else
         fail "changing the cluster needs its owner $owner: run as root or as $owner"
     fi

@@ -41,7 +41,7 @@ as_owner() {
     if [ "$(id -un)" = "$owner" ]; then
         "$@"
     else
-        runuser -u "$owner" -- "$@"
+        (cd / && runuser -u "$owner" -- "$@")
     fi
 }
 
