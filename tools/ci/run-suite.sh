@@ -4,8 +4,9 @@
 # The command's output goes to the terminal and to build/test-logs/SUITE.log. Its counts (see
 # count-tests.sh) and exit status go to build/test-results/SUITE.txt. A command that exits
 # non-zero without printing any count counts as 1 failed test; one that exits 0 without any count
-# (a type check, say) counts as 1 passed. The script exits with the command's status, or 1 when
-# the command exited 0 but reported a failed test. SUITE_TIMEOUT_SEC (default 1200) bounds the
+# (a type check, say) counts as 1 passed, and one whose counts are all zero as 1 failed. The
+# script exits with the command's status, or 1 when the command exited 0 but reported a failed
+# test or no test at all. SUITE_TIMEOUT_SEC (default 1200) bounds the
 # run, so one hung suite cannot use up a CI run; on expiry only the command itself is signalled.
 # TEST_OUTPUT_DIR (default build) moves the test-logs and test-results folders.
 set -uo pipefail
@@ -46,6 +47,12 @@ if [ "$counted" = no ]; then
     else
         failed=1
     fi
+fi
+if [ "$counted" = yes ] && [ $((passed + failed + skipped)) -eq 0 ]; then
+    # A runner that found no test file (a wrong folder or pattern) exits 0 with zero counts.
+    echo "suite $suite ran no test, counted as 1 failed" | tee -a "$log"
+    failed=1
+    [ "$status" -ne 0 ] || status=1
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     # The runner reported that every test passed but the process failed anyway (a crash after the

@@ -141,6 +141,11 @@ check "run-suite tees the output to the log" grep -qx boom "$work/out/test-logs/
 run_suite quiet true
 check "a success without counts is 1 passed" result_is quiet "0 1 0"
 
+mkdir -p "$work/uvu-empty"
+run_suite empty bash -c "cd '$root' && node node_modules/uvu/bin.js '$work/uvu-empty' '\.test\.mjs$'"
+check "run-suite fails a run of no test" test "$?" -eq 1
+check "a run of no test is 1 failed" result_is empty "1 0 1"
+
 run_suite hook cat "$work/uvu-hook.log"
 check "run-suite fails a run whose counts show failures" test "$?" -eq 1
 check "the failures are recorded" result_is hook "0 0 2"
