@@ -57,8 +57,26 @@ group("first", () => {});
 group("second", () => {});
 group.run();
 EOF
+# uvu: an `after` hook that throws ends the process before the summary; the file before it passed.
+mkdir -p "$work/uvu-crash"
+cat >"$work/uvu-crash/a-passes.test.mjs" <<'EOF'
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+test("adds", () => assert.is(1 + 1, 2));
+test("joins", () => assert.is("a" + "b", "ab"));
+test.run();
+EOF
+cat >"$work/uvu-crash/b-crashes.test.mjs" <<'EOF'
+import { suite } from "uvu";
+const group = suite("crash");
+group.after(() => { throw new Error("teardown failed on purpose"); });
+group("runs", () => {});
+group.run();
+EOF
 (cd "$root" && node node_modules/uvu/bin.js "$work/uvu-mixed" '\.test\.mjs$' >"$work/uvu-mixed.log" 2>&1)
 uvu_status=$?
+(cd "$root" && node node_modules/uvu/bin.js "$work/uvu-crash" '\.test\.mjs$' >"$work/uvu-crash.log" 2>&1)
+crash_status=$?
 (cd "$root" && node node_modules/uvu/bin.js "$work/uvu-hook" '\.test\.mjs$' >"$work/uvu-hook.log" 2>&1)
 hook_status=$?
 
@@ -67,6 +85,8 @@ check "uvu counts read despite colour codes" grep -q $'\e\\[' "$work/uvu-mixed.l
 check "uvu mixed run: 2 passed, 1 failed, 1 skipped" counts_are "$work/uvu-mixed.log" "2 1 1 yes"
 check "uvu exits 0 when a hook throws" test "$hook_status" -eq 0
 check "uvu tests kept from running count as failed" counts_are "$work/uvu-hook.log" "0 2 0 yes"
+check "uvu exits 1 when an after hook throws" test "$crash_status" -eq 1
+check "uvu run ended early: finished suites plus 1 failed" counts_are "$work/uvu-crash.log" "2 1 0 yes"
 
 # cmocka and ctest: one cmocka program (2 pass, 1 fails) and one plain program that passes.
 mkdir -p "$work/c"
