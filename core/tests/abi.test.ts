@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { CORE_FUNCTION_NAMES } from "../../hosts/node/src/core/exports.ts";
+import { DEFAULT_CORE_WASM_PATH } from "../../hosts/node/src/core/index.ts";
+import { freshCore, fromHex, readVectors, writeFrame, writeKey, writeNetworkKey } from "./helpers.ts";
+
+const module = new WebAssembly.Module(readFileSync(DEFAULT_CORE_WASM_PATH));
+
+test("core.wasm imports only env.abort and env.ed25519_verify", () => {
+  const imports = WebAssembly.Module.imports(module).map((item) => `${item.module}.${item.name}:${item.kind}`).sort();
+  assert.equal(imports, ["env.abort:function", "env.ed25519_verify:function"]);
+});
+
+test("core.wasm exports the ABI's functions and its memory, nothing else", () => {
+  const exports = WebAssembly.Module.exports(module);
+  const functions = exports.filter((item) => item.kind === "function").map((item) => item.name).sort();
+  assert.equal(functions, [...CORE_FUNCTION_NAMES].sort());
+  assert.equal(exports.filter((item) => item.kind !== "function"), [{ name: "memory", kind: "memory" }]);
+});
+
+// The stub runtime never frees, so even 32 bytes allocated per call would use up the free space of
+// the last page within these calls, and memory would grow.
+test("memory does not grow while frames are checked", async () => {
+  const core = await freshCore();
+  const before = core.exports.memory.buffer.byteLength;
+  const { vectors } = readVectors<{ vectors: Array<{ frame: string; signer_public_key: string; network_public_key: string }> }>("frames.json");
+
+  for (let round = 0; round < 60; round++) {
+    for (const v of vectors) {
+      const frame = fromHex(v.frame);
+      writeFrame(core, frame.subarray(0, 256));
+      writeKey(core, fromHex(v.signer_public_key));
+      writeNetworkKey(core, fromHex(v.network_public_key));
+      core.exports.frame_verify(frame.length);
+    }
+  }
+  assert.is(core.exports.memory.buffer.byteLength, before);
+});
+
+test.run();

@@ -1,0 +1,81 @@
+/**
+ * Shared pieces of the core's tests: a fresh instance per test, the status codes as docs/core-abi.md
+ * lists them (written out here, not read from the core), and byte helpers over the core's buffers.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadCoreHandle, type CoreHandle } from "../../hosts/node/src/core/index.ts";
+
+/** docs/core-abi.md, "Status codes". */
+export const STATUS = {
+  OK: 0,
+  FRAME_TOO_SHORT: -1,
+  FRAME_TOO_LONG: -2,
+  FRAME_BAD_VERSION: -3,
+  FRAME_BAD_TYPE: -4,
+  FRAME_BAD_DEVICE_ID: -5,
+  FRAME_PAYLOAD_TOO_LONG: -6,
+  FRAME_LENGTH_MISMATCH: -7,
+  FRAME_BAD_JSON: -8,
+  FRAME_UNKNOWN_DEVICE: -9,
+  FRAME_TIMESTAMP_SKEW: -10,
+  REPLAY_DUPLICATE: -11,
+  REPLAY_TOO_OLD: -12,
+  SIGNATURE_NONCANONICAL: -13,
+  SIGNATURE_INVALID: -14,
+  REQUEST_BAD_FORM: -20,
+  REQUEST_TIMESTAMP_SKEW: -21,
+  BATCH_FULL: -30,
+  BATCH_BAD_ARGUMENT: -31,
+  DEVICE_BAD_SLOT: -40,
+} as const;
+
+export type StatusName = keyof typeof STATUS;
+
+export function statusCode(name: string): number {
+  if (!(name in STATUS)) throw new Error(`status name ${name} is not in docs/core-abi.md`);
+  return STATUS[name as StatusName];
+}
+
+const VECTOR_DIR = fileURLToPath(new URL("../vectors/", import.meta.url));
+
+export function readVectors<T>(file: string): T {
+  return JSON.parse(readFileSync(`${VECTOR_DIR}${file}`, "utf8")) as T;
+}
+
+export function fromHex(text: string): Buffer {
+  return Buffer.from(text, "hex");
+}
+
+/** Loads a fresh instance, so no test reads another test's device table, window or batch. */
+export function freshCore(): Promise<CoreHandle> {
+  return loadCoreHandle();
+}
+
+export function writeFrame(core: CoreHandle, frame: Uint8Array): number {
+  core.write(core.exports.buffer_frame(), frame, core.exports.buffer_frame_size());
+  return frame.length;
+}
+
+export function writeKey(core: CoreHandle, key: Uint8Array): void {
+  core.write(core.exports.buffer_key(), key, core.exports.buffer_key_size());
+}
+
+export function writeNetworkKey(core: CoreHandle, key: Uint8Array): void {
+  core.write(core.exports.buffer_network_key(), key, core.exports.buffer_network_key_size());
+}
+
+/** Writes `id` NUL-padded to 16 bytes into the device id buffer, or `field` byte for byte. */
+export function writeDeviceId(core: CoreHandle, id: string | Buffer): void {
+  const field = Buffer.alloc(16);
+  if (typeof id === "string") field.write(id, "ascii");
+  else id.copy(field);
+  core.write(core.exports.buffer_device_id(), field, 16);
+}
+
+/** Puts a device with `key` into `slot` and returns the status of device_set. */
+export function setDevice(core: CoreHandle, slot: number, id: string | Buffer, key: Uint8Array): number {
+  writeDeviceId(core, id);
+  writeKey(core, key);
+  return core.exports.device_set(slot);
+}

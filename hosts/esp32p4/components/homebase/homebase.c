@@ -1,0 +1,197 @@
+#include "homebase.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hb_log.h"
+
+/* Batches sent per tick at most, so a long backlog cannot hold the loop (and the radio) for long. */
+#define FLUSH_MAX_BATCHES_PER_TICK 8
+#define HTTP_OK 200
+
+static int seal_when_full(void *ctx)
+{
+    return homebase_seal(ctx);
+}
+
+int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core, spool_t *spool,
+                  uplink_t *uplink, const hb_clock_t *clock, uint32_t batch_interval_sec,
+                  char *error)
+{
+    char name[CORE_STATUS_NAME_MAX + 1];
+    uint32_t next_seq = spool_load_next_seq(spool);
+    int32_t status;
+
+    memset(homebase, 0, sizeof *homebase);
+    homebase->registry = registry;
+    homebase->core = core;
+    homebase->spool = spool;
+    homebase->uplink = uplink;
+    homebase->clock = clock;
+    homebase->batch_interval_sec = batch_interval_sec;
+    homebase->started_at = hb_clock_now(clock);
+    homebase->retry_delay_sec = HOMEBASE_RETRY_FIRST_SEC;
+    intake_init(&homebase->intake, core, registry, clock, seal_when_full, homebase);
+
+    status = core_batch_configure(core, registry->key_id, batch_interval_sec, next_seq);
+    if (status != CORE_OK) {
+        snprintf(error, HOMEBASE_ERROR_LEN, "core rejected the batch settings (interval %u s, "
+                 "next seq %u): %s", (unsigned)batch_interval_sec, (unsigned)next_seq,
+                 core_status_name(core, status, name));
+        return -1;
+    }
+
+    homebase->batch_json_cap = core_batch_max_len(core) + 1;
+    homebase->batch_json = malloc(homebase->batch_json_cap);
+    if (homebase->batch_json == NULL) {
+        snprintf(error, HOMEBASE_ERROR_LEN, "out of memory for a %zu-byte batch",
+                 homebase->batch_json_cap);
+        return -1;
+    }
+    hb_log(HB_LOG_INFO, "batches: interval=%us next_seq=%u spooled=%u", (unsigned)batch_interval_sec,
+           (unsigned)next_seq, (unsigned)homebase_spooled_count(homebase));
+    return 0;
+}
+
+int homebase_seal(homebase_t *homebase)
+{
+    char name[CORE_STATUS_NAME_MAX + 1];
+    char error[SPOOL_ERROR_LEN] = "cannot store next-seq";
+    uint32_t now = hb_clock_now(homebase->clock);
+    int32_t len = core_batch_seal(homebase->core, now, homebase->batch_json, homebase->batch_json_cap);
+    uint32_t seq;
+
+    if (len < 0) {
+        hb_log(HB_LOG_ERROR, "batch not sealed: reason=%s", core_status_name(homebase->core, len, name));
+        return -1;
+    }
+    seq = core_batch_sealed_seq(homebase->core);
+    homebase->last_sealed_seq = seq;
+    homebase->sealed_any = true;
+
+    /* The seq is stored before anything can go out, so a restart never reuses it. */
+    if (spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
+        spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core)) != 0) {
+        hb_log(HB_LOG_ERROR, "batch lost: seq=%u error=%s", (unsigned)seq, error);
+        return -1;
+    }
+    hb_log(HB_LOG_DEBUG, "batch sealed: seq=%u bytes=%d", (unsigned)seq, (int)len);
+    return 0;
+}
+
+/* Marks every device silent for offline_after_sec offline and batches a device_status entry. */
+static void expire_devices(homebase_t *homebase, uint32_t now)
+{
+    char name[CORE_STATUS_NAME_MAX + 1];
+    int32_t slot;
+
+    while ((slot = core_device_expire(homebase->core, now, homebase->registry->offline_after_sec)) >= 0) {
+        const char *device_id = registry_device_id(homebase->registry, (uint32_t)slot);
+        int32_t status = core_batch_add_status(homebase->core, (uint32_t)slot, false, now);
+
+        if (status == CORE_BATCH_FULL && homebase_seal(homebase) == 0) {
+            status = core_batch_add_status(homebase->core, (uint32_t)slot, false, now);
+        }
+        hb_log(HB_LOG_INFO, "device offline: device=%s", device_id);
+        if (status != CORE_OK) {
+            hb_log(HB_LOG_ERROR, "device status not batched: device=%s reason=%s", device_id,
+                   core_status_name(homebase->core, status, name));
+        }
+    }
+}
+
+static void note_send_failure(homebase_t *homebase, uint32_t now, uint32_t seq, const char *why)
+{
+    homebase->send_failures++;
+    homebase->retry_at = now + homebase->retry_delay_sec;
+    hb_log(HB_LOG_WARN, "batch not sent: seq=%u %s; retrying in %us", (unsigned)seq, why,
+           (unsigned)homebase->retry_delay_sec);
+
+    homebase->retry_delay_sec *= 2;
+    if (homebase->retry_delay_sec > HOMEBASE_RETRY_MAX_SEC) {
+        homebase->retry_delay_sec = HOMEBASE_RETRY_MAX_SEC;
+    }
+}
+
+/* Sends one spooled batch and deletes it only after a 200 response. Sending it again after a lost
+ * response is harmless because the central server stores each batch_seq once. */
+static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
+{
+    char *json = NULL;
+    size_t len = 0;
+    int http_status = 0;
+    char why[48];
+    int result;
+
+    if (spool_read(homebase->spool, seq, &json, &len) != 0) {
+        hb_log(HB_LOG_ERROR, "spooled batch unreadable: seq=%u; removing it", (unsigned)seq);
+        spool_remove(homebase->spool, seq);
+        return 0;
+    }
+    result = uplink_post_batch(homebase->uplink, json, len, &http_status);
+    free(json);
+
+    if (result != 0 || http_status != HTTP_OK) {
+        snprintf(why, sizeof why, result != 0 ? "central server unreachable" : "http_status=%d",
+                 http_status);
+        note_send_failure(homebase, now, seq, why);
+        return -1;
+    }
+    spool_remove(homebase->spool, seq);
+    homebase->batches_sent++;
+    homebase->retry_delay_sec = HOMEBASE_RETRY_FIRST_SEC;
+    hb_log(HB_LOG_DEBUG, "batch sent: seq=%u", (unsigned)seq);
+    return 0;
+}
+
+static void flush_spool(homebase_t *homebase, uint32_t now)
+{
+    uint32_t seqs[FLUSH_MAX_BATCHES_PER_TICK];
+    size_t count;
+
+    if (now < homebase->retry_at) {
+        return;
+    }
+    count = spool_list(homebase->spool, seqs, FLUSH_MAX_BATCHES_PER_TICK);
+    for (size_t i = 0; i < count && i < FLUSH_MAX_BATCHES_PER_TICK; i++) {
+        if (send_spooled(homebase, seqs[i], now) != 0) {
+            return;
+        }
+    }
+}
+
+void homebase_tick(homebase_t *homebase)
+{
+    uint32_t now = hb_clock_now(homebase->clock);
+
+    expire_devices(homebase, now);
+
+    if (core_batch_due(homebase->core, now)) {
+        homebase_seal(homebase);
+    }
+
+    flush_spool(homebase, now);
+}
+
+int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
+                       const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
+{
+    int32_t status = intake_frame(&homebase->intake, frame, len, mac, rssi);
+
+    homebase_tick(homebase);
+    return status;
+}
+
+uint32_t homebase_spooled_count(homebase_t *homebase)
+{
+    uint32_t unused[1];
+
+    return (uint32_t)spool_list(homebase->spool, unused, 0);
+}
+
+void homebase_free(homebase_t *homebase)
+{
+    free(homebase->batch_json);
+    homebase->batch_json = NULL;
+}

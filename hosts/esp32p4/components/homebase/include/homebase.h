@@ -1,0 +1,68 @@
+/* The home base's work: frames in, device expiry, batches sealed, spooled and sent.
+ *
+ * Single-threaded: the caller runs homebase_frame for each received frame and homebase_tick at
+ * least once a second, from one thread (or under one lock shared with the status pages). */
+#ifndef HOMEBASE_H
+#define HOMEBASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core_api.h"
+#include "hb_clock.h"
+#include "intake.h"
+#include "registry.h"
+#include "spool.h"
+#include "uplink.h"
+
+/* Retry delays after a failed send: doubling from the first to the maximum. */
+#define HOMEBASE_RETRY_FIRST_SEC 1
+#define HOMEBASE_RETRY_MAX_SEC 60
+#define HOMEBASE_ERROR_LEN 400
+
+typedef struct {
+    const registry_t *registry;
+    core_t *core;
+    spool_t *spool;
+    uplink_t *uplink;
+    const hb_clock_t *clock;
+    intake_t intake;
+
+    uint32_t started_at;
+    uint32_t batch_interval_sec;
+    uint32_t batches_sent;
+    uint32_t send_failures;
+    uint32_t last_sealed_seq;
+    bool sealed_any;
+
+    /* When the next send may be tried, and the delay to use after the next failure. */
+    uint32_t retry_at;
+    uint32_t retry_delay_sec;
+
+    char *batch_json;
+    size_t batch_json_cap;
+} homebase_t;
+
+/* Restores the next batch seq from the spool and configures the core's batcher. The registry must
+ * already be applied to the core. Returns 0, or -1 with a reason in `error`. */
+int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core, spool_t *spool,
+                  uplink_t *uplink, const hb_clock_t *clock, uint32_t batch_interval_sec,
+                  char *error);
+
+/* Takes one received frame (see intake_frame), then runs a tick so urgent entries go out at once. */
+int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
+                       const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
+
+/* Marks silent devices offline, seals the batch when it is due, and sends spooled batches unless
+ * a retry delay is running. */
+void homebase_tick(homebase_t *homebase);
+
+/* Seals the open batch and spools it. Returns 0, or -1 when it could not be sealed or kept. */
+int homebase_seal(homebase_t *homebase);
+
+/* Number of batches waiting in the spool. */
+uint32_t homebase_spooled_count(homebase_t *homebase);
+
+void homebase_free(homebase_t *homebase);
+
+#endif

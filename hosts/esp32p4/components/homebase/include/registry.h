@@ -1,0 +1,56 @@
+/* The provisioning file of docs/provisioning.md (homebase.json): the home base's identity and key,
+ * the network's public key, the central server's URL, timings and the devices it accepts.
+ *
+ * The registry never stores the network's private key, and a file that carries one is rejected. The
+ * home base's own seed becomes a libsodium secret key here and is wiped by registry_wipe. */
+#ifndef REGISTRY_H
+#define REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core_api.h"
+
+/* Devices the file may list; the core's table (device_capacity()) is checked again at apply. */
+#define REGISTRY_MAX_DEVICES 32
+#define REGISTRY_ERROR_LEN 160
+/* 36 characters of UUID, the slash, 15 of device id (docs/protocol.md section 2), and a NUL. */
+#define REGISTRY_KEY_ID_LEN 53
+#define REGISTRY_URL_LEN 256
+
+typedef struct {
+    char device_id[CORE_DEVICE_ID_LEN];
+    uint8_t public_key[CORE_KEY_LEN];
+} registry_device_t;
+
+typedef struct {
+    char network_id[37];
+    char home_base_id[CORE_DEVICE_ID_LEN];
+    char key_id[REGISTRY_KEY_ID_LEN];
+    uint8_t secret_key[64];
+    uint8_t public_key[CORE_KEY_LEN];
+    uint8_t network_public_key[CORE_KEY_LEN];
+    char central_url[REGISTRY_URL_LEN];
+    uint32_t batch_interval_sec;
+    uint32_t offline_after_sec;
+    registry_device_t devices[REGISTRY_MAX_DEVICES];
+    size_t device_count;
+} registry_t;
+
+/* Parses `json`. Returns 0, or -1 with a message naming the field in `error` (REGISTRY_ERROR_LEN
+ * bytes); on failure nothing secret is left in `registry`. */
+int registry_parse(registry_t *registry, const char *json, char *error);
+
+/* Reads and parses the file at `path` (at most 64 KiB). */
+int registry_load_file(registry_t *registry, const char *path, char *error);
+
+/* Sets the network key and stores every device in the core's table, device i in slot i. */
+int registry_apply(const registry_t *registry, core_t *core, char *error);
+
+/* The device id in `slot`, or "?" for an empty slot. */
+const char *registry_device_id(const registry_t *registry, uint32_t slot);
+
+/* Zeroes the secret key (and the rest). */
+void registry_wipe(registry_t *registry);
+
+#endif

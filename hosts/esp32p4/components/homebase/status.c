@@ -1,0 +1,111 @@
+#include "status.h"
+
+#include <cJSON.h>
+
+/* Adds {REASON: count} for every reason seen at least once, named by the core. */
+static cJSON *render_rejected(homebase_t *homebase)
+{
+    const intake_t *intake = &homebase->intake;
+    cJSON *rejected = cJSON_CreateObject();
+    char name[CORE_STATUS_NAME_MAX + 1];
+
+    for (int32_t index = 1; rejected != NULL && index < INTAKE_REASON_SLOTS; index++) {
+        if (intake->rejected_by_reason[index] > 0) {
+            cJSON_AddNumberToObject(rejected, core_status_name(homebase->core, -index, name),
+                                    intake->rejected_by_reason[index]);
+        }
+    }
+    if (rejected != NULL && intake->rejected_other > 0) {
+        cJSON_AddNumberToObject(rejected, "OTHER", intake->rejected_other);
+    }
+    return rejected;
+}
+
+static cJSON *render_frames(homebase_t *homebase)
+{
+    cJSON *frames = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(frames, "accepted", homebase->intake.accepted);
+    cJSON_AddItemToObject(frames, "rejected", render_rejected(homebase));
+    return frames;
+}
+
+static cJSON *render_device_counts(homebase_t *homebase)
+{
+    cJSON *devices = cJSON_CreateArray();
+
+    for (size_t slot = 0; slot < homebase->registry->device_count; slot++) {
+        cJSON *device = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[slot].device_id);
+        cJSON_AddNumberToObject(device, "accepted", homebase->intake.accepted_by_slot[slot]);
+        cJSON_AddItemToArray(devices, device);
+    }
+    return devices;
+}
+
+static cJSON *render_batches(homebase_t *homebase)
+{
+    cJSON *batches = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(batches, "sent", homebase->batches_sent);
+    cJSON_AddNumberToObject(batches, "spooled", homebase_spooled_count(homebase));
+    cJSON_AddNumberToObject(batches, "failures", homebase->send_failures);
+    if (homebase->sealed_any) {
+        cJSON_AddNumberToObject(batches, "last_sealed_seq", homebase->last_sealed_seq);
+    } else {
+        cJSON_AddNullToObject(batches, "last_sealed_seq");
+    }
+    return batches;
+}
+
+/* Prints and frees `root`; NULL when building or printing failed or the core trapped meanwhile. */
+static char *finish(homebase_t *homebase, cJSON *root)
+{
+    char *text = NULL;
+
+    if (root != NULL && !homebase->core->engine->trapped) {
+        text = cJSON_PrintUnformatted(root);
+    }
+    cJSON_Delete(root);
+    return text;
+}
+
+char *status_render(homebase_t *homebase)
+{
+    cJSON *root = cJSON_CreateObject();
+    uint32_t now = hb_clock_now(homebase->clock);
+
+    cJSON_AddStringToObject(root, "home_base_id", homebase->registry->home_base_id);
+    cJSON_AddStringToObject(root, "network_id", homebase->registry->network_id);
+    cJSON_AddNumberToObject(root, "uptime_sec", now >= homebase->started_at ? now - homebase->started_at : 0);
+    cJSON_AddItemToObject(root, "frames", render_frames(homebase));
+    cJSON_AddItemToObject(root, "devices", render_device_counts(homebase));
+    cJSON_AddItemToObject(root, "batches", render_batches(homebase));
+    return finish(homebase, root);
+}
+
+char *status_render_devices(homebase_t *homebase)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(root, "items");
+
+    for (size_t i = 0; items != NULL && i < homebase->registry->device_count; i++) {
+        uint32_t slot = (uint32_t)i;
+        cJSON *device = cJSON_CreateObject();
+        uint32_t last_seen = core_device_last_seen(homebase->core, slot);
+
+        cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[i].device_id);
+        cJSON_AddBoolToObject(device, "online", core_device_online(homebase->core, slot));
+        /* 0 from the core means the device has sent nothing accepted yet. */
+        if (last_seen > 0) {
+            cJSON_AddNumberToObject(device, "last_seen", last_seen);
+        } else {
+            cJSON_AddNullToObject(device, "last_seen");
+        }
+        cJSON_AddNumberToObject(device, "highest_seq", core_device_highest_seq(homebase->core, slot));
+        cJSON_AddNumberToObject(device, "frames_accepted", homebase->intake.accepted_by_slot[i]);
+        cJSON_AddItemToArray(items, device);
+    }
+    return finish(homebase, root);
+}

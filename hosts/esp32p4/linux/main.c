@@ -1,0 +1,269 @@
+/* homebase-sim: the home base on Linux. UDP on 127.0.0.1 is the air, a folder is the SD card,
+ * civetweb serves the local API, and batches go to the central server over plain HTTP. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine_select.h"
+#include "hb_log.h"
+#include "homebase.h"
+#include "http_api.h"
+#include "http_client.h"
+#include "registry.h"
+#include "system_clock.h"
+#include "udp_air.h"
+
+/* The loop wakes at least this often to expire devices and seal due batches. */
+#define TICK_INTERVAL_MS 1000
+#define BATCH_INTERVAL_MAX_SEC 3600
+
+typedef struct {
+    const char *config_path;
+    const char *spool_dir;
+    const char *bind_host;
+    const char *engine_name;
+    uint16_t http_port;
+    uint16_t udp_port;
+    uint32_t batch_interval_sec;
+    bool verbose;
+} options_t;
+
+static volatile sig_atomic_t s_stop_requested;
+
+static void request_stop(int signal_number)
+{
+    (void)signal_number;
+    s_stop_requested = 1;
+}
+
+static void print_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: homebase-sim --config FILE --spool DIR [options]\n"
+            "  --config FILE          provisioning file (docs/provisioning.md)\n"
+            "  --spool DIR            folder for batches not yet taken by the central server\n"
+            "  --http-port PORT       local API port (default 8081)\n"
+            "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
+            "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
+            "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
+            "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
+            "  --verbose              log every accepted frame and batch\n");
+}
+
+static int parse_number(const char *text, unsigned long max, const char *option, unsigned long *out)
+{
+    char *end = NULL;
+    unsigned long value;
+
+    errno = 0;
+    value = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || value < 1 || value > max) {
+        fprintf(stderr, "homebase-sim: %s %s is not a whole number from 1 to %lu\n", option, text,
+                max);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options_t *options)
+{
+    static const struct option long_options[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "spool", required_argument, NULL, 's' },
+        { "http-port", required_argument, NULL, 'h' },
+        { "udp-port", required_argument, NULL, 'u' },
+        { "bind", required_argument, NULL, 'b' },
+        { "batch-interval", required_argument, NULL, 'i' },
+        { "engine", required_argument, NULL, 'e' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, '?' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned long value;
+    int option;
+
+    while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        switch (option) {
+        case 'c': options->config_path = optarg; break;
+        case 's': options->spool_dir = optarg; break;
+        case 'b': options->bind_host = optarg; break;
+        case 'e': options->engine_name = optarg; break;
+        case 'v': options->verbose = true; break;
+        case 'h':
+        case 'u':
+            if (parse_number(optarg, 65535, option == 'h' ? "--http-port" : "--udp-port", &value) != 0) {
+                return -1;
+            }
+            *(option == 'h' ? &options->http_port : &options->udp_port) = (uint16_t)value;
+            break;
+        case 'i':
+            if (parse_number(optarg, BATCH_INTERVAL_MAX_SEC, "--batch-interval", &value) != 0) {
+                return -1;
+            }
+            options->batch_interval_sec = (uint32_t)value;
+            break;
+        default:
+            print_usage(stderr);
+            return -1;
+        }
+    }
+    if (optind != argc || options->config_path == NULL || options->spool_dir == NULL) {
+        fprintf(stderr, "homebase-sim: --config and --spool are required\n");
+        print_usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    registry_t registry;
+    engine_t *engine;
+    core_t core;
+    spool_t spool;
+    uplink_t uplink;
+    homebase_t homebase;
+    pthread_mutex_t lock;
+    http_api_t *api;
+    int udp_fd;
+} simulator_t;
+
+/* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
+static int start(simulator_t *sim, const options_t *options)
+{
+    char error[512] = "";
+    uplink_transport_t transport = { .post = http_client_post, .ctx = NULL };
+
+    if (registry_load_file(&sim->registry, options->config_path, error) != 0) {
+        hb_log(HB_LOG_ERROR, "provisioning file rejected: %s", error);
+        return -1;
+    }
+    sim->engine = engine_select_open(options->engine_name, error);
+    if (sim->engine == NULL) {
+        hb_log(HB_LOG_ERROR, "core not loaded: %s", error);
+        return -1;
+    }
+    if (core_open(&sim->core, sim->engine) != 0 || registry_apply(&sim->registry, &sim->core, error) != 0) {
+        hb_log(HB_LOG_ERROR, "core not ready: %s", sim->engine->trapped ? engine_error(sim->engine) : error);
+        return -1;
+    }
+
+    if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
+        uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
+        homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
+                      &system_clock, options->batch_interval_sec != 0 ? options->batch_interval_sec
+                                                                      : sim->registry.batch_interval_sec,
+                      error) != 0) {
+        hb_log(HB_LOG_ERROR, "home base not started: %s", error[0] != '\0' ? error :
+               "central_url has no scheme://");
+        return -1;
+    }
+
+    sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
+    if (sim->udp_fd < 0) {
+        hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
+               (unsigned)options->udp_port, strerror(errno));
+        return -1;
+    }
+    sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
+    if (sim->api == NULL) {
+        hb_log(HB_LOG_ERROR, "http port %s:%u not opened (in use?)", options->bind_host,
+               (unsigned)options->http_port);
+        return -1;
+    }
+    return 0;
+}
+
+static void receive_frames(simulator_t *sim)
+{
+    uint8_t frame[UDP_AIR_DATAGRAM_MAX];
+    uint8_t mac[INTAKE_MAC_LEN];
+    size_t len;
+    int received;
+
+    while ((received = udp_air_receive(sim->udp_fd, frame, &len, mac)) == 1) {
+        pthread_mutex_lock(&sim->lock);
+        homebase_frame(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
+        pthread_mutex_unlock(&sim->lock);
+    }
+    if (received < 0) {
+        hb_log(HB_LOG_WARN, "udp receive failed: %s", strerror(errno));
+    }
+}
+
+static void run(simulator_t *sim)
+{
+    struct pollfd entry = { .fd = sim->udp_fd, .events = POLLIN };
+
+    while (!s_stop_requested && !sim->engine->trapped) {
+        if (poll(&entry, 1, TICK_INTERVAL_MS) > 0) {
+            receive_frames(sim);
+        }
+        pthread_mutex_lock(&sim->lock);
+        homebase_tick(&sim->homebase);
+        pthread_mutex_unlock(&sim->lock);
+    }
+    if (sim->engine->trapped) {
+        hb_log(HB_LOG_ERROR, "stopping: the core trapped (%s)", engine_error(sim->engine));
+    }
+}
+
+/* Stops the server first, so no handler touches the home base while it is torn down. The open
+ * batch is not sealed: sealed batches are already in the spool and are sent after a restart. */
+static void stop(simulator_t *sim)
+{
+    http_api_stop(sim->api);
+    if (sim->udp_fd >= 0) {
+        close(sim->udp_fd);
+    }
+    homebase_free(&sim->homebase);
+    engine_destroy(sim->engine);
+    registry_wipe(&sim->registry);
+}
+
+int main(int argc, char **argv)
+{
+    options_t options = {
+        .bind_host = "127.0.0.1",
+        .engine_name = "wasm2c",
+        .http_port = 8081,
+        .udp_port = 8082,
+    };
+    static simulator_t sim = { .udp_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
+    struct sigaction action = { .sa_handler = request_stop };
+    int exit_code = EXIT_SUCCESS;
+
+    if (parse_options(argc, argv, &options) != 0) {
+        return 2;
+    }
+    hb_log_set_sink(NULL, options.verbose ? HB_LOG_DEBUG : HB_LOG_INFO);
+    if (sodium_init() < 0) {
+        hb_log(HB_LOG_ERROR, "libsodium did not initialise");
+        return EXIT_FAILURE;
+    }
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+
+    if (start(&sim, &options) == 0) {
+        hb_log(HB_LOG_INFO, "home base started: id=%s engine=%s http=%s:%u udp=%s:%u spool=%s "
+               "central=%s", sim.registry.home_base_id, engine_name(sim.engine), options.bind_host,
+               (unsigned)options.http_port, options.bind_host, (unsigned)options.udp_port,
+               options.spool_dir, sim.uplink.ingest_url);
+        run(&sim);
+        hb_log(HB_LOG_INFO, "home base stopped: spooled=%u", (unsigned)homebase_spooled_count(&sim.homebase));
+    } else {
+        exit_code = EXIT_FAILURE;
+    }
+    if (sim.engine != NULL && sim.engine->trapped) {
+        exit_code = EXIT_FAILURE;
+    }
+    stop(&sim);
+    return exit_code;
+}

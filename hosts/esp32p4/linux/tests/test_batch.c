@@ -1,0 +1,250 @@
+/* Batches through the core: due, sealed, spooled, sent, retried with backoff, and resent after a
+ * restart. The recording transport replaces the central server. */
+#include "support.h"
+
+#include <cJSON.h>
+#include <string.h>
+
+#include "hb_hex.h"
+
+static void send_frame(test_home_t *home, uint8_t type, uint32_t seq, const char *payload,
+                       uint8_t frame[TEST_FRAME_MAX], size_t *len)
+{
+    static const uint8_t mac[INTAKE_MAC_LEN] = { 0x02, 0, 0, 0, 0x12, 0x34 };
+
+    *len = test_frame_build(frame, type, test_device_ids[0], home->clock_state.now, seq, payload,
+                            &home->devices[0], home->network.public_key);
+    assert_int_equal(homebase_frame(&home->homebase, frame, *len, mac, -47), CORE_OK);
+}
+
+/* Parses a body the transport received; the caller deletes it. */
+static cJSON *parse_body(const char *body)
+{
+    cJSON *batch = cJSON_Parse(body);
+
+    assert_non_null(batch);
+    return batch;
+}
+
+static cJSON *last_batch(const test_home_t *home)
+{
+    return parse_body(home->transport.body);
+}
+
+static double number_of(const cJSON *object, const char *field)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, field);
+
+    assert_true(cJSON_IsNumber(item));
+    return item->valuedouble;
+}
+
+static const char *string_of(const cJSON *object, const char *field)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, field);
+
+    assert_true(cJSON_IsString(item));
+    return item->valuestring;
+}
+
+/* The core treats a batcher that never sealed as due, so the first tick after start sends an empty
+ * batch at once: the home base's first heartbeat. */
+static void first_tick_sends_start_batch(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 1);
+    batch = last_batch(home);
+    assert_int_equal(number_of(batch, "batch_seq"), 0);
+    assert_int_equal(number_of(batch, "sealed_at"), TEST_NOW);
+    cJSON_Delete(batch);
+}
+
+static void empty_batch_sent_after_interval(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    homebase_tick(&home->homebase);
+    home->clock_state.now += 59;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 1);
+
+    home->clock_state.now += 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 2);
+    assert_int_equal(home->homebase.batches_sent, 2);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+
+    batch = last_batch(home);
+    assert_string_equal(string_of(batch, "key_id"), TEST_NETWORK_ID "/" TEST_HOME_BASE_ID);
+    assert_int_equal(number_of(batch, "batch_seq"), 1);
+    assert_int_equal(number_of(batch, "interval_sec"), 60);
+    assert_int_equal(number_of(batch, "sealed_at"), TEST_NOW + 60);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(batch, "entries")), 0);
+    cJSON_Delete(batch);
+}
+
+static void motion_sent_at_once(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    char frame_hex[2 * TEST_FRAME_MAX + 1];
+    size_t len;
+    cJSON *batch;
+    const cJSON *entries;
+    const cJSON *motion;
+
+    send_frame(home, FRAME_TYPE_MOTION, 1, "{\"zone\":\"porch\",\"confidence\":0.82}", frame, &len);
+    assert_int_equal(home->transport.post_count, 1);
+
+    batch = last_batch(home);
+    entries = cJSON_GetObjectItemCaseSensitive(batch, "entries");
+    assert_int_equal(cJSON_GetArraySize(entries), 2);
+    assert_string_equal(string_of(cJSON_GetArrayItem(entries, 0), "kind"), "device_status");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(entries, 0), "online")));
+
+    motion = cJSON_GetArrayItem(entries, 1);
+    hb_hex_encode(frame, len, frame_hex);
+    assert_string_equal(string_of(motion, "kind"), "motion");
+    assert_string_equal(string_of(motion, "device_id"), "porch-cam");
+    assert_string_equal(string_of(motion, "frame"), frame_hex);
+    assert_int_equal(number_of(motion, "rssi"), -47);
+    assert_int_equal(number_of(motion, "received_at"), TEST_NOW);
+    cJSON_Delete(batch);
+}
+
+static void log_waits_for_interval(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len;
+
+    /* The came-online entry is urgent, so the first frame goes out at once; the second waits. */
+    send_frame(home, FRAME_TYPE_LOG, 1, "{\"level\":\"info\",\"category\":\"a\",\"message\":\"x\"}",
+               frame, &len);
+    assert_int_equal(home->transport.post_count, 1);
+    home->clock_state.now += 5;
+    send_frame(home, FRAME_TYPE_LOG, 2, "{\"level\":\"info\",\"category\":\"a\",\"message\":\"y\"}",
+               frame, &len);
+    assert_int_equal(home->transport.post_count, 1);
+    assert_int_equal(core_batch_entry_count(&home->core), 1);
+
+    home->clock_state.now += 60;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 2);
+    assert_int_equal(core_batch_entry_count(&home->core), 0);
+}
+
+static void central_away_keeps_spool_and_backs_off(void **state)
+{
+    test_home_t *home = *state;
+
+    home->transport.unreachable = 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 1);
+    assert_int_equal(home->homebase.send_failures, 1);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+
+    /* Within the 1-second delay nothing is tried; after it one more attempt, then 2 seconds. */
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 1);
+    home->clock_state.now += 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 2);
+    home->clock_state.now += 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 2);
+
+    home->transport.unreachable = 0;
+    home->clock_state.now += 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.post_count, 3);
+    assert_int_equal(home->homebase.batches_sent, 1);
+    assert_int_equal(home->homebase.send_failures, 2);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+}
+
+static void error_answer_keeps_batch(void **state)
+{
+    test_home_t *home = *state;
+
+    home->transport.answer_status = 503;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->homebase.send_failures, 1);
+    assert_int_equal(home->homebase.batches_sent, 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+}
+
+static void restart_resends_spooled(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    home->transport.unreachable = 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+
+    /* After the restart the spooled batch 0 goes first, then the new start batch, whose seq goes
+     * on from the spool's record instead of starting again at 0. */
+    test_home_restart(home);
+    home->transport.unreachable = 0;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->homebase.batches_sent, 2);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+    assert_int_equal(home->transport.body_count, 2);
+
+    batch = parse_body(home->transport.bodies[0]);
+    assert_int_equal(number_of(batch, "batch_seq"), 0);
+    cJSON_Delete(batch);
+    batch = parse_body(home->transport.bodies[1]);
+    assert_int_equal(number_of(batch, "batch_seq"), 1);
+    cJSON_Delete(batch);
+}
+
+static void silent_device_goes_offline(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len;
+    cJSON *batch;
+    const cJSON *entry;
+
+    send_frame(home, FRAME_TYPE_HEARTBEAT, 1, "{}", frame, &len);
+    home->clock_state.now += 89;
+    homebase_tick(&home->homebase);
+    assert_true(core_device_online(&home->core, 0));
+
+    home->clock_state.now += 2;
+    homebase_tick(&home->homebase);
+    assert_false(core_device_online(&home->core, 0));
+
+    batch = last_batch(home);
+    entry = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(batch, "entries"), 0);
+    assert_non_null(entry);
+    assert_string_equal(string_of(entry, "kind"), "device_status");
+    assert_string_equal(string_of(entry, "device_id"), "porch-cam");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(entry, "online")));
+    cJSON_Delete(batch);
+}
+
+#define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        HOME_TEST(first_tick_sends_start_batch),
+        HOME_TEST(empty_batch_sent_after_interval),
+        HOME_TEST(motion_sent_at_once),
+        HOME_TEST(log_waits_for_interval),
+        HOME_TEST(central_away_keeps_spool_and_backs_off),
+        HOME_TEST(error_answer_keeps_batch),
+        HOME_TEST(restart_resends_spooled),
+        HOME_TEST(silent_device_goes_offline),
+    };
+
+    test_select_engine(argc, argv);
+    return cmocka_run_group_tests_name("batch", tests, NULL, NULL);
+}
