@@ -1,0 +1,180 @@
+/**
+ * The event bus on PostgreSQL (see EventBus in deps.ts). publish() inserts the event row and calls
+ * pg_notify inside the caller's transaction, so PostgreSQL delivers the notification only when that
+ * transaction commits, to every process that listens on the channel. A listener loads the row by id
+ * from the notification and passes it to its subscribers, in notification order.
+ *
+ * The notification payload is `<schema>:<event id>`, where schema is the publisher's current_schema():
+ * NOTIFY channels are shared by the whole database, so servers (or test runs) that keep their tables
+ * in different schemas of one database must tell their events apart.
+ *
+ * Listening uses a dedicated pg.Client on the same connection settings as the knex pool (a pooled
+ * connection cannot hold LISTEN), or, on PGlite, the embedded instance's own listen(). Both come
+ * from databaseBackend(), so `db` must be opened by db/connect.ts.
+ *
+ * Limits: an event published while a pg listener is reconnecting is not delivered to that process.
+ * The events table keeps it, so a client can catch up by id.
+ */
+import type { Knex } from "knex";
+import pg from "pg";
+import type { Clock } from "../clock.ts";
+import { databaseBackend } from "../db/connect.ts";
+import type { EventBus, MeshEvent, MeshEventType } from "../deps.ts";
+import type { Logger } from "../logger.ts";
+
+export const EVENTS_CHANNEL = "homemesh_events";
+const RECONNECT_DELAY_MS = 1000;
+
+/** Stops listening; resolves when the listener has let go of its connection. */
+type StopListening = () => Promise<void>;
+
+export interface EventBusOptions {
+  db: Knex;
+  clock: Clock;
+  log: Logger;
+}
+
+interface EventRow {
+  id: string;
+  type: MeshEventType;
+  network_id: string;
+  time: Date | string;
+  data: Record<string, unknown> | string;
+}
+
+function toEvent(row: EventRow): MeshEvent {
+  return {
+    id: String(row.id),
+    type: row.type,
+    time: new Date(row.time).toISOString(),
+    network_id: row.network_id,
+    data: typeof row.data === "string" ? JSON.parse(row.data) : row.data,
+  };
+}
+
+async function currentSchema(db: Knex): Promise<string> {
+  const result = await db.raw("select current_schema() as schema");
+  return (result.rows[0] as { schema: string }).schema;
+}
+
+/**
+ * Starts listening and returns the bus once LISTEN is in place, so an event published after this
+ * resolves reaches this process's subscribers.
+ */
+export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
+  const { db, clock, log } = options;
+  const listeners = new Set<(event: MeshEvent) => void>();
+  let delivery: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const schema = await currentSchema(db);
+
+  const deliver = async (payload: string) => {
+    const separator = payload.lastIndexOf(":");
+    const eventId = payload.slice(separator + 1);
+    if (payload.slice(0, separator) !== schema) return;
+    if (!/^[0-9]{1,19}$/.test(eventId)) {
+      log.warn("event notification ignored", { reason: "payload is not an event id", payload });
+      return;
+    }
+    const row = await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").where({ id: eventId }).first();
+    if (!row) {
+      log.warn("event notification ignored", { reason: "no event row", eventId });
+      return;
+    }
+    const event = toEvent(row as EventRow);
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log.error("event listener failed", { eventId: event.id, error });
+      }
+    }
+  };
+
+  // Chained so that subscribers see events in the order PostgreSQL notified them.
+  const onNotification = (payload: string) => {
+    if (closed) return;
+    delivery = delivery.then(() => deliver(payload)).catch((error) => log.error("event delivery failed", { eventId: payload, error }));
+  };
+
+  const backend = databaseBackend(db);
+  const stop: StopListening = backend.kind === "pglite"
+    ? await backend.pglite.listen(EVENTS_CHANNEL, onNotification)
+    : await listenWithPg(backend.connection, log, onNotification, () => closed);
+
+  return {
+    async publish(executor, type, networkId, data) {
+      const time = new Date(clock.nowMs()).toISOString();
+      // One statement, so a batch of many entries pays one round trip per event.
+      await executor.raw(
+        `with inserted as (
+           insert into events (id, type, network_id, time, data) values (nextval('events_id_seq'), ?, ?, ?, ?::jsonb) returning id
+         )
+         select pg_notify(?, current_schema() || ':' || id::text) from inserted`,
+        [type, networkId, time, JSON.stringify(data), EVENTS_CHANNEL],
+      );
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await stop();
+      await delivery;
+    },
+  };
+}
+
+/**
+ * Runs LISTEN on a dedicated pg.Client with the knex pool's connection settings. A lost connection
+ * is logged at warn and opened again after RECONNECT_DELAY_MS until the bus closes.
+ */
+async function listenWithPg(clientConfig: pg.ClientConfig, log: Logger, onNotification: (payload: string) => void, isClosed: () => boolean): Promise<StopListening> {
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(clientConfig);
+    next.on("notification", (message) => {
+      if (message.channel === EVENTS_CHANNEL && message.payload !== undefined) onNotification(message.payload);
+    });
+    next.on("error", (error) => {
+      log.warn("event listener connection lost", { error, retryInMs: RECONNECT_DELAY_MS });
+      next.end().catch(() => undefined);
+      if (client === next) client = undefined;
+      scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`listen ${EVENTS_CHANNEL}`);
+    client = next;
+  };
+
+  const scheduleReconnect = () => {
+    if (isClosed() || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (isClosed()) return;
+      connect().catch((error) => {
+        log.warn("event listener reconnect failed", { error, retryInMs: RECONNECT_DELAY_MS });
+        scheduleReconnect();
+      });
+    }, RECONNECT_DELAY_MS);
+  };
+
+  await connect();
+
+  return async () => {
+    if (retry) clearTimeout(retry);
+    const current = client;
+    client = undefined;
+    if (current) await current.end();
+  };
+}

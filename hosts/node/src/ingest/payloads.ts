@@ -1,0 +1,47 @@
+/**
+ * Checks of the JSON payloads of verified frames (docs/protocol.md section 1.2). The core has already
+ * checked that a payload is a JSON object in valid UTF-8; these check the fields each type needs.
+ * Unknown fields are kept and ignored.
+ */
+export const LOG_LEVELS = ["debug", "info", "warning", "error", "critical"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The stored rank of each level, so that a minimum level is one comparison. */
+export const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+
+export const CATEGORY_PATTERN = /^[a-z0-9_.-]{1,32}$/;
+
+export interface LogPayload {
+  level: LogLevel;
+  category: string;
+  message: string;
+}
+
+function parseObject(payload: Buffer): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(payload.toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses the log fields of a log frame's payload; returns null when one is missing or breaks its rule. */
+export function parseLogPayload(payload: Buffer): LogPayload | null {
+  const value = parseObject(payload);
+  if (!value) return null;
+  const { level, category, message } = value;
+  if (typeof level !== "string" || !(LOG_LEVELS as readonly string[]).includes(level)) return null;
+  if (typeof category !== "string" || !CATEGORY_PATTERN.test(category)) return null;
+  if (typeof message !== "string") return null;
+  return { level: level as LogLevel, category, message };
+}
+
+/** Parses a motion frame's payload for storing; returns null without a string `zone` or with `confidence` outside 0 to 1. */
+export function parseMotionPayload(payload: Buffer): Record<string, unknown> | null {
+  const value = parseObject(payload);
+  if (!value || typeof value.zone !== "string") return null;
+  const confidence = value.confidence;
+  if (confidence !== undefined && (typeof confidence !== "number" || confidence < 0 || confidence > 1)) return null;
+  return value;
+}

@@ -1,0 +1,296 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { nowSec } from "../clock.ts";
+import type { MeshEvent } from "../deps.ts";
+import { batchBody, frameEntry, statusEntry } from "../testing/batches.ts";
+import { FRAME_TYPE } from "../testing/frames.ts";
+import { insertNetwork, newKey, sendSigned, startTestServer, type TestNetwork, type TestServer } from "../testing/mesh.ts";
+
+interface IngestAnswer {
+  batch_seq: number;
+  duplicate: boolean;
+  accepted: number;
+  rejected: { index: number; code: string }[];
+}
+
+let server: TestServer;
+let network: TestNetwork;
+let now: number;
+
+// One server per file keeps the run short (a fresh PGlite database takes about two seconds to
+// migrate); each test works in a network of its own.
+test.before(async () => {
+  server = await startTestServer();
+});
+
+test.before.each(async () => {
+  network = await insertNetwork(server.deps.db, server.clock);
+  now = nowSec(server.clock);
+});
+
+test.after(async () => {
+  await server.close();
+});
+
+async function ingest(body: string): Promise<IngestAnswer> {
+  const response = await sendSigned(server, network, body);
+  const answer = (await response.json()) as IngestAnswer;
+  assert.is(response.status, 200, JSON.stringify(answer));
+  return answer;
+}
+
+function logEntry(deviceId: string, seq: number, message = `line ${seq}`, level = "info") {
+  return frameEntry(network, { kind: "log", deviceId, seq, timestamp: now - 100 + seq, payload: { level, category: "sensor", message } });
+}
+
+async function count(table: string): Promise<number> {
+  const row = await server.deps.db(table).where({ network_id: network.id }).count({ total: "*" }).first();
+  return Number(row?.total);
+}
+
+test("POST /logs/ingest stores logs, motion and status", async () => {
+  const entries = [
+    logEntry("porch-cam", 1, "door closed"),
+    frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 2, timestamp: now - 50, payload: { zone: "porch", confidence: 0.82 } }),
+    statusEntry("hall", now - 10, true),
+  ];
+  const answer = await ingest(batchBody(network, 17, entries));
+  assert.equal(answer, { batch_seq: 17, duplicate: false, accepted: 3, rejected: [] });
+
+  const log = await server.deps.db("device_logs").where({ network_id: network.id }).first();
+  assert.is(log.device_id, "porch-cam");
+  assert.is(log.home_base_id, "homebase");
+  assert.is(log.message, "door closed");
+  assert.is(log.level_rank, 20);
+  assert.is(Number(log.seq), 1);
+  assert.is(new Date(log.timestamp).getTime(), (now - 99) * 1000);
+
+  const motion = await server.deps.db("motion_events").where({ network_id: network.id }).first();
+  assert.equal(motion.data, { zone: "porch", confidence: 0.82 });
+  assert.is(new Date(motion.timestamp).getTime(), (now - 50) * 1000);
+
+  const batch = await server.deps.db("ingest_batches").where({ network_id: network.id, batch_seq: 17 }).first();
+  assert.is(batch.entry_count, 3);
+  assert.is(batch.accepted_count, 3);
+
+  const porch = await server.deps.db("devices").where({ network_id: network.id, device_id: "porch-cam" }).first();
+  assert.is(porch.online, true);
+  assert.is(new Date(porch.last_seen).getTime(), (now - 50) * 1000);
+  const hall = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
+  assert.is(hall.online, true);
+});
+
+test("duplicate batch stores nothing again", async () => {
+  const body = batchBody(network, 5, [logEntry("porch-cam", 1)]);
+  await ingest(body);
+
+  const again = await ingest(batchBody(network, 5, [logEntry("porch-cam", 2), logEntry("porch-cam", 3)]));
+  assert.equal(again, { batch_seq: 5, duplicate: true, accepted: 0, rejected: [] });
+  assert.is(await count("device_logs"), 1);
+  assert.is(await count("ingest_batches"), 1);
+});
+
+test("out-of-order and gapped batch_seq are accepted", async () => {
+  for (const [index, batchSeq] of [10, 3, 250, 4].entries()) {
+    const answer = await ingest(batchBody(network, batchSeq, [logEntry("porch-cam", index + 1)]));
+    assert.is(answer.duplicate, false);
+    assert.is(answer.accepted, 1);
+  }
+  assert.is(await count("device_logs"), 4);
+  assert.is(await count("ingest_batches"), 4);
+});
+
+test("forged frame is rejected while the others are stored", async () => {
+  const forged = frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { level: "error", category: "sensor", message: "forged" }, signerSeed: newKey().seed });
+  const answer = await ingest(batchBody(network, 1, [logEntry("porch-cam", 1), forged, logEntry("hall", 3)]));
+  assert.is(answer.accepted, 2);
+  assert.equal(answer.rejected, [{ index: 1, code: "SIGNATURE_INVALID" }]);
+
+  const messages = (await server.deps.db("device_logs").where({ network_id: network.id }).orderBy("seq")).map((row) => row.message);
+  assert.equal(messages, ["line 1", "line 3"]);
+  assert.ok(server.logLines.some((line) => line.includes("ingest entry rejected") && line.includes("SIGNATURE_INVALID")));
+  assert.not.ok(server.logLines.some((line) => line.includes("forged")), "rejected payload must not be logged");
+});
+
+test("frame signed by the home base for a device is rejected", async () => {
+  const relayed = frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "info", category: "sensor", message: "invented" }, signerSeed: network.homeBaseKey.seed });
+  const answer = await ingest(batchBody(network, 1, [relayed]));
+  assert.equal(answer.rejected, [{ index: 0, code: "SIGNATURE_INVALID" }]);
+  assert.is(await count("device_logs"), 0);
+});
+
+test("frame of another network is rejected", async () => {
+  const other = await insertNetwork(server.deps.db, server.clock, ["porch-cam"]);
+  const foreign = frameEntry(other, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "info", category: "sensor", message: "elsewhere" } });
+  const answer = await ingest(batchBody(network, 1, [foreign]));
+  assert.equal(answer.rejected, [{ index: 0, code: "SIGNATURE_INVALID" }]);
+});
+
+test("same frame in two batches is stored once", async () => {
+  const entry = logEntry("porch-cam", 7);
+  const first = await ingest(batchBody(network, 1, [entry]));
+  const second = await ingest(batchBody(network, 2, [entry, entry]));
+  assert.is(first.accepted, 1);
+  assert.is(second.accepted, 2);
+  assert.is(await count("device_logs"), 1);
+  const events = await server.deps.db("events").where({ network_id: network.id, type: "log_entry" });
+  assert.is(events.length, 1);
+});
+
+test("invalid payloads are INVALID_PAYLOAD", async () => {
+  const bad = [
+    { level: "loud", category: "sensor", message: "x" },
+    { level: "info", category: "Sensor", message: "x" },
+    { level: "info", category: "a".repeat(33), message: "x" },
+    { level: "info", category: "sensor", message: 5 },
+    { level: "info", message: "no category" },
+  ];
+  const entries = bad.map((payload, index) => frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: index + 1, timestamp: now, payload }));
+  entries.push(frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 20, timestamp: now, payload: { confidence: 0.5 } }));
+  entries.push(frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 21, timestamp: now, payload: { zone: "porch", confidence: 1.5 } }));
+
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.is(answer.accepted, 0);
+  assert.equal(answer.rejected.map((entry) => entry.code), Array(7).fill("INVALID_PAYLOAD"));
+  assert.is(await count("device_logs"), 0);
+  assert.is(await count("motion_events"), 0);
+});
+
+test("entry checks reject mismatches and unknown devices", async () => {
+  const mismatch = { ...logEntry("porch-cam", 1), device_id: "hall" };
+  const wrongKind = frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { zone: "porch" }, type: FRAME_TYPE.motion });
+  const unknown = frameEntry(network, { kind: "log", deviceId: "ghost", seq: 3, timestamp: now, payload: { level: "info", category: "a", message: "b" }, signerSeed: newKey().seed });
+  const truncated = { ...logEntry("porch-cam", 4), frame: "0103" };
+  const unknownStatus = statusEntry("ghost", now, false);
+
+  const answer = await ingest(batchBody(network, 1, [mismatch, wrongKind, unknown, truncated, unknownStatus]));
+  assert.equal(answer.rejected, [
+    { index: 0, code: "DEVICE_ID_MISMATCH" },
+    { index: 1, code: "FRAME_KIND_MISMATCH" },
+    { index: 2, code: "FRAME_UNKNOWN_DEVICE" },
+    { index: 3, code: "FRAME_TOO_SHORT" },
+    { index: 4, code: "UNKNOWN_DEVICE" },
+  ]);
+});
+
+test("older device status does not override a newer one", async () => {
+  await ingest(batchBody(network, 1, [statusEntry("hall", now, false)]));
+  await ingest(batchBody(network, 2, [statusEntry("hall", now - 30, true)]));
+  const hall = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
+  assert.is(hall.online, false);
+  assert.is(new Date(hall.last_seen).getTime(), now * 1000);
+  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" });
+  assert.is(events.length, 1);
+});
+
+test("ingest publishes events with the documented shapes", async () => {
+  const received: MeshEvent[] = [];
+  const unsubscribe = server.deps.events.subscribe((event) => received.push(event));
+  const entries = [
+    logEntry("porch-cam", 1, "door closed", "warning"),
+    frameEntry(network, { kind: "motion", deviceId: "hall", seq: 9, timestamp: now - 5, payload: { zone: "hall" } }),
+    statusEntry("porch-cam", now, false),
+  ];
+  await ingest(batchBody(network, 1, entries));
+  for (let attempt = 0; attempt < 100 && received.length < 3; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  unsubscribe();
+
+  assert.equal(received.map((event) => event.type), ["log_entry", "motion_event", "device_status"]);
+  const [log, motion, status] = received as [MeshEvent, MeshEvent, MeshEvent];
+  const stored = await server.deps.db("device_logs").where({ network_id: network.id }).first();
+  assert.equal(log.data, {
+    id: String(stored.id),
+    network_id: network.id,
+    device_id: "porch-cam",
+    home_base_id: "homebase",
+    timestamp: new Date((now - 99) * 1000).toISOString(),
+    seq: 1,
+    level: "warning",
+    category: "sensor",
+    message: "door closed",
+    received_at: new Date((now - 98) * 1000).toISOString(),
+  });
+  assert.equal(motion.data, { device_id: "hall", home_base_id: "homebase", timestamp: new Date((now - 5) * 1000).toISOString(), seq: 9, data: { zone: "hall" } });
+  assert.equal(status.data, { device_id: "porch-cam", home_base_id: "homebase", online: false, timestamp: new Date(now * 1000).toISOString() });
+  assert.is(status.network_id, network.id);
+});
+
+test("concurrent batches touching the same devices all succeed", async () => {
+  const sends = [];
+  for (let pair = 0; pair < 5; pair += 1) {
+    const at = now + pair * 10;
+    sends.push(sendSigned(server, network, batchBody(network, 100 + pair * 2, [statusEntry("porch-cam", at, true), statusEntry("hall", at + 1, true)])));
+    sends.push(sendSigned(server, network, batchBody(network, 101 + pair * 2, [statusEntry("hall", at + 2, false), statusEntry("porch-cam", at + 3, false)])));
+  }
+  const statuses = (await Promise.all(sends)).map((response) => response.status);
+  assert.equal(statuses, Array(10).fill(200));
+  assert.is(await count("ingest_batches"), 10);
+});
+
+test("key_id differing from the header is KEY_ID_MISMATCH", async () => {
+  const other = await insertNetwork(server.deps.db, server.clock, []);
+  const body = JSON.stringify({ key_id: other.keyId, batch_seq: 1, interval_sec: 60, sealed_at: now, entries: [] });
+  const response = await sendSigned(server, network, body);
+  assert.is(response.status, 400);
+  assert.is(((await response.json()) as { code: string }).code, "KEY_ID_MISMATCH");
+  assert.is(await count("ingest_batches"), 0);
+});
+
+test("malformed batches are VALIDATION_FAILED naming the field", async () => {
+  const valid = { key_id: network.keyId, batch_seq: 1, interval_sec: 60, sealed_at: now, entries: [] as unknown[] };
+  const cases: [Record<string, unknown>, string][] = [
+    [{ ...valid, batch_seq: -1 }, "batch_seq"],
+    [{ ...valid, batch_seq: 2 ** 32 }, "batch_seq"],
+    [{ ...valid, batch_seq: "7" }, "batch_seq"],
+    [{ ...valid, interval_sec: 0 }, "interval_sec"],
+    [{ ...valid, sealed_at: 1.5 }, "sealed_at"],
+    [{ ...valid, key_id: 7 }, "key_id"],
+    [{ ...valid, entries: {} }, "entries"],
+    [{ ...valid, entries: Array(10_001).fill(statusEntry("hall", now, true)) }, "entries"],
+    [{ ...valid, entries: [{ kind: "photo", device_id: "hall" }] }, "entries[0].kind"],
+    [{ ...valid, entries: [{ ...logEntry("hall", 1), frame: "xyz" }] }, "entries[0].frame"],
+    [{ ...valid, entries: [{ ...logEntry("hall", 1), received_at: "now" }] }, "entries[0].received_at"],
+    [{ ...valid, entries: [{ ...logEntry("hall", 1), device_id: "bad id" }] }, "entries[0].device_id"],
+    [{ ...valid, entries: [statusEntry("hall", now, true), { ...statusEntry("hall", now, true), online: "yes" }] }, "entries[1].online"],
+  ];
+  for (const [body, field] of cases) {
+    const response = await sendSigned(server, network, JSON.stringify(body));
+    const problem = (await response.json()) as { code: string; field: string; detail: string };
+    assert.is(response.status, 400, field);
+    assert.is(problem.code, "VALIDATION_FAILED");
+    assert.is(problem.field, field);
+    assert.match(problem.detail, field);
+  }
+  assert.is(await count("ingest_batches"), 0);
+});
+
+test("batch of 10,000 entries is processed", async () => {
+  // Entries of an unknown device keep the database out of this test of the entry limit.
+  const entries = Array.from({ length: 10_000 }, (_, index) => statusEntry("ghost", now - 10_000 + index, true));
+  entries[9_999] = statusEntry("hall", now, true);
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.is(answer.accepted, 1);
+  assert.is(answer.rejected.length, 9_999);
+  assert.equal(answer.rejected[9_998], { index: 9_998, code: "UNKNOWN_DEVICE" });
+});
+
+test("malformed JSON is 400 problem+json", async () => {
+  const response = await sendSigned(server, network, '{"key_id": ');
+  assert.is(response.status, 400);
+  assert.match(String(response.headers.get("content-type")), /^application\/problem\+json/);
+  assert.is(((await response.json()) as { code: string }).code, "BAD_JSON");
+});
+
+test("body over 1 MiB is 413", async () => {
+  const body = JSON.stringify({ pad: "x".repeat(1024 * 1024) });
+  const response = await sendSigned(server, network, body);
+  assert.is(response.status, 413);
+  assert.is(((await response.json()) as { code: string }).code, "BODY_TOO_LARGE");
+});
+
+test("body of another media type is 415", async () => {
+  const response = await sendSigned(server, network, batchBody(network, 1, []), { headers: { "content-type": "text/plain" } });
+  assert.is(response.status, 415);
+});
+
+test.run();

@@ -1,0 +1,211 @@
+/**
+ * The WebSocket stream at /ws: every event of the bus, as JSON {id, type, time, network_id, data},
+ * to every authenticated client.
+ *
+ * Authentication, in one of two ways:
+ * - an `Authorization: Bearer <token>` header on the upgrade request: a valid token is accepted at
+ *   once, an invalid one gets HTTP 401 before the upgrade;
+ * - no Authorization header: the socket opens, and its first message must be
+ *   {"type":"auth","token":"..."} within config.wsAuthTimeoutMs. A valid token gets {"type":"auth_ok"};
+ *   a bad token, a malformed or non-auth first message, or no message in time closes the socket with
+ *   WS_CLOSE_AUTH_FAILED (4401).
+ * Both ways end with {"type":"auth_ok"} before any event. Messages after auth are ignored.
+ *
+ * Limits: a session that expires while its socket is open keeps the socket until it closes.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import type { AppDeps, MeshEvent } from "../deps.ts";
+import { ERROR_CATALOGUE, type ErrorCode } from "../errors.ts";
+
+export const WS_PATH = "/ws";
+/** Close code for a failed or late authentication (4000-4999 is the application range, RFC 6455 7.4.2). */
+export const WS_CLOSE_AUTH_FAILED = 4401;
+export const WS_PING_INTERVAL_MS = 30_000;
+/** Largest client message in bytes; only the auth message is expected. */
+export const WS_MAX_MESSAGE_BYTES = 4096;
+
+export interface WsIdentity {
+  userId: string;
+  sessionId: string;
+}
+
+export type WsAuthenticate = (token: string) => Promise<WsIdentity | null>;
+
+export interface WsOptions {
+  /** How often each client is pinged; a client that sent no pong for the previous ping is dropped. */
+  pingIntervalMs?: number;
+}
+
+export interface WsHandle {
+  /** Number of authenticated clients. */
+  clientCount(): number;
+  /** Closes every client with 1001 (going away), stops listening to the bus and to upgrades. */
+  close(): Promise<void>;
+}
+
+const STATUS_TEXT: Record<number, string> = { 401: "Unauthorized", 404: "Not Found" };
+
+interface ClientState {
+  identity: WsIdentity | null;
+  alive: boolean;
+}
+
+/** Writes a problem+json HTTP response on a socket that has not been upgraded, and closes it. */
+function rejectUpgrade(socket: Duplex, code: ErrorCode, detail: string, extraHeaders: string[] = []): void {
+  const entry = ERROR_CATALOGUE[code];
+  const body = JSON.stringify({ title: entry.title, status: entry.status, code, detail });
+  const reason = STATUS_TEXT[entry.status] ?? "Bad Request";
+  const head = [
+    `HTTP/1.1 ${entry.status} ${reason}`,
+    "Connection: close",
+    "Content-Type: application/problem+json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...extraHeaders,
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+/** Returns the token of the first message when it is {"type":"auth","token":"<non-empty string>"}. */
+function authTokenOf(data: RawData, isBinary: boolean): string | null {
+  if (isBinary) return null;
+  let message: unknown;
+  try {
+    message = JSON.parse(data.toString());
+  } catch {
+    return null;
+  }
+  if (message === null || typeof message !== "object") return null;
+  const { type, token } = message as { type?: unknown; token?: unknown };
+  if (type !== "auth" || typeof token !== "string" || token.length === 0) return null;
+  return token;
+}
+
+/** Attaches the /ws stream to `httpServer`'s 'upgrade' event and to the event bus of `deps`. */
+export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate: WsAuthenticate, options: WsOptions = {}): WsHandle {
+  const log = deps.log.child({ component: "ws" });
+  const authTimeoutMs = deps.config.wsAuthTimeoutMs ?? 5000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
+  const clients = new Map<WebSocket, ClientState>();
+
+  const admit = (socket: WebSocket, state: ClientState, identity: WsIdentity) => {
+    state.identity = identity;
+    socket.send(JSON.stringify({ type: "auth_ok" }));
+    log.info("websocket authenticated", { userId: identity.userId, sessionId: identity.sessionId });
+  };
+
+  const closeUnauthenticated = (socket: WebSocket, reason: string) => {
+    log.warn("websocket auth failed", { reason });
+    socket.close(WS_CLOSE_AUTH_FAILED, reason);
+  };
+
+  const waitForAuthMessage = (socket: WebSocket, state: ClientState) => {
+    const timer = setTimeout(() => closeUnauthenticated(socket, `no auth message within ${authTimeoutMs} ms`), authTimeoutMs);
+    let first = true;
+    socket.on("message", (data, isBinary) => {
+      if (!first) return;
+      first = false;
+      clearTimeout(timer);
+
+      const token = authTokenOf(data, isBinary);
+      if (token === null) {
+        closeUnauthenticated(socket, 'first message must be {"type":"auth","token":"..."}');
+        return;
+      }
+      authenticate(token).then(
+        (identity) => {
+          if (socket.readyState !== WebSocket.OPEN) return;
+          if (identity) admit(socket, state, identity);
+          else closeUnauthenticated(socket, "token is invalid or expired");
+        },
+        (error) => {
+          log.error("websocket authentication failed", { error });
+          socket.close(1011, "authentication failed");
+        },
+      );
+    });
+    socket.on("close", () => clearTimeout(timer));
+  };
+
+  const onConnection = (socket: WebSocket, identity: WsIdentity | null) => {
+    const state: ClientState = { identity: null, alive: true };
+    clients.set(socket, state);
+    socket.on("pong", () => {
+      state.alive = true;
+    });
+    socket.on("close", () => clients.delete(socket));
+    socket.on("error", (error) => log.warn("websocket error", { error }));
+
+    if (identity) admit(socket, state, identity);
+    else waitForAuthMessage(socket, state);
+  };
+
+  const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", (error) => log.warn("websocket upgrade socket error", { error }));
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== WS_PATH) {
+      rejectUpgrade(socket, "NOT_FOUND", `no websocket at ${path}; use ${WS_PATH}`);
+      return;
+    }
+
+    let identity: WsIdentity | null = null;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer ([^\s]+)$/i.exec(authorization);
+      identity = match ? await authenticate(match[1]!).catch((error) => {
+        log.error("websocket authentication failed", { error });
+        return null;
+      }) : null;
+      if (!identity) {
+        log.warn("websocket auth failed", { reason: "invalid bearer token" });
+        rejectUpgrade(socket, "SESSION_INVALID", "bearer token is invalid or expired", ['WWW-Authenticate: Bearer error="invalid_token"']);
+        return;
+      }
+    }
+
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, identity));
+  };
+
+  const onEvent = (event: MeshEvent) => {
+    const text = JSON.stringify({ id: event.id, type: event.type, time: event.time, network_id: event.network_id, data: event.data });
+    for (const [socket, state] of clients) {
+      if (state.identity && socket.readyState === WebSocket.OPEN) socket.send(text);
+    }
+  };
+
+  // A client that missed the last ping is gone (half-open TCP); terminate() frees it without a handshake.
+  const pingTimer = setInterval(() => {
+    for (const [socket, state] of clients) {
+      if (!state.alive) {
+        log.info("websocket dropped", { reason: "no pong" });
+        socket.terminate();
+        continue;
+      }
+      state.alive = false;
+      socket.ping();
+    }
+  }, options.pingIntervalMs ?? WS_PING_INTERVAL_MS);
+  pingTimer.unref();
+
+  const upgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(request, socket, head).catch((error) => {
+      log.error("websocket upgrade failed", { error });
+      socket.destroy();
+    });
+  };
+  httpServer.on("upgrade", upgradeListener);
+  const unsubscribe = deps.events.subscribe(onEvent);
+
+  return {
+    clientCount: () => [...clients.values()].filter((state) => state.identity).length,
+
+    async close() {
+      httpServer.off("upgrade", upgradeListener);
+      unsubscribe();
+      clearInterval(pingTimer);
+      for (const socket of clients.keys()) socket.close(1001, "server shutting down");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
