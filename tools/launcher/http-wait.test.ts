@@ -1,0 +1,53 @@
+import { createServer } from "node:http";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { waitForHttpOk } from "./http-wait.ts";
+import { listenOnTestPort } from "./testdata/test-port.ts";
+
+test("wait resolves once the endpoint returns 200", async () => {
+  let calls = 0;
+  const server = createServer((_request, response) => {
+    calls += 1;
+    response.writeHead(calls < 3 ? 503 : 200).end();
+  });
+  const port = await listenOnTestPort(server);
+
+  await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 4000, intervalMs: 20 });
+  server.close();
+
+  assert.is(calls, 3);
+});
+
+test("wait times out naming the URL and last status", async () => {
+  const server = createServer((_request, response) => response.writeHead(503).end());
+  const port = await listenOnTestPort(server);
+
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+  server.close();
+
+  assert.instance(error, Error);
+  assert.match((error as Error).message, `waiting for GET http://127.0.0.1:${port}/healthz to return 200 (last: status 503)`);
+});
+
+test("wait reports a refused connection", async () => {
+  const server = createServer();
+  const port = await listenOnTestPort(server);
+  server.close();
+
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+
+  assert.match((error as Error).message, "(last: ECONNREFUSED)");
+});
+
+test("wait ends early when its signal aborts", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("server exited unexpectedly")), 100);
+  const started = Date.now();
+
+  const error = await waitForHttpOk("http://127.0.0.1:1/healthz", { timeoutMs: 4000, intervalMs: 20, signal: controller.signal }).catch((caught: unknown) => caught);
+
+  assert.match((error as Error).message, "server exited unexpectedly");
+  assert.ok(Date.now() - started < 2000);
+});
+
+test.run();

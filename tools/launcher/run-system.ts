@@ -1,0 +1,148 @@
+/**
+ * The entry point of `make run`. It starts the central server, the home base simulator and the device
+ * simulator in the foreground, with prefixed output. Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0; a
+ * child that dies on its own stops the others and exits 1.
+ *
+ * The first start on an empty data folder also runs the key generation script and sets up the demo
+ * network through the public API; later starts reuse both and print nothing secret.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { systemClock } from "../../hosts/node/src/clock.ts";
+import { ApiClient, ApiError } from "./api-client.ts";
+import { credentialsPath, readCredentials } from "./credentials.ts";
+import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
+import { waitForHttpOk } from "./http-wait.ts";
+import { isFirstStart, runKeygen } from "./keygen-step.ts";
+import { refreshDemoFiles } from "./provisioning.ts";
+import { readSettings, type LauncherSettings } from "./settings.ts";
+import { forwardTerminationSignals } from "./signals.ts";
+import { summaryLines } from "./summary.ts";
+import { Supervisor } from "./supervisor.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const HOMEBASE_BINARY = "build/homebase/homebase-sim";
+/** The Makefile target that builds HOMEBASE_BINARY. */
+const HOMEBASE_MAKE_TARGET = "homebase";
+// The central server runs its migrations on the first start, which takes longer on PGlite.
+const SERVER_READY_TIMEOUT_MS = 90_000;
+const HOMEBASE_READY_TIMEOUT_MS = 30_000;
+
+function say(line: string): void {
+  process.stdout.write(`[launcher] ${line}\n`);
+}
+
+function startCentralServer(supervisor: Supervisor, settings: LauncherSettings): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(settings.serverPort), DATA_DIR: settings.dataDir };
+  if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
+  else delete env.DATABASE_URL;
+  supervisor.start("server", process.execPath, ["--import", "tsx", "hosts/node/src/server.ts"], { env, cwd: REPO_ROOT });
+}
+
+function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void {
+  const binary = join(REPO_ROOT, HOMEBASE_BINARY);
+  if (!existsSync(binary)) throw new Error(`home base simulator ${HOMEBASE_BINARY} not found; build it with \`make ${HOMEBASE_MAKE_TARGET}\``);
+
+  const args = [
+    "--config", demoPaths(settings.dataDir).homeBase,
+    "--http-port", String(settings.homeBaseHttpPort),
+    "--udp-port", String(settings.homeBaseUdpPort),
+    "--spool", join(settings.dataDir, "homebase-spool"),
+    "--batch-interval", String(settings.batchIntervalSec),
+  ];
+  supervisor.start("homebase", binary, args, { cwd: REPO_ROOT });
+}
+
+function startDeviceSimulator(supervisor: Supervisor, settings: LauncherSettings): void {
+  const args = ["--import", "tsx", "tools/device-sim/main.ts", "--config", demoPaths(settings.dataDir).devices, "--state-dir", join(settings.dataDir, "device-sim")];
+  supervisor.start("device-sim", process.execPath, args, { cwd: REPO_ROOT });
+}
+
+/** Makes sure the demo network exists and its files match the current settings. */
+async function prepareDemo(settings: LauncherSettings, signal: AbortSignal): Promise<void> {
+  if (isDemoSetUp(settings.dataDir)) {
+    const options = demoFileOptions(settings);
+    const paths = demoPaths(settings.dataDir);
+    refreshDemoFiles(paths.homeBase, paths.devices, options.homeBase, options.devices);
+    return;
+  }
+
+  say("setting up the demo network through the API");
+  const credentials = readCredentials(settings.dataDir);
+  const api = new ApiClient(`http://127.0.0.1:${settings.serverPort}`);
+  const network = await createDemoNetwork(api, credentials, systemClock, settings.homeBaseHttpPort).catch((error: unknown) => {
+    // An earlier first start that failed after creating the network leaves it without demo files.
+    if (error instanceof ApiError && error.code === "NETWORK_EXISTS") {
+      throw new Error(`${error.message}; the demo files in ${demoPaths(settings.dataDir).dir} are missing, so empty ${settings.dataDir} to start over`);
+    }
+    throw error;
+  });
+  signal.throwIfAborted();
+  const paths = writeDemoFiles(settings.dataDir, network, settings);
+  say(`demo network ${network.networkId} created; provisioning files in ${paths.dir}`);
+}
+
+/** Runs the start-up steps in order; throws on the first that fails or when a stop is requested. */
+async function startSystem(supervisor: Supervisor, settings: LauncherSettings): Promise<boolean> {
+  const signal = supervisor.stopSignal;
+  const firstStart = isFirstStart(settings.dataDir);
+  if (firstStart) {
+    say(`first start: generating keys and the admin account in ${settings.dataDir}`);
+    await runKeygen(REPO_ROOT, settings.dataDir, signal);
+  }
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+
+  startCentralServer(supervisor, settings);
+  await waitForHttpOk(`http://127.0.0.1:${settings.serverPort}/healthz`, { timeoutMs: SERVER_READY_TIMEOUT_MS, signal });
+  say(`central server ready on port ${settings.serverPort}`);
+
+  await prepareDemo(settings, signal);
+
+  startHomeBase(supervisor, settings);
+  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status`, { timeoutMs: HOMEBASE_READY_TIMEOUT_MS, signal });
+  say(`home base ready on port ${settings.homeBaseHttpPort}`);
+
+  startDeviceSimulator(supervisor, settings);
+  return firstStart;
+}
+
+async function main(): Promise<number> {
+  let settings: LauncherSettings;
+  try {
+    settings = readSettings(process.env, process.cwd());
+  } catch (error) {
+    say(`invalid setting: ${(error as Error).message}`);
+    return 2;
+  }
+
+  const supervisor = new Supervisor();
+  forwardTerminationSignals(supervisor);
+  // A crash of the launcher itself must not leave the children running in their own process groups.
+  process.on("exit", () => supervisor.killAllNow());
+
+  try {
+    const firstStart = await startSystem(supervisor, settings);
+    const paths = { credentials: credentialsPath(settings.dataDir), devices: demoPaths(settings.dataDir).devices };
+    for (const line of summaryLines(settings, paths, firstStart)) say(line);
+  } catch (error) {
+    if (supervisor.stopping && !supervisor.failure) {
+      await supervisor.finished();
+      say("stopped during start-up");
+      return 0;
+    }
+    say(`start-up failed: ${(error as Error).message}`);
+    await supervisor.stop("SIGTERM");
+    return 1;
+  }
+
+  const failure = await supervisor.finished();
+  if (failure) {
+    say(`stopped because ${failure.name} exited (code ${failure.code}, signal ${failure.signal})`);
+    return 1;
+  }
+  say("all processes stopped");
+  return 0;
+}
+
+process.exit(await main());
