@@ -82,7 +82,8 @@ $(CORE_WASM): $(CORE_SOURCES) | deps-npm
 
 homebase: $(CORE_WASM) | deps-debian
 	cmake -S hosts/esp32p4/linux -B $(HOMEBASE_BUILD_DIR) $(HOMEBASE_WASM3_FLAG)
-	cmake --build $(HOMEBASE_BUILD_DIR) -j2
+	@# Without MAKELEVEL the generated makefiles do not print "Entering directory" on every step.
+	env -u MAKELEVEL cmake --build $(HOMEBASE_BUILD_DIR) -j2
 
 typecheck: | deps-npm
 	npx tsc -p tsconfig.json
