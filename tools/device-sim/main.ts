@@ -44,7 +44,7 @@ function main(): void {
       socket.send(frame.bytes, config.homeBase.udpPort, config.homeBase.host, (error) => {
         if (error) log.warn("frame send failed", { type: frame.type, device: frame.deviceId, seq: frame.seq, error });
       });
-      log.info("frame sent", { type: frame.type, device: frame.deviceId, seq: frame.seq });
+      log.info("frame sent", { type: frame.type, device: frame.deviceId, seq: frame.seq, timestamp: frame.timestamp });
     }
     const waitMs = Math.min(MAX_TIMER_WAIT_MS, Math.max(0, sim.nextDueMs() - systemClock.nowMs()));
     timer = setTimeout(step, waitMs);

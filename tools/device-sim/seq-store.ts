@@ -2,7 +2,7 @@
  * Per-device sequence numbers that survive restarts, as protocol section 1.4 requires. Seqs are reserved
  * in blocks, and the end of a block is written to the state file (and synced) before the first seq of
  * the block is used. After a restart the device continues after the stored end, so it never repeats a
- * seq; it may skip up to one block, which the receiver accepts because seqs only need to increase.
+ * seq. It may skip up to one block, which the receiver accepts because seqs only need to increase.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";

@@ -24,13 +24,18 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(dir + "/admin-credentials.json", JSON.stringify({ username: "admin", password: "p", otpauth_uri: "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP" }));
 `;
 
-test("first start is a missing or empty data folder", () => {
+test("first start is a folder without seed or credentials", () => {
   const dir = mkdtempSync(join(tmpdir(), "launcher-data-"));
 
-  assert.ok(isFirstStart(join(dir, "missing")));
-  assert.ok(isFirstStart(dir));
-  writeFileSync(join(dir, "master.seed"), "x");
-  assert.not.ok(isFirstStart(dir));
+  assert.ok(isFirstStart(join(dir, "missing")), "missing folder");
+  assert.ok(isFirstStart(dir), "empty folder");
+  mkdirSync(join(dir, "pglite"));
+  assert.ok(isFirstStart(dir), "folder left by an interrupted key generation");
+  writeFileSync(join(dir, "master-seed"), "x");
+  assert.not.ok(isFirstStart(dir), "folder with a master seed");
+  rmSync(join(dir, "master-seed"));
+  writeFileSync(join(dir, "admin-credentials.json"), "{}");
+  assert.not.ok(isFirstStart(dir), "folder with a credentials file");
   rmSync(dir, { recursive: true });
 });
 

@@ -4,16 +4,20 @@
  * the terminal (unprefixed, so its QR code stays intact), and only on that first start.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { masterSeedPath } from "../../hosts/node/src/keys/master-seed.ts";
 import { credentialsPath } from "./credentials.ts";
 
 export const KEYGEN_SCRIPT = "hosts/node/src/cli/keygen.ts";
 
-/** Returns whether the data folder is missing or empty, which is what makes a start the first one. */
+/**
+ * Returns whether this is the first start: the data folder has neither the master seed nor the
+ * credentials file. An empty or missing folder is the usual case. A folder that contains only what an
+ * interrupted key generation left (the embedded database) counts too, so the next start retries it.
+ */
 export function isFirstStart(dataDir: string): boolean {
-  if (!existsSync(dataDir)) return true;
-  return readdirSync(dataDir).length === 0;
+  return !existsSync(masterSeedPath(dataDir)) && !existsSync(credentialsPath(dataDir));
 }
 
 /**
@@ -35,6 +39,6 @@ export async function runKeygen(repoRoot: string, dataDir: string, signal: Abort
   });
 
   signal.throwIfAborted();
-  if (code !== 0) throw new Error(`key generation failed (exit code ${code}, signal ${exitSignal}); fix the error above, empty ${dataDir} and start again`);
+  if (code !== 0) throw new Error(`key generation failed (exit code ${code}, signal ${exitSignal}); fix the error above and start again, or empty ${dataDir} to start over`);
   if (!existsSync(credentialsPath(dataDir))) throw new Error(`key generation wrote no ${credentialsPath(dataDir)}`);
 }

@@ -131,7 +131,9 @@ async function main(): Promise<number> {
       say("stopped during start-up");
       return 0;
     }
-    say(`start-up failed: ${(error as Error).message}`);
+    const failure = supervisor.failure;
+    const reason = failure ? `${failure.name} exited (code ${failure.code}, signal ${failure.signal})` : (error as Error).message;
+    say(`start-up failed: ${reason}`);
     await supervisor.stop("SIGTERM");
     return 1;
   }

@@ -8,7 +8,7 @@ import type { Knex } from "knex";
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { SecretBox } from "../keys/secret-box.ts";
+import { SecretBoxError, type SecretBox } from "../keys/secret-box.ts";
 import { findUserByUsername } from "../users/users.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { createSession, type NewSession } from "./sessions.ts";
@@ -44,11 +44,20 @@ async function checkFactors(deps: LoginDeps, credentials: Credentials): Promise<
   }
 
   const passwordOk = await verifyPassword(credentials.password, user.password_hash);
-  const totp = await checkTotp(deps.secretBox.open(user.totp_secret_enc, user.id), credentials.totp, deps.clock);
+  let totpSecret: string;
+  try {
+    totpSecret = deps.secretBox.open(user.totp_secret_enc, user.id);
+  } catch (error) {
+    // Happens after the master seed was replaced: the user must be created again.
+    if (error instanceof SecretBoxError) return { ok: false, reason: `totp secret cannot be decrypted (${error.message})` };
+    throw error;
+  }
+  const totp = await checkTotp(totpSecret, credentials.totp, deps.clock);
   if (!passwordOk) return { ok: false, reason: "wrong password" };
   if (!totp.valid) return { ok: false, reason: "wrong totp code" };
 
-  // The conditional update lets one request win when two race with the same code.
+  // The conditional update lets one request win when two race with the same code. The first
+  // successful login also marks the user verified: it proves the authenticator app was set up.
   const claimed = await deps.db("users")
     .where("id", user.id)
     .andWhere((query) => query.whereNull("totp_last_step").orWhere("totp_last_step", "<", totp.timeStep))

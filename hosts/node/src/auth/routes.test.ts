@@ -83,6 +83,16 @@ test("POST /auth/session logs the reason but not the password", async () => {
   assert.not.ok(app.logLines.some((candidate) => candidate.includes("hunter2-secret")));
 });
 
+test("POST /auth/session fails cleanly for an undecryptable secret", async () => {
+  const other = await createTestUser(app, "stale");
+  await app.deps.db("users").where("username", "stale").update({ totp_secret_enc: "v1.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA" });
+  app.clock.advanceSec(30);
+  const response = await login({ username: "stale", password: other.password, totp: totpCodeAt(other.totpSecret, app.clock) });
+  assert.is(response.status, 401);
+  assert.is(response.body.code, "AUTH_FAILED");
+  assert.ok(app.logLines.some((line) => line.includes("login failed") && line.includes("totp secret cannot be decrypted")));
+});
+
 test("POST /auth/session validates the body", async () => {
   const cases: [unknown, string][] = [
     [{ password: "x", totp: "123456" }, "username"],

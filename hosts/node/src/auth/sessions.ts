@@ -1,6 +1,6 @@
 /**
  * Login sessions. A session token is 32 random bytes in base64url (43 characters), handed to the
- * client once; the database keeps only its SHA-256, so a database dump lets nobody log in.
+ * client once. The database keeps only its SHA-256, so a database dump alone cannot log anyone in.
  *
  * A session expires SESSION_IDLE_MS (15 minutes) after its last use, each use extends it, and it
  * ends SESSION_MAX_MS (12 hours) after login whatever its use. All times come from the injected
@@ -62,8 +62,8 @@ export async function createSession(deps: SessionDeps, userId: string, clientAdd
 
 /**
  * Looks up a live session by its token and extends it by SESSION_IDLE_MS, capped at its absolute
- * end, in one statement. Returns null for a malformed, unknown or expired token; never throws for
- * bad input. The WebSocket server uses this too.
+ * end, in one statement. Returns null for a malformed, unknown or expired token, and rejects only
+ * when the database fails. The WebSocket server uses this too.
  */
 export async function authenticateToken(deps: SessionDeps, token: string): Promise<AuthenticatedSession | null> {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return null;

@@ -23,7 +23,7 @@ const SHORT_SECRET = "GEZDGNBVGY3TQOJQ";
 
 const START_SEC = 1_767_225_600;
 
-/** The code that the independent oathtool (OATH Toolkit) computes for `secret` at `unixSec`. */
+/** Computes the code for `secret` at `unixSec` with the independent oathtool (OATH Toolkit). */
 function oathtoolCode(secret: string, unixSec: number): string {
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${unixSec}`, secret], { encoding: "utf8" }).trim();
 }

@@ -40,7 +40,7 @@ export async function checkTotp(secret: string, token: string, clock: Clock): Pr
   if (!/^[0-9]{6}$/.test(token)) return { valid: false };
 
   const result = await verify({ secret, token, epoch: nowSec(clock), epochTolerance: TOTP_TOLERANCE_SEC, guardrails });
-  // otplib 13 resolves to an object in every case, so only `.valid` tells success from failure.
+  // otplib 13 resolves to an object in every case, so only `.valid` distinguishes success from failure.
   if (result.valid !== true) return { valid: false };
   return { valid: true, timeStep: (result as { timeStep: number }).timeStep };
 }

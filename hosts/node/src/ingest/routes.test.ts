@@ -183,6 +183,26 @@ test("older device status does not override a newer one", async () => {
   assert.is(events.length, 1);
 });
 
+test("frames and status in one batch apply in order", async () => {
+  const motion = (seq: number, timestamp: number) => frameEntry(network, { kind: "motion", deviceId: "hall", seq, timestamp, payload: { zone: "hall" } });
+  const entries = [motion(1, now - 100), statusEntry("hall", now - 110, false), motion(2, now - 60), statusEntry("hall", now - 50, false)];
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.is(answer.accepted, 4);
+
+  const hall = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
+  assert.is(hall.online, false);
+  assert.is(new Date(hall.last_seen).getTime(), (now - 50) * 1000);
+  // The status at now - 110 is older than the frame before it, so only the later one is an event.
+  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" });
+  assert.is(events.length, 1);
+  assert.is(events[0].data.timestamp, new Date((now - 50) * 1000).toISOString());
+
+  await ingest(batchBody(network, 2, [motion(3, now - 40)]));
+  const later = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
+  assert.is(later.online, true);
+  assert.is(new Date(later.last_seen).getTime(), (now - 40) * 1000);
+});
+
 test("ingest publishes events with the documented shapes", async () => {
   const received: MeshEvent[] = [];
   const unsubscribe = server.deps.events.subscribe((event) => received.push(event));

@@ -41,6 +41,8 @@ interface BatchContext {
   devices: Map<string, KnownDevice>;
   batchSeq: number;
   log: Logger;
+  /** The newest accepted frame timestamp per device, not yet written to devices.last_seen. */
+  pendingSeen: Map<string, number>;
 }
 
 function isoOfSec(sec: number): string {
@@ -50,7 +52,7 @@ function isoOfSec(sec: number): string {
 /**
  * Loads the keys of the devices a batch names, in one query, and locks their rows in device id
  * order. Two batches of one network that run at once (an urgent batch overtaking a spooled one)
- * then take the locks in the same order, so their last_seen updates cannot deadlock.
+ * then take the locks in the same order, so one waits for the other instead of deadlocking.
  */
 async function loadDevices(trx: Knex.Transaction, networkId: string, entries: BatchEntry[]): Promise<Map<string, KnownDevice>> {
   const ids = [...new Set(entries.map((entry) => entry.device_id))];
@@ -121,9 +123,23 @@ async function insertMotion(context: BatchContext, columns: FrameColumns, payloa
   return true;
 }
 
+/**
+ * Writes the pending frame observations of `deviceIds` (online, newest frame timestamp). Frames
+ * only collect them, so a batch updates each device once; a status entry flushes its own device
+ * first, so the result equals applying every entry in order.
+ */
+async function flushSeen(context: BatchContext, deviceIds: Iterable<string>): Promise<void> {
+  for (const deviceId of deviceIds) {
+    const timestampSec = context.pendingSeen.get(deviceId);
+    if (timestampSec === undefined) continue;
+    context.pendingSeen.delete(deviceId);
+    await markSeen(context.trx, context.signer.networkId, deviceId, timestampSec, true);
+  }
+}
+
 /** Verifies and stores one log or motion entry; returns a rejection code, or null when accepted. */
 async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promise<string | null> {
-  const { deps, trx, signer } = context;
+  const { deps, signer } = context;
   const decoded = deps.core.decodeFrame(entry.frame);
   if (!decoded.ok) return decoded.code;
   if (decoded.frame.deviceId !== entry.device_id) return "DEVICE_ID_MISMATCH";
@@ -146,7 +162,8 @@ async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promis
   const insert = entry.kind === "log" ? insertLog : insertMotion;
   if (!(await insert(context, columns, frame.payload, entry.received_at))) return "INVALID_PAYLOAD";
 
-  await markSeen(trx, signer.networkId, frame.deviceId, frame.timestamp, true);
+  const pending = context.pendingSeen.get(frame.deviceId);
+  if (pending === undefined || frame.timestamp > pending) context.pendingSeen.set(frame.deviceId, frame.timestamp);
   return null;
 }
 
@@ -155,6 +172,7 @@ async function storeStatusEntry(context: BatchContext, entry: StatusEntry): Prom
   const { deps, trx, signer } = context;
   if (!context.devices.has(entry.device_id)) return "UNKNOWN_DEVICE";
 
+  await flushSeen(context, [entry.device_id]);
   const changed = await markSeen(trx, signer.networkId, entry.device_id, entry.timestamp, entry.online);
   if (changed) {
     await deps.events.publish(trx, "device_status", signer.networkId, {
@@ -185,7 +203,7 @@ export async function ingestBatch(deps: AppDeps, signer: HomeBaseSigner, batch: 
       return { batch_seq: batch.batch_seq, duplicate: true, accepted: 0, rejected: [] };
     }
 
-    const context: BatchContext = { deps, trx, signer, devices: await loadDevices(trx, signer.networkId, batch.entries), log, batchSeq: batch.batch_seq };
+    const context: BatchContext = { deps, trx, signer, devices: await loadDevices(trx, signer.networkId, batch.entries), log, batchSeq: batch.batch_seq, pendingSeen: new Map() };
     const rejected: RejectedEntry[] = [];
     for (const [index, entry] of batch.entries.entries()) {
       const code = entry.kind === "device_status" ? await storeStatusEntry(context, entry) : await storeFrameEntry(context, entry);
@@ -194,6 +212,8 @@ export async function ingestBatch(deps: AppDeps, signer: HomeBaseSigner, batch: 
       log.warn("ingest entry rejected", { index, kind: entry.kind, deviceId: entry.device_id, code });
     }
 
+    // Sorted, like the row locks, though the locks already rule out a deadlock here.
+    await flushSeen(context, [...context.pendingSeen.keys()].sort());
     const accepted = batch.entries.length - rejected.length;
     await trx("ingest_batches")
       .where({ network_id: signer.networkId, home_base_id: signer.deviceId, batch_seq: batch.batch_seq })
