@@ -1,0 +1,123 @@
+# Build and test entry points for homemesh.
+#   make run     build everything and start the whole system (tools/launcher/run-system.ts)
+#   make test    run every test suite, go on past failures, print the counts, fail if any failed
+# The other targets are the steps of these two; `make help` lists them.
+#
+# Variables:
+#   WASM3_SOURCE_DIR   a wasm3 source tree; the home base adds its wasm3 engine when it is set
+#   TEST_DATABASE_URL  the PostgreSQL database of test-node-postgres
+#                      (default postgres://postgres@127.0.0.1:5432/test)
+#   SUITE_TIMEOUT_SEC  the longest one test suite may run (default 1200)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages that the build and the tests need, installed by `make deps` when missing.
+# PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
+DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
+	libcmocka-dev oathtool qrencode
+
+NODE_TS := node --import tsx
+UVU := $(NODE_TS) node_modules/uvu/bin.js
+TEST_PATTERN := '\.test\.ts$$'
+RUN_SUITE := tools/ci/run-suite.sh
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+CORE_WASM := core/build/core.wasm
+CORE_SOURCES := core/asconfig.json $(shell find core/assembly -type f 2>/dev/null)
+
+HOMEBASE_BUILD_DIR := build/homebase
+# An empty WASM3_SOURCE_DIR removes the setting from the CMake cache, so a tree given to an
+# earlier build is not used after it is no longer asked for.
+ifneq ($(strip $(WASM3_SOURCE_DIR)),)
+HOMEBASE_WASM3_FLAG := -DWASM3_SOURCE_DIR=$(abspath $(WASM3_SOURCE_DIR))
+else
+HOMEBASE_WASM3_FLAG := -UWASM3_SOURCE_DIR
+endif
+
+# The suites of `make test`, in the order they run; test-SUITE runs one of them.
+TEST_SUITES := typecheck core node-pglite node-postgres homebase tools e2e ci
+
+.PHONY: help run test deps deps-debian deps-npm build core homebase typecheck postgres \
+	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
+	test-ci test-typecheck clean
+
+help:
+	@echo "make run                 build, then start the whole system"
+	@echo "make test                run every suite: $(TEST_SUITES)"
+	@echo "make deps                install missing Debian packages (as root) and npm packages"
+	@echo "make build               build the core (core/build/core.wasm) and the Linux home base"
+	@echo "make core | homebase     build one of them"
+	@echo "make typecheck           tsc over the TypeScript sources"
+	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
+	@echo "make clean               remove build outputs and test logs"
+
+run: deps build
+	$(NODE_TS) tools/launcher/run-system.ts
+
+# Each suite runs even when an earlier one failed; the summary then fails the target.
+test: deps
+	@rm -rf build/test-results build/test-logs
+	@status=0; \
+	for suite in $(TEST_SUITES); do \
+		$(MAKE) --no-print-directory test-$$suite || status=1; \
+	done; \
+	tools/ci/summarize-tests.sh $(TEST_SUITES) || status=1; \
+	exit $$status
+
+deps: deps-debian deps-npm
+
+deps-debian:
+	@tools/ci/install-debian-packages.sh $(DEBIAN_PACKAGES)
+
+deps-npm:
+	@tools/ci/install-npm-packages.sh
+
+build: core homebase
+
+core: $(CORE_WASM)
+
+$(CORE_WASM): $(CORE_SOURCES) | deps-npm
+	npx asc --config core/asconfig.json --target release
+
+homebase: $(CORE_WASM) | deps-debian
+	cmake -S hosts/esp32p4/linux -B $(HOMEBASE_BUILD_DIR) $(HOMEBASE_WASM3_FLAG)
+	@# Without MAKELEVEL the generated makefiles do not print "Entering directory" on every step.
+	env -u MAKELEVEL cmake --build $(HOMEBASE_BUILD_DIR) -j2
+
+typecheck: | deps-npm
+	npx tsc -p tsconfig.json
+
+postgres:
+	@TEST_DATABASE_URL='$(TEST_DATABASE_URL)' tools/ci/ensure-postgres.sh
+
+test-typecheck: | deps-npm
+	@$(RUN_SUITE) typecheck npx tsc -p tsconfig.json
+
+test-core: $(CORE_WASM)
+	@$(RUN_SUITE) core $(UVU) core/tests $(TEST_PATTERN)
+
+test-node: test-node-pglite test-node-postgres
+
+test-node-pglite: $(CORE_WASM)
+	@env -u TEST_DATABASE -u TEST_DATABASE_URL $(RUN_SUITE) node-pglite $(UVU) hosts/node/src $(TEST_PATTERN)
+
+test-node-postgres: $(CORE_WASM) postgres
+	@TEST_DATABASE=postgres TEST_DATABASE_URL='$(TEST_DATABASE_URL)' \
+		$(RUN_SUITE) node-postgres $(UVU) hosts/node/src $(TEST_PATTERN)
+
+test-homebase: homebase
+	@$(RUN_SUITE) homebase ctest --test-dir $(HOMEBASE_BUILD_DIR) --output-on-failure --no-tests=error
+
+test-tools: $(CORE_WASM)
+	@$(RUN_SUITE) tools $(UVU) tools $(TEST_PATTERN)
+
+test-e2e: build
+	@$(RUN_SUITE) e2e $(UVU) tests $(TEST_PATTERN)
+
+# The shell tests of the CI scripts themselves; each prints its own "N passed, N failed" line.
+test-ci:
+	@$(RUN_SUITE) ci bash -c 'status=0; for t in tools/ci/*.test.sh; do bash "$$t" || status=1; done; exit $$status'
+
+clean:
+	rm -rf core/build build
