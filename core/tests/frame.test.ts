@@ -2,17 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCore } from "../../hosts/node/src/core/index.ts";
 import { STATUS, freshCore, fromHex, readVectors, statusCode, writeFrame, writeKey, writeNetworkKey } from "./helpers.ts";
+import type { FrameVector } from "../vectors/types.ts";
 
-interface FrameVector {
-  name: string;
-  frame: string;
-  network_public_key: string;
-  signer_public_key: string;
-  decode: string;
-  verify: string;
-  fields?: { type: number; device_id: string; timestamp: number; seq: number; payload: string };
-  signed_message?: string;
-}
 
 const data = readVectors<{ source: string; vectors: FrameVector[] }>("frames.json");
 

@@ -11,6 +11,7 @@ import {
   FRAME_TYPE, addGroupOrder, flipBits, canonicalText, encodeFrame, frameBody, frameSignedMessage, requestSignedMessage,
   seedFromLabel, sha256Hex, signRequest, signerFromSeed, type FrameHeader, type RequestParts, type Signer,
 } from "./encode.ts";
+import type { FrameVector } from "./types.ts";
 
 const OUTPUT_DIR = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = `core/vectors/generate.ts with node:crypto Ed25519 (Node ${process.version}); byte layout written from docs/protocol.md, fixed seeds from labels`;
@@ -23,18 +24,6 @@ const homeBase = signerFromSeed(seedFromLabel("home base"));
 
 const TIMESTAMP = 1764871200;
 
-interface FrameVector {
-  name: string;
-  frame: string;
-  network_public_key: string;
-  signer_public_key: string;
-  /** Status name of frame_decode. */
-  decode: string;
-  /** Status name of frame_verify under signer_public_key and network_public_key. */
-  verify: string;
-  fields?: { type: number; device_id: string; timestamp: number; seq: number; payload: string };
-  signed_message?: string;
-}
 
 const frames: FrameVector[] = [];
 

@@ -13,16 +13,8 @@ import { loadCore } from "../../hosts/node/src/core/index.ts";
 import { encodeFrame, frameSignedMessage, publicKeyFromSeed, type FrameTypeName } from "./encoder.ts";
 import { DeviceSimulator } from "./sim.ts";
 import { computeWorkedExample } from "./worked-example.ts";
+import type { FrameVector } from "../../core/vectors/types.ts";
 
-interface FrameVector {
-  name: string;
-  frame: string;
-  network_public_key: string;
-  signer_public_key: string;
-  decode: string;
-  verify: string;
-  fields?: { type: number; device_id: string; timestamp: number; seq: number; payload: string };
-}
 
 const VECTORS = JSON.parse(readFileSync(new URL("../../core/vectors/frames.json", import.meta.url), "utf8")) as {
   keys: Record<string, { seed: string; public_key: string }>;
