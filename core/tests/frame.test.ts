@@ -100,7 +100,7 @@ test("buffer sizes match docs/core-abi.md", async () => {
   assert.is(e.buffer_network_key_size(), 32);
   assert.is(e.buffer_key_size(), 32);
   assert.is(e.buffer_device_id_size(), 16);
-  assert.is(e.buffer_message_size(), 512);
+  assert.is(e.buffer_message_size(), 1024);
   assert.is(e.buffer_request_size(), 512);
   assert.is(e.buffer_signature_size(), 64);
   assert.is(e.buffer_key_id_size(), 64);
