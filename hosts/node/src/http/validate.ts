@@ -10,12 +10,16 @@ export function invalid(field: string, detail: string): ApiError {
   return new ApiError("VALIDATION_FAILED", detail, { field });
 }
 
-/** Returns `body[field]` when it is a string of `min` to `max` characters (UTF-16 code units). */
+/**
+ * Returns `body[field]` when it is a string of `min` to `max` characters (UTF-16 code units) without
+ * U+0000: PostgreSQL text cannot store that character, so it is rejected here as a client error.
+ */
 export function requireString(body: Record<string, unknown>, key: string, min: number, max: number, field: string = key): string {
   const value = body[key];
   if (value === undefined || value === null) throw invalid(field, `${field} is missing`);
   if (typeof value !== "string") throw invalid(field, `${field} must be a string, got ${describeType(value)}`);
   if (value.length < min || value.length > max) throw invalid(field, `${field} has ${value.length} characters, expected ${min} to ${max}`);
+  if (value.includes("\u0000")) throw invalid(field, `${field} contains the character U+0000, which is not allowed`);
   return value;
 }
 

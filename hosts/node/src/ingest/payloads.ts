@@ -17,13 +17,27 @@ export interface LogPayload {
   message: string;
 }
 
+/** True when a string, a member name or a nested value contains U+0000. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, member]) => key.includes("\u0000") || containsNul(member));
+}
+
+/**
+ * Parses a payload into a JSON object. A payload with U+0000 anywhere is refused like a malformed
+ * one: JSON allows the `\u0000` escape, but PostgreSQL text and jsonb cannot store it, and one
+ * such entry must not fail the transaction of the whole batch.
+ */
 function parseObject(payload: Buffer): Record<string, unknown> | null {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(payload.toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    value = JSON.parse(payload.toString("utf8"));
   } catch {
     return null;
   }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  return containsNul(value) ? null : (value as Record<string, unknown>);
 }
 
 /** Parses the log fields of a log frame's payload; returns null when one is missing or breaks its rule. */
