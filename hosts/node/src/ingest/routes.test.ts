@@ -43,6 +43,12 @@ function logEntry(deviceId: string, seq: number, message = `line ${seq}`, level 
   return frameEntry(network, { kind: "log", deviceId, seq, timestamp: now - 100 + seq, payload: { level, category: "sensor", message } });
 }
 
+/** The device_status events of the network's devices, without the home base's own heartbeat status. */
+async function deviceStatusEvents() {
+  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" }).orderBy("id");
+  return events.filter((event) => event.data.device_id !== network.homeBaseId);
+}
+
 async function count(table: string): Promise<number> {
   const row = await server.deps.db(table).where({ network_id: network.id }).count({ total: "*" }).first();
   return Number(row?.total);
@@ -156,6 +162,45 @@ test("invalid payloads are INVALID_PAYLOAD", async () => {
   assert.is(await count("motion_events"), 0);
 });
 
+// Regression: a signed log frame whose message contained "\u0000" made PostgreSQL fail the whole
+// batch transaction, so every retry of the home base got 500 and its spool stopped draining.
+test("every batch marks the home base online", async () => {
+  const homeBase = () => server.deps.db("devices").where({ network_id: network.id, device_id: network.homeBaseId }).first();
+  assert.is((await homeBase()).online, false);
+
+  await ingest(batchBody(network, 1, []));
+  const first = await homeBase();
+  assert.is(first.online, true);
+  assert.ok(first.last_seen, "last_seen is set by an empty batch");
+  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" });
+  assert.is(events.length, 1);
+
+  server.clock.advanceSec(60);
+  await ingest(batchBody(network, 1, []));
+  const second = await homeBase();
+  assert.ok(new Date(second.last_seen) > new Date(first.last_seen), "a repeated batch still counts as a heartbeat");
+  assert.is((await server.deps.db("events").where({ network_id: network.id, type: "device_status" })).length, 1);
+});
+
+test("payload with U+0000 is rejected alone", async () => {
+  const entries = [
+    frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "error", category: "t", message: "poison\u0000pill" } }),
+    frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { zone: "porch\u0000" } }),
+    frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 3, timestamp: now, payload: { zone: "porch", "extra\u0000": 1 } }),
+    logEntry("hall", 4, "kept"),
+  ];
+
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.is(answer.accepted, 1);
+  assert.equal(answer.rejected, [
+    { index: 0, code: "INVALID_PAYLOAD" },
+    { index: 1, code: "INVALID_PAYLOAD" },
+    { index: 2, code: "INVALID_PAYLOAD" },
+  ]);
+  assert.is(await count("device_logs"), 1);
+  assert.is(await count("motion_events"), 0);
+});
+
 test("entry checks reject mismatches and unknown devices", async () => {
   const mismatch = { ...logEntry("porch-cam", 1), device_id: "hall" };
   const wrongKind = frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { zone: "porch" }, type: FRAME_TYPE.motion });
@@ -179,7 +224,7 @@ test("older device status does not override a newer one", async () => {
   const hall = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
   assert.is(hall.online, false);
   assert.is(new Date(hall.last_seen).getTime(), now * 1000);
-  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" });
+  const events = await deviceStatusEvents();
   assert.is(events.length, 1);
 });
 
@@ -193,7 +238,7 @@ test("frames and status in one batch apply in order", async () => {
   assert.is(hall.online, false);
   assert.is(new Date(hall.last_seen).getTime(), (now - 50) * 1000);
   // The status at now - 110 is older than the frame before it, so only the later one is an event.
-  const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" });
+  const events = await deviceStatusEvents();
   assert.is(events.length, 1);
   assert.is(events[0].data.timestamp, new Date((now - 50) * 1000).toISOString());
 
@@ -205,7 +250,9 @@ test("frames and status in one batch apply in order", async () => {
 
 test("ingest publishes events with the documented shapes", async () => {
   const received: MeshEvent[] = [];
-  const unsubscribe = server.deps.events.subscribe((event) => received.push(event));
+  const unsubscribe = server.deps.events.subscribe((event) => {
+    if (event.data.device_id !== network.homeBaseId) received.push(event);
+  });
   const entries = [
     logEntry("porch-cam", 1, "door closed", "warning"),
     frameEntry(network, { kind: "motion", deviceId: "hall", seq: 9, timestamp: now - 5, payload: { zone: "hall" } }),

@@ -185,12 +185,35 @@ async function storeStatusEntry(context: BatchContext, entry: StatusEntry): Prom
   return null;
 }
 
+/**
+ * Records the home base itself as online and seen now: every signed batch, even an empty or a
+ * repeated one, is its heartbeat. Publishes device_status when it was offline before.
+ * NOTE: nothing marks a home base offline yet when its batches stop.
+ */
+async function markHomeBaseSeen(deps: AppDeps, trx: Knex.Transaction, signer: HomeBaseSigner, receivedAt: string): Promise<void> {
+  const device = { network_id: signer.networkId, device_id: signer.deviceId };
+  const cameOnline = await trx("devices").where({ ...device, online: false }).update({ online: true, last_seen: receivedAt });
+  if (cameOnline === 0) {
+    await trx("devices").where(device).update({ last_seen: receivedAt });
+    return;
+  }
+
+  await deps.events.publish(trx, "device_status", signer.networkId, {
+    device_id: signer.deviceId,
+    home_base_id: signer.deviceId,
+    online: true,
+    timestamp: receivedAt,
+  });
+}
+
 /** Stores `batch` from `signer`; see the file header for what is stored and what is rejected. */
 export async function ingestBatch(deps: AppDeps, signer: HomeBaseSigner, batch: IngestBatch): Promise<IngestResult> {
   const log = deps.log.child({ keyId: signer.keyId, batchSeq: batch.batch_seq });
   const receivedAt = new Date(deps.clock.nowMs()).toISOString();
 
   return deps.db.transaction(async (trx) => {
+    await markHomeBaseSeen(deps, trx, signer, receivedAt);
+
     const claimed = await trx.raw(
       `insert into ingest_batches (network_id, home_base_id, batch_seq, interval_sec, sealed_at, received_at, entry_count, accepted_count)
        values (?, ?, ?, ?, ?, ?, ?, 0)

@@ -149,7 +149,9 @@ test("ingested motion frame reaches the client as motion_event", async () => {
   const response = await sendSigned(server, network, batchBody(network, 1, [entry]));
   assert.is(response.status, 200);
 
-  const [, event] = await client.messageCount(2);
+  // After auth_ok: the home base's own device_status (its first batch), then the motion event.
+  const [, status, event] = await client.messageCount(3);
+  assert.is(status?.type, "device_status");
   assert.is(event?.type, "motion_event");
   assert.is(event?.network_id, network.id);
   const data = event?.data as Record<string, unknown>;
