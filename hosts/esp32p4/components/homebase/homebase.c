@@ -114,8 +114,31 @@ static void note_send_failure(homebase_t *homebase, uint32_t now, uint32_t seq, 
     }
 }
 
+/* True for a response saying that the batch itself is malformed (400 invalid, 413 too large, 415 wrong
+ * media type), so sending the same bytes again cannot succeed. 401 is not one of them, because a
+ * clock that has drifted heals with a fresh signature. */
+static bool batch_rejected_for_good(int http_status)
+{
+    return http_status == 400 || http_status == 413 || http_status == 415;
+}
+
+/* Keeps a batch the central server will never take, without letting it block the batches behind it:
+ * it stays on the card under another name, and the next batch is sent at once. */
+static void set_aside_rejected(homebase_t *homebase, uint32_t seq, int http_status)
+{
+    if (spool_set_aside(homebase->spool, seq) != 0) {
+        hb_log(HB_LOG_ERROR, "rejected batch not set aside: seq=%u http_status=%d; removing it",
+               (unsigned)seq, http_status);
+        spool_remove(homebase->spool, seq);
+    }
+    homebase->batches_set_aside++;
+    hb_log(HB_LOG_ERROR, "batch rejected by the central server: seq=%u http_status=%d; kept as "
+           "rejected-batch-%u.json in the spool folder", (unsigned)seq, http_status, (unsigned)seq);
+}
+
 /* Sends one spooled batch and deletes it only after a 200 response. Sending it again after a lost
- * response is harmless because the central server stores each batch_seq once. */
+ * response is harmless because the central server stores each batch_seq once. A batch rejected for
+ * good is set aside and counts as handled (returns 0); other failures return -1 and back off. */
 static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
 {
     char *json = NULL;
@@ -132,6 +155,10 @@ static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
     result = uplink_post_batch(homebase->uplink, json, len, &http_status);
     free(json);
 
+    if (result == 0 && batch_rejected_for_good(http_status)) {
+        set_aside_rejected(homebase, seq, http_status);
+        return 0;
+    }
     if (result != 0 || http_status != HTTP_OK) {
         snprintf(why, sizeof why, result != 0 ? "central server unreachable" : "http_status=%d",
                  http_status);

@@ -143,6 +143,20 @@ int spool_remove(spool_t *spool, uint32_t seq)
     return 0;
 }
 
+int spool_set_aside(spool_t *spool, uint32_t seq)
+{
+    char path[SPOOL_PATH_LEN + 32];
+    char aside[SPOOL_PATH_LEN + 48];
+
+    batch_path(spool, seq, path);
+    snprintf(aside, sizeof aside, "%s/rejected-batch-%u.json", spool->dir, (unsigned)seq);
+    if (rename(path, aside) != 0) {
+        return -1;
+    }
+    sync_dir(spool);
+    return 0;
+}
+
 /* Parses "batch-<seq>.json" with a decimal seq of at most 10 digits and no leading zeros. */
 static bool parse_batch_name(const char *name, uint32_t *seq)
 {

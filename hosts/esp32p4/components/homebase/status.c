@@ -51,6 +51,7 @@ static cJSON *render_batches(homebase_t *homebase)
     cJSON_AddNumberToObject(batches, "sent", homebase->batches_sent);
     cJSON_AddNumberToObject(batches, "spooled", homebase_spooled_count(homebase));
     cJSON_AddNumberToObject(batches, "failures", homebase->send_failures);
+    cJSON_AddNumberToObject(batches, "set_aside", homebase->batches_set_aside);
     if (homebase->sealed_any) {
         cJSON_AddNumberToObject(batches, "last_sealed_seq", homebase->last_sealed_seq);
     } else {

@@ -3,7 +3,9 @@
 #include "support.h"
 
 #include <cJSON.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hb_hex.h"
 
@@ -178,6 +180,27 @@ static void error_answer_keeps_batch(void **state)
     assert_int_equal(homebase_spooled_count(&home->homebase), 1);
 }
 
+static void rejected_batch_set_aside_and_next_sent(void **state)
+{
+    test_home_t *home = *state;
+    char aside[600];
+
+    /* The start batch 0 is rejected as malformed; it must not block batch 1 behind it. */
+    home->transport.answer_status = 400;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->homebase.batches_set_aside, 1);
+    assert_int_equal(home->homebase.send_failures, 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+    snprintf(aside, sizeof aside, "%s/rejected-batch-0.json", home->spool.dir);
+    assert_int_equal(access(aside, F_OK), 0);
+
+    home->transport.answer_status = 200;
+    home->clock_state.now += 60;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->homebase.batches_sent, 1);
+    assert_int_equal(home->transport.post_count, 2);
+}
+
 static void restart_resends_spooled(void **state)
 {
     test_home_t *home = *state;
@@ -241,6 +264,7 @@ int main(int argc, char **argv)
         HOME_TEST(log_waits_for_interval),
         HOME_TEST(central_away_keeps_spool_and_backs_off),
         HOME_TEST(error_answer_keeps_batch),
+        HOME_TEST(rejected_batch_set_aside_and_next_sent),
         HOME_TEST(restart_resends_spooled),
         HOME_TEST(silent_device_goes_offline),
     };

@@ -100,6 +100,22 @@ static void removed_batch_leaves_list(void **state)
     assert_int_equal(spool_remove(&fixture->spool, 1), -1);
 }
 
+static void set_aside_batch_kept_but_unlisted(void **state)
+{
+    spool_fixture_t *fixture = *state;
+    char error[SPOOL_ERROR_LEN];
+    char aside[SPOOL_PATH_LEN + 48];
+    uint32_t seqs[4];
+
+    assert_int_equal(spool_write(&fixture->spool, 7, "{\"batch_seq\":7}", 15, error), 0);
+    assert_int_equal(spool_set_aside(&fixture->spool, 7), 0);
+    assert_int_equal(spool_list(&fixture->spool, seqs, 4), 0);
+
+    snprintf(aside, sizeof aside, "%s/rejected-batch-7.json", fixture->spool.dir);
+    assert_int_equal(access(aside, F_OK), 0);
+    assert_int_equal(spool_set_aside(&fixture->spool, 7), -1);
+}
+
 static void next_seq_survives_restart(void **state)
 {
     spool_fixture_t *fixture = *state;
@@ -138,6 +154,7 @@ int main(int argc, char **argv)
         SPOOL_TEST(written_batch_reads_back),
         SPOOL_TEST(list_is_sorted_and_filtered),
         SPOOL_TEST(removed_batch_leaves_list),
+        SPOOL_TEST(set_aside_batch_kept_but_unlisted),
         SPOOL_TEST(next_seq_survives_restart),
         SPOOL_TEST(open_rejects_file_path),
     };

@@ -32,6 +32,8 @@ typedef struct {
     uint32_t batch_interval_sec;
     uint32_t batches_sent;
     uint32_t send_failures;
+    /* Batches the central server rejected as malformed, set aside in the spool folder. */
+    uint32_t batches_set_aside;
     uint32_t last_sealed_seq;
     bool sealed_any;
 

@@ -30,6 +30,10 @@ int spool_read(spool_t *spool, uint32_t seq, char **json, size_t *len);
 /* Deletes a batch after the central server took it. Returns 0, or -1. */
 int spool_remove(spool_t *spool, uint32_t seq);
 
+/* Renames a batch that the central server rejected as malformed to rejected-batch-<seq>.json in the
+ * same folder, where it is kept for inspection and no longer listed or sent. Returns 0, or -1. */
+int spool_set_aside(spool_t *spool, uint32_t seq);
+
 /* Lists up to `cap` spooled seqs in ascending order into `seqs`; returns how many there are in all
  * (which may exceed `cap`). Files that do not match batch-<seq>.json are ignored. */
 size_t spool_list(spool_t *spool, uint32_t *seqs, size_t cap);
