@@ -182,6 +182,18 @@ test("every batch marks the home base online", async () => {
   assert.is((await server.deps.db("events").where({ network_id: network.id, type: "device_status" })).length, 1);
 });
 
+test("frame dated far ahead is FRAME_TIMESTAMP_SKEW", async () => {
+  const ahead = (seq: number, timestamp: number) => frameEntry(network, { kind: "log", deviceId: "porch-cam", seq, timestamp, payload: { level: "info", category: "t", message: `at ${timestamp}` } });
+  const entries = [ahead(1, now + 600), ahead(2, now + 601), ahead(3, 4_294_960_000), ahead(4, 0)];
+
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.equal(answer.rejected, [
+    { index: 1, code: "FRAME_TIMESTAMP_SKEW" },
+    { index: 2, code: "FRAME_TIMESTAMP_SKEW" },
+  ]);
+  assert.is(await count("device_logs"), 2);
+});
+
 test("payload with U+0000 is rejected alone", async () => {
   const entries = [
     frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "error", category: "t", message: "poison\u0000pill" } }),

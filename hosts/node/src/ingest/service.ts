@@ -8,12 +8,21 @@
  * twice (in two batches, or twice in one) is stored once and counted as accepted both times.
  */
 import type { Knex } from "knex";
+import { nowSec } from "../clock.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Logger } from "../logger.ts";
 import { LOG_COLUMNS, toLogItem, type LogRow } from "../logs/item.ts";
 import type { BatchEntry, FrameEntry, IngestBatch, StatusEntry } from "./batch.ts";
 import { LEVEL_RANK, parseLogPayload, parseMotionPayload } from "./payloads.ts";
 import type { HomeBaseSigner } from "./signature.ts";
+
+/**
+ * How far ahead of the server's clock a forwarded frame may be dated. The home base accepts a frame
+ * within 300 s of its own clock, and its signed requests are within 300 s of the server's, so a
+ * genuine frame is never further ahead than 600 s. Older frames are fine: a spool may hold them for
+ * days while the central server is away.
+ */
+export const FRAME_MAX_AHEAD_SEC = 600;
 
 /** Frame type bytes (docs/protocol.md section 1) that each entry kind must carry. */
 const FRAME_TYPE_OF_KIND = { motion: 0x02, log: 0x03 } as const;
@@ -152,6 +161,7 @@ async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promis
 
   // From here on every field comes from the verified frame, none from the home base's JSON.
   const frame = verified.frame;
+  if (frame.timestamp > nowSec(deps.clock) + FRAME_MAX_AHEAD_SEC) return "FRAME_TIMESTAMP_SKEW";
   const columns: FrameColumns = {
     network_id: signer.networkId,
     device_id: frame.deviceId,
