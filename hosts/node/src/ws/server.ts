@@ -227,8 +227,17 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     deliverPending().catch((error) => log.error("websocket event delivery failed", { error }));
   };
 
+  // A tick is skipped while the previous one still waits for the database, so a slow database
+  // does not pile up queries.
+  let timedCheckRunning = false;
   const sessionTimer = setInterval(() => {
-    checkSessions().catch((error) => log.error("websocket session check failed", { error }));
+    if (timedCheckRunning) return;
+    timedCheckRunning = true;
+    checkSessions()
+      .catch((error) => log.error("websocket session check failed", { error }))
+      .finally(() => {
+        timedCheckRunning = false;
+      });
   }, sessionCheckMs);
   sessionTimer.unref();
 

@@ -147,7 +147,7 @@ test("expired session gets no event", async () => {
   fresh.socket.close();
 });
 
-test("checks keep a live session open without extending it", async () => {
+test("checks leave live session unextended", async () => {
   const client = await authenticatedClient(quickUrl);
   const before = await sessionRow(client.headers);
 
@@ -164,6 +164,29 @@ test("checks keep a live session open without extending it", async () => {
   server.clock.setMs(before.expires_at.getTime());
   assert.is(before.expires_at.getTime() - before.last_used_at.getTime(), SESSION_IDLE_MS);
   assert.is((await client.closed).code, WS_CLOSE_AUTH_FAILED);
+});
+
+test("failed check still delivers events", async () => {
+  const http = createServer();
+  const failing = attachWebSocket(
+    http,
+    server.deps,
+    (token) => authenticateToken(server.deps, token),
+    () => Promise.reject(new Error("database unreachable")),
+  );
+  try {
+    const client = await authenticatedClient(`ws://127.0.0.1:${await listenInTestRange(http)}/ws`);
+    await ingestMotion();
+
+    assert.is((await client.messageCount(2))[1]?.type, "motion_event");
+    assert.ok(server.logLines.some((line) => line.includes("websocket session check failed")), "check failure is logged");
+    assert.is(client.socket.readyState, WebSocket.OPEN);
+    client.socket.close();
+  } finally {
+    await failing.close();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
 });
 
 test.run();
