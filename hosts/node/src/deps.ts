@@ -12,6 +12,8 @@ export interface AppConfig {
   trustedProxies: string[];
   /** How long a WebSocket client has to send its auth message, in milliseconds. */
   wsAuthTimeoutMs: number;
+  /** How often the sessions of open WebSocket clients are rechecked, in milliseconds. */
+  wsSessionCheckMs: number;
 }
 
 /** The event types that the WebSocket stream carries. */

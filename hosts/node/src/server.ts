@@ -9,7 +9,7 @@
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { createApp } from "./app.ts";
-import { authenticateToken } from "./auth/sessions.ts";
+import { authenticateToken, liveSessionIds } from "./auth/sessions.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { loadCore } from "./core/index.ts";
 import { openDatabase } from "./db/connect.ts";
@@ -61,13 +61,18 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       db,
       clock,
       log,
-      config: { trustedProxies: config.trustedProxies, wsAuthTimeoutMs: config.wsAuthTimeoutMs },
+      config: { trustedProxies: config.trustedProxies, wsAuthTimeoutMs: config.wsAuthTimeoutMs, wsSessionCheckMs: config.wsSessionCheckMs },
       core,
       events,
       masterSeed,
     };
     const http = createServer(createApp(deps).callback());
-    const ws = attachWebSocket(http, deps, (token) => authenticateToken(deps, token));
+    const ws = attachWebSocket(
+      http,
+      deps,
+      (token) => authenticateToken(deps, token),
+      (sessionIds) => liveSessionIds(deps, sessionIds),
+    );
     cleanup.push(async () => {
       http.closeIdleConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

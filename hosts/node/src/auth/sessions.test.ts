@@ -4,7 +4,7 @@ import { ManualClock } from "../clock.ts";
 import { createSecretBox } from "../keys/secret-box.ts";
 import { openTestDatabase, type TestDatabase } from "../testing/db.ts";
 import { createUser } from "../users/users.ts";
-import { authenticateToken, createSession, hashToken, revokeSession, SESSION_IDLE_MS, SESSION_MAX_MS } from "./sessions.ts";
+import { authenticateToken, createSession, hashToken, liveSessionIds, revokeSession, SESSION_IDLE_MS, SESSION_MAX_MS } from "./sessions.ts";
 
 let database: TestDatabase;
 let userId: string;
@@ -106,6 +106,44 @@ test("login removes the user's expired sessions", async () => {
   deps.clock.advanceMs(SESSION_IDLE_MS + 1);
   await createSession(deps, userId, null);
   assert.is(await database.db("sessions").where("id", old.sessionId).first(), undefined);
+});
+
+test("live check leaves out ended sessions", async () => {
+  const deps = freshDeps();
+  const live = await createSession(deps, userId, null);
+  const revoked = await createSession(deps, userId, null);
+  await revokeSession(deps, revoked.sessionId);
+  const unknown = "00000000-0000-4000-8000-000000000000";
+
+  assert.equal(await liveSessionIds(deps, [live.sessionId, revoked.sessionId, unknown, live.sessionId]), new Set([live.sessionId]));
+  assert.equal(await liveSessionIds(deps, []), new Set());
+
+  deps.clock.advanceMs(SESSION_IDLE_MS);
+  assert.equal(await liveSessionIds(deps, [live.sessionId]), new Set(), "idle limit reached");
+});
+
+test("live check ends at the absolute limit", async () => {
+  const deps = freshDeps();
+  const session = await createSession(deps, userId, null);
+  // Push expires_at past the absolute end, which authenticateToken never does, to test that bound alone.
+  await database.db("sessions").where("id", session.sessionId).update({ expires_at: new Date(deps.clock.nowMs() + 2 * SESSION_MAX_MS) });
+
+  deps.clock.advanceMs(SESSION_MAX_MS - 1000);
+  assert.equal(await liveSessionIds(deps, [session.sessionId]), new Set([session.sessionId]));
+  deps.clock.advanceMs(1000);
+  assert.equal(await liveSessionIds(deps, [session.sessionId]), new Set());
+});
+
+test("live check does not extend the session", async () => {
+  const deps = freshDeps();
+  const session = await createSession(deps, userId, null);
+  const before = await database.db("sessions").where("id", session.sessionId).first();
+
+  deps.clock.advanceMs(SESSION_IDLE_MS - 1000);
+  assert.equal(await liveSessionIds(deps, [session.sessionId]), new Set([session.sessionId]));
+  const after = await database.db("sessions").where("id", session.sessionId).first();
+  assert.is(new Date(after.expires_at).getTime(), new Date(before.expires_at).getTime());
+  assert.is(new Date(after.last_used_at).getTime(), new Date(before.last_used_at).getTime());
 });
 
 test.run();

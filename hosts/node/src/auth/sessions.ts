@@ -15,6 +15,8 @@ export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 export const SESSION_TOKEN_BYTES = 32;
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Session ids per query in liveSessionIds, well below PostgreSQL's 65535 bind parameters. */
+const LIVE_CHECK_BATCH = 1000;
 
 export interface SessionDeps {
   db: Knex;
@@ -82,6 +84,27 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
   const row = result.rows[0] as { session_id: string; user_id: string; username: string; role: "admin" | "user" } | undefined;
   if (!row) return null;
   return { userId: row.user_id, sessionId: row.session_id, username: row.username, role: row.role };
+}
+
+/**
+ * Returns the ids among `sessionIds` whose session is still live at the clock's time: not revoked,
+ * not idle past expires_at, not past absolute_expires_at. Unlike authenticateToken it only reads,
+ * so checking an open WebSocket's session does not keep that session alive.
+ */
+export async function liveSessionIds(deps: SessionDeps, sessionIds: Iterable<string>): Promise<Set<string>> {
+  const unique = [...new Set(sessionIds)];
+  const now = new Date(deps.clock.nowMs());
+  const live = new Set<string>();
+
+  for (let start = 0; start < unique.length; start += LIVE_CHECK_BATCH) {
+    const rows: { id: string }[] = await deps.db("sessions")
+      .select("id")
+      .whereIn("id", unique.slice(start, start + LIVE_CHECK_BATCH))
+      .andWhere("expires_at", ">", now)
+      .andWhere("absolute_expires_at", ">", now);
+    for (const row of rows) live.add(row.id);
+  }
+  return live;
 }
 
 /** Ends a session at once (logout); returns whether a session was deleted. */

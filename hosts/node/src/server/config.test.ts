@@ -11,6 +11,7 @@ test("defaults apply to an empty environment", () => {
     trustedProxies: [],
     logLevel: "info",
     wsAuthTimeoutMs: 5000,
+    wsSessionCheckMs: 30_000,
   });
 });
 
@@ -23,6 +24,7 @@ test("every variable is read", () => {
     TRUSTED_PROXIES: " 10.0.0.1, 10.0.0.2 ,",
     LOG_LEVEL: "debug",
     WS_AUTH_TIMEOUT_MS: "2000",
+    WS_SESSION_CHECK_MS: "1000",
   });
   assert.equal(config, {
     port: 9000,
@@ -32,6 +34,7 @@ test("every variable is read", () => {
     trustedProxies: ["10.0.0.1", "10.0.0.2"],
     logLevel: "debug",
     wsAuthTimeoutMs: 2000,
+    wsSessionCheckMs: 1000,
   });
 });
 
@@ -41,6 +44,7 @@ test("bad values name the variable", () => {
   assert.throws(() => parseServerConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL is "verbose"; expected one of debug, info, warn, error/);
   assert.throws(() => parseServerConfig({ DATABASE_URL: "mysql://db" }), /DATABASE_URL must start with postgres:\/\//);
   assert.throws(() => parseServerConfig({ WS_AUTH_TIMEOUT_MS: "5" }), /WS_AUTH_TIMEOUT_MS is "5"; expected an integer from 100 to 600000/);
+  assert.throws(() => parseServerConfig({ WS_SESSION_CHECK_MS: "300001" }), /WS_SESSION_CHECK_MS is "300001"; expected an integer from 100 to 300000/);
 });
 
 test.run();

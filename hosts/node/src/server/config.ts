@@ -7,6 +7,7 @@
  *   TRUSTED_PROXIES    comma-separated proxy addresses whose X-Forwarded-For is trusted
  *   LOG_LEVEL          debug, info, warn or error; default info
  *   WS_AUTH_TIMEOUT_MS time a WebSocket client has to authenticate; default 5000
+ *   WS_SESSION_CHECK_MS how often open WebSocket clients' sessions are rechecked; default 30000
  */
 import type { LogLevel } from "../logger.ts";
 
@@ -18,6 +19,7 @@ export interface ServerConfig {
   trustedProxies: string[];
   logLevel: LogLevel;
   wsAuthTimeoutMs: number;
+  wsSessionCheckMs: number;
 }
 
 /** A setting with a value the server cannot use; the message names the variable and the value. */
@@ -54,5 +56,6 @@ export function parseServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     trustedProxies: (env.TRUSTED_PROXIES ?? "").split(",").map((address) => address.trim()).filter((address) => address.length > 0),
     logLevel,
     wsAuthTimeoutMs: integerSetting(env, "WS_AUTH_TIMEOUT_MS", 5000, 100, 600_000),
+    wsSessionCheckMs: integerSetting(env, "WS_SESSION_CHECK_MS", 30_000, 100, 300_000),
   };
 }

@@ -72,7 +72,7 @@ export async function startTestApp(): Promise<TestApp> {
     db: database.db,
     clock,
     log,
-    config: { trustedProxies: [], wsAuthTimeoutMs: 5000 },
+    config: { trustedProxies: [], wsAuthTimeoutMs: 5000, wsSessionCheckMs: 30_000 },
     core: await sharedCore,
     events,
     masterSeed: TEST_MASTER_SEED,

@@ -78,6 +78,7 @@ export function testCore(): Promise<Core> {
 
 export interface TestServerOptions {
   wsAuthTimeoutMs?: number;
+  wsSessionCheckMs?: number;
   /** Runs on the HTTP server before it listens, e.g. to attach the WebSocket stream. */
   attach?: (http: Server, deps: AppDeps) => void;
   events?: EventBus;
@@ -93,7 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     db: database.db,
     clock,
     log,
-    config: { trustedProxies: [], wsAuthTimeoutMs: options.wsAuthTimeoutMs ?? 5000 },
+    config: { trustedProxies: [], wsAuthTimeoutMs: options.wsAuthTimeoutMs ?? 5000, wsSessionCheckMs: options.wsSessionCheckMs ?? 30_000 },
     core: await testCore(),
     events,
     masterSeed: Buffer.alloc(32, 7),

@@ -5,8 +5,9 @@ import { connect as connectTcp } from "node:net";
 import { WebSocket } from "ws";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
-import { authenticateToken } from "../auth/sessions.ts";
+import { authenticateToken, liveSessionIds } from "../auth/sessions.ts";
 import { listenInTestRange } from "../testing/app.ts";
+import { connectWs as connect } from "../testing/ws-client.ts";
 import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestServer } from "../testing/mesh.ts";
 import { attachWebSocket, WS_CLOSE_AUTH_FAILED, type WsAuthenticate, type WsHandle } from "./server.ts";
 
@@ -26,7 +27,7 @@ test.before(async () => {
     wsAuthTimeoutMs: AUTH_TIMEOUT_MS,
     attach: (http, deps) => {
       const authenticate: WsAuthenticate = (token) => authenticateToken(deps, token);
-      stream = attachWebSocket(http, deps, authenticate);
+      stream = attachWebSocket(http, deps, authenticate, (sessionIds) => liveSessionIds(deps, sessionIds));
     },
   });
   goodToken = (await sessionHeaders(server)).authorization!.slice("Bearer ".length);
@@ -37,37 +38,6 @@ test.after(async () => {
   await stream.close();
   await server.close();
 });
-
-/** Collects the messages and the close of one client. */
-function connect(url: string, headers: Record<string, string> = {}) {
-  const socket = new WebSocket(url, { headers });
-  const messages: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  socket.on("message", (data) => {
-    messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
-    for (const waiter of waiters.splice(0)) waiter();
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-  const rejected = new Promise<number>((resolve) => socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0)));
-
-  /** Waits until `count` messages arrived; fails after 3 s. */
-  const messageCount = (count: number) =>
-    new Promise<Record<string, unknown>[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`received ${messages.length} of ${count} messages within 3000 ms`)), 3000);
-      const check = () => {
-        if (messages.length >= count) {
-          clearTimeout(timer);
-          resolve(messages);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { socket, messages, opened, closed, rejected, messageCount };
-}
 
 test("auth message authenticates the client", async () => {
   const client = connect(wsUrl);
@@ -179,7 +149,7 @@ test("unauthenticated client receives no events", async () => {
 
 test("client that answers pings stays, silent one is dropped", async () => {
   const http = createServer();
-  const quick = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), { pingIntervalMs: 100 });
+  const quick = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), (sessionIds) => liveSessionIds(server.deps, sessionIds), { pingIntervalMs: 100 });
   const port = await listenInTestRange(http);
   try {
     const live = connect(`ws://127.0.0.1:${port}/ws`, { authorization: `Bearer ${goodToken}` });

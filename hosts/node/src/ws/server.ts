@@ -11,7 +11,12 @@
  *   WS_CLOSE_AUTH_FAILED (4401).
  * Both ways end with {"type":"auth_ok"} before any event. Messages after auth are ignored.
  *
- * Limits: a session that expires while its socket is open keeps the socket until it closes.
+ * Each authenticated socket is bound to its session id. A socket whose session was logged out,
+ * revoked or has expired is closed with WS_CLOSE_AUTH_FAILED (4401). The server checks every
+ * open socket's session in one read-only query every config.wsSessionCheckMs, so a logout in
+ * another server process on the same database closes the socket within that interval. It also
+ * checks before it delivers each batch of events, so no event reaches a socket whose session had
+ * ended when that check ran.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
@@ -20,9 +25,13 @@ import type { AppDeps, MeshEvent } from "../deps.ts";
 import { ERROR_CATALOGUE, type ErrorCode } from "../errors.ts";
 
 export const WS_PATH = "/ws";
-/** Close code for a failed or late authentication (4000-4999 is the application range, RFC 6455 7.4.2). */
+/**
+ * Close code for a failed or late authentication and for a session that ended while the socket was
+ * open (4000-4999 is the application range, RFC 6455 7.4.2).
+ */
 export const WS_CLOSE_AUTH_FAILED = 4401;
 export const WS_PING_INTERVAL_MS = 30_000;
+export const WS_SESSION_CHECK_MS = 30_000;
 /** Largest client message in bytes; only the auth message is expected. */
 export const WS_MAX_MESSAGE_BYTES = 4096;
 
@@ -33,6 +42,9 @@ export interface WsIdentity {
 
 export type WsAuthenticate = (token: string) => Promise<WsIdentity | null>;
 
+/** Returns which of the given session ids are still live. It must only read, never extend a session. */
+export type WsLiveSessions = (sessionIds: string[]) => Promise<Set<string>>;
+
 export interface WsOptions {
   /** How often each client is pinged; a client that sent no pong for the previous ping is dropped. */
   pingIntervalMs?: number;
@@ -41,6 +53,8 @@ export interface WsOptions {
 export interface WsHandle {
   /** Number of authenticated clients. */
   clientCount(): number;
+  /** Checks the session of every authenticated client now and closes those whose session ended. */
+  checkSessions(): Promise<void>;
   /** Closes every client with 1001 (going away), stops listening to the bus and to upgrades. */
   close(): Promise<void>;
 }
@@ -82,10 +96,14 @@ function authTokenOf(data: RawData, isBinary: boolean): string | null {
   return token;
 }
 
-/** Attaches the /ws stream to `httpServer`'s 'upgrade' event and to the event bus of `deps`. */
-export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate: WsAuthenticate, options: WsOptions = {}): WsHandle {
+/**
+ * Attaches the /ws stream to `httpServer`'s 'upgrade' event and to the event bus of `deps`.
+ * `authenticate` admits a token and `liveSessions` rechecks the sessions of open sockets.
+ */
+export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate: WsAuthenticate, liveSessions: WsLiveSessions, options: WsOptions = {}): WsHandle {
   const log = deps.log.child({ component: "ws" });
   const authTimeoutMs = deps.config.wsAuthTimeoutMs ?? 5000;
+  const sessionCheckMs = deps.config.wsSessionCheckMs ?? WS_SESSION_CHECK_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
   const clients = new Map<WebSocket, ClientState>();
 
@@ -167,12 +185,61 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, identity));
   };
 
-  const onEvent = (event: MeshEvent) => {
-    const text = JSON.stringify({ id: event.id, type: event.type, time: event.time, network_id: event.network_id, data: event.data });
-    for (const [socket, state] of clients) {
-      if (state.identity && socket.readyState === WebSocket.OPEN) socket.send(text);
+  const checkSessions = async () => {
+    const admitted = [...clients].filter(([socket, state]) => state.identity && socket.readyState === WebSocket.OPEN);
+    if (admitted.length === 0) return;
+
+    const live = await liveSessions(admitted.map(([, state]) => state.identity!.sessionId));
+    for (const [socket, state] of admitted) {
+      if (live.has(state.identity!.sessionId) || socket.readyState !== WebSocket.OPEN) continue;
+      log.info("websocket session ended", { userId: state.identity!.userId, sessionId: state.identity!.sessionId });
+      socket.close(WS_CLOSE_AUTH_FAILED, "session ended");
     }
   };
+
+  // Events wait in `pending` while a session check runs, so each batch costs one query and the
+  // order of events is kept.
+  const pending: string[] = [];
+  let delivering = false;
+
+  const deliverPending = async () => {
+    delivering = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending.splice(0);
+        // NOTE: when the check fails (database down) the batch is still delivered, because dropping
+        // events would hide alarms. Sessions that ended meanwhile close at the next check that works.
+        await checkSessions().catch((error) => log.error("websocket session check failed", { error }));
+
+        for (const [socket, state] of clients) {
+          if (!state.identity || socket.readyState !== WebSocket.OPEN) continue;
+          for (const text of batch) socket.send(text);
+        }
+      }
+    } finally {
+      delivering = false;
+    }
+  };
+
+  const onEvent = (event: MeshEvent) => {
+    pending.push(JSON.stringify({ id: event.id, type: event.type, time: event.time, network_id: event.network_id, data: event.data }));
+    if (delivering) return;
+    deliverPending().catch((error) => log.error("websocket event delivery failed", { error }));
+  };
+
+  // A tick is skipped while the previous one still waits for the database, so a slow database
+  // does not pile up queries.
+  let timedCheckRunning = false;
+  const sessionTimer = setInterval(() => {
+    if (timedCheckRunning) return;
+    timedCheckRunning = true;
+    checkSessions()
+      .catch((error) => log.error("websocket session check failed", { error }))
+      .finally(() => {
+        timedCheckRunning = false;
+      });
+  }, sessionCheckMs);
+  sessionTimer.unref();
 
   // A client that missed the last ping is gone (half-open TCP); terminate() frees it without a handshake.
   const pingTimer = setInterval(() => {
@@ -200,10 +267,13 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
   return {
     clientCount: () => [...clients.values()].filter((state) => state.identity).length,
 
+    checkSessions,
+
     async close() {
       httpServer.off("upgrade", upgradeListener);
       unsubscribe();
       clearInterval(pingTimer);
+      clearInterval(sessionTimer);
       for (const socket of clients.keys()) socket.close(1001, "server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
