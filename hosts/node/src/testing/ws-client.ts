@@ -29,5 +29,19 @@ export function connectWs(url: string, headers: Record<string, string> = {}) {
       };
       check();
     });
-  return { socket, messages, opened, closed, rejected, messageCount };
+  /** Waits for the first message whose `type` is `type`, whatever came before it; fails after 3 s. */
+  const messageOfType = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} message within 3000 ms, got ${JSON.stringify(messages.map((m) => m.type))}`)), 3000);
+      const check = () => {
+        const found = messages.find((message) => message.type === type);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        } else waiters.push(check);
+      };
+      check();
+    });
+
+  return { socket, messages, opened, closed, rejected, messageCount, messageOfType };
 }
