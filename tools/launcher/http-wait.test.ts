@@ -50,4 +50,46 @@ test("wait ends early when its signal aborts", async () => {
   assert.ok(Date.now() - started < 2000);
 });
 
+test("wait rejects a 200 once its process is not running", async () => {
+  let calls = 0;
+  const server = createServer((_request, response) => {
+    calls += 1;
+    response.writeHead(200).end();
+  });
+  const port = await listenOnTestPort(server);
+
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2000, intervalMs: 20, isRunning: () => false }).catch((caught: unknown) => caught);
+  server.close();
+
+  assert.instance(error, Error);
+  assert.match((error as Error).message, `the process that should serve GET http://127.0.0.1:${port}/healthz exited before it returned 200`);
+  assert.is(calls, 0);
+});
+
+test("wait rejects a 200 that arrives after its process exited", async () => {
+  let running = true;
+  const server = createServer((_request, response) => {
+    // Another program on the port responds while the started process exits.
+    running = false;
+    response.writeHead(200).end();
+  });
+  const port = await listenOnTestPort(server);
+
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2000, intervalMs: 20, isRunning: () => running }).catch((caught: unknown) => caught);
+  server.close();
+
+  assert.instance(error, Error);
+  assert.match((error as Error).message, "exited before it returned 200");
+});
+
+test("wait accepts a 200 while its process runs", async () => {
+  const server = createServer((_request, response) => response.writeHead(200).end());
+  const port = await listenOnTestPort(server);
+
+  const result = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2000, intervalMs: 20, isRunning: () => true }).then(() => "ready", (caught: unknown) => caught);
+  server.close();
+
+  assert.is(result, "ready");
+});
+
 test.run();

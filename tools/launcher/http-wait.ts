@@ -8,6 +8,12 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Ends the wait early, for example when the server's process has exited. */
   signal?: AbortSignal;
+  /**
+   * Whether the process that should serve `url` is still running. When given, a 200 counts only while
+   * it returns true, because another program on the same port may respond after that process has
+   * exited, and the wait fails as soon as it returns false.
+   */
+  isRunning?: () => boolean;
 }
 
 function describeFailure(error: unknown): string {
@@ -15,9 +21,15 @@ function describeFailure(error: unknown): string {
   return cause?.code ?? (error as Error).message;
 }
 
+function assertRunning(url: string, options: WaitOptions): void {
+  if (options.isRunning && !options.isRunning()) {
+    throw new Error(`the process that should serve GET ${url} exited before it returned 200`);
+  }
+}
+
 /**
  * Resolves when GET `url` returns 200. Throws when the timeout passes (naming the URL and the last
- * status or error) or when `signal` aborts (with the signal's reason).
+ * status or error), when `signal` aborts (with the signal's reason), or when `isRunning` returns false.
  */
 export async function waitForHttpOk(url: string, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
@@ -26,10 +38,14 @@ export async function waitForHttpOk(url: string, options: WaitOptions): Promise<
 
   while (Date.now() < deadline) {
     options.signal?.throwIfAborted();
+    assertRunning(url, options);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, Math.min(2000, deadline - Date.now()))) });
       await response.body?.cancel();
-      if (response.status === 200) return;
+      if (response.status === 200) {
+        assertRunning(url, options);
+        return;
+      }
       last = `status ${response.status}`;
     } catch (error) {
       last = describeFailure(error);

@@ -15,6 +15,7 @@ import { credentialsPath, readCredentials } from "./credentials.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
 import { isFirstStart, runKeygen } from "./keygen-step.ts";
+import { assertPortsFree, launcherPorts } from "./port-check.ts";
 import { refreshDemoFiles } from "./provisioning.ts";
 import { readSettings, type LauncherSettings } from "./settings.ts";
 import { forwardTerminationSignals } from "./signals.ts";
@@ -94,13 +95,21 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
 
   startCentralServer(supervisor, settings);
-  await waitForHttpOk(`http://127.0.0.1:${settings.serverPort}/healthz`, { timeoutMs: SERVER_READY_TIMEOUT_MS, signal });
+  await waitForHttpOk(`http://127.0.0.1:${settings.serverPort}/healthz`, {
+    timeoutMs: SERVER_READY_TIMEOUT_MS,
+    signal,
+    isRunning: () => supervisor.isRunning("server"),
+  });
   say(`central server ready on port ${settings.serverPort}`);
 
   await prepareDemo(settings, signal);
 
   startHomeBase(supervisor, settings);
-  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status`, { timeoutMs: HOMEBASE_READY_TIMEOUT_MS, signal });
+  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status`, {
+    timeoutMs: HOMEBASE_READY_TIMEOUT_MS,
+    signal,
+    isRunning: () => supervisor.isRunning("homebase"),
+  });
   say(`home base ready on port ${settings.homeBaseHttpPort}`);
 
   startDeviceSimulator(supervisor, settings);
@@ -113,6 +122,14 @@ async function main(): Promise<number> {
     settings = readSettings(process.env, process.cwd());
   } catch (error) {
     say(`invalid setting: ${(error as Error).message}`);
+    return 2;
+  }
+
+  // Before anything starts, because another program on these ports would respond to the readiness checks.
+  try {
+    await assertPortsFree(launcherPorts(settings));
+  } catch (error) {
+    for (const line of (error as Error).message.split("\n")) say(line);
     return 2;
   }
 

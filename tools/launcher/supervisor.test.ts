@@ -74,6 +74,28 @@ test("supervisor kills a child that ignores SIGTERM", async () => {
   assert.ok(Date.now() - started < 3000);
 });
 
+test("supervisor reports a running child", async () => {
+  const lines: string[] = [];
+  const supervisor = new Supervisor({ writeLine: (line) => lines.push(line) });
+  supervisor.start("steady", process.execPath, ["-e", SIGNAL_REPORTER]);
+  await waitForLines(lines, ["[steady] ready"]);
+
+  assert.ok(supervisor.isRunning("steady"));
+  assert.not.ok(supervisor.isRunning("unknown"));
+  await supervisor.stop();
+  assert.not.ok(supervisor.isRunning("steady"));
+});
+
+test("supervisor reports an exited child as not running", async () => {
+  const supervisor = new Supervisor({ writeLine: () => undefined });
+  supervisor.start("brief", process.execPath, ["-e", "process.exit(4)"]);
+
+  await once(supervisor.failureSignal, "abort");
+
+  assert.not.ok(supervisor.isRunning("brief"));
+  assert.equal(await supervisor.finished(), { name: "brief", code: 4, signal: null });
+});
+
 test("supervisor reports a command that cannot start", async () => {
   const lines: string[] = [];
   const supervisor = new Supervisor({ writeLine: (line) => lines.push(line) });

@@ -64,6 +64,16 @@ export class Supervisor {
     return this.#stopping;
   }
 
+  /**
+   * Reports whether the child started as `name` is running: spawned, and its exit not yet seen. A child that
+   * has died but is not yet reaped still counts as running.
+   */
+  isRunning(name: string): boolean {
+    return this.#children.some(
+      (child) => child.name === name && child.process.pid !== undefined && child.process.exitCode === null && child.process.signalCode === null,
+    );
+  }
+
   /** Starts a child with piped, line-prefixed output. Throws if stop() has already begun. */
   start(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): void {
     if (this.#stopping) throw new Error(`cannot start ${name}: the supervisor is stopping`);

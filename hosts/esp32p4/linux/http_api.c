@@ -8,8 +8,8 @@
 #include "hb_log.h"
 #include "status.h"
 
-/* Request threads for a LAN page that polls now and then. */
-#define HTTP_API_THREADS "2"
+#define STRINGIFY_VALUE(x) #x
+#define STRINGIFY(x) STRINGIFY_VALUE(x)
 
 struct http_api {
     struct mg_context *context;
@@ -79,7 +79,12 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     char listening[300];
     const char *options[] = {
         "listening_ports", listening,
-        "num_threads", HTTP_API_THREADS,
+        "num_threads", STRINGIFY(HTTP_API_WORKER_COUNT),
+        /* civetweb (1.15) keeps a worker on an accepted connection until a request arrives or this
+         * timeout ends, so a client that connects and sends nothing occupies a worker this long. */
+        "request_timeout_ms", STRINGIFY(HTTP_API_REQUEST_TIMEOUT_MS),
+        /* Every response closes its connection, so no worker waits on an idle keep-alive. */
+        "enable_keep_alive", "no",
         NULL,
     };
 

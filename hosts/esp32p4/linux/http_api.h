@@ -10,6 +10,14 @@
 
 #include "homebase.h"
 
+/* Worker threads: enough for the local dashboard plus a few clients that connect and send nothing.
+ * While this many connections are idle, a new request waits until an idle one times out. */
+#define HTTP_API_WORKER_COUNT 8
+
+/* Maximum time, in milliseconds, for an accepted connection to send its request. civetweb then
+ * closes the connection and frees its worker. */
+#define HTTP_API_REQUEST_TIMEOUT_MS 3000
+
 typedef struct http_api http_api_t;
 
 /* Listens on `host`:`port`. Returns NULL when civetweb could not start (port in use, bad host). */

@@ -1,10 +1,13 @@
 #include "support.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "engine_select.h"
@@ -221,6 +224,22 @@ void test_home_restart(test_home_t *home)
 {
     stop_home(home);
     start_home(home);
+}
+
+uint16_t test_local_port(unsigned slot)
+{
+    return (uint16_t)(18000 + ((unsigned)getpid() * 7 + slot * 101) % 1000);
+}
+
+int test_connect_local(uint16_t port)
+{
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&address, sizeof address), 0);
+    return fd;
 }
 
 void test_make_temp_dir(char out[256])

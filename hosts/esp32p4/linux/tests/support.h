@@ -108,6 +108,12 @@ void test_home_restart(test_home_t *home);
 /* Opens the chosen engine and the core on it; fails the test when either does not load. */
 engine_t *test_open_engine(core_t *core);
 
+/* A TCP port from 18000-18999, offset by the process id and `slot`, so parallel runs rarely meet. */
+uint16_t test_local_port(unsigned slot);
+
+/* Connects a TCP socket to 127.0.0.1:`port`; fails the test when the connection is refused. */
+int test_connect_local(uint16_t port);
+
 void test_make_temp_dir(char out[256]);
 void test_remove_dir(const char *path);
 

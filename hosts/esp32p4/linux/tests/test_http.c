@@ -1,5 +1,5 @@
 /* The Linux ports on 127.0.0.1: civetweb's local API and the plain-socket uplink client. Ports come
- * from 18000-18999 with an offset from the process id, so parallel runs rarely meet. */
+ * from test_local_port, so parallel runs rarely meet. */
 #include "support.h"
 
 #include <arpa/inet.h>
@@ -15,26 +15,10 @@
 
 #define RESPONSE_MAX 8192
 
-static uint16_t pick_port(unsigned slot)
-{
-    return (uint16_t)(18000 + ((unsigned)getpid() * 7 + slot * 101) % 1000);
-}
-
-static int connect_local(uint16_t port)
-{
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons(port) };
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    assert_true(fd >= 0);
-    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    assert_int_equal(connect(fd, (struct sockaddr *)&address, sizeof address), 0);
-    return fd;
-}
-
 /* Sends `request` and reads the whole response (the server closes the connection). */
 static void exchange(uint16_t port, const char *request, char *response)
 {
-    int fd = connect_local(port);
+    int fd = test_connect_local(port);
     size_t len = 0;
     ssize_t received;
 
@@ -50,7 +34,7 @@ static void api_serves_status_and_devices(void **state)
 {
     test_home_t *home = *state;
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    uint16_t port = pick_port(1);
+    uint16_t port = test_local_port(1);
     http_api_t *api = http_api_start("127.0.0.1", port, &home->homebase, &lock);
     static char response[RESPONSE_MAX];
 
@@ -128,7 +112,7 @@ static void client_posts_signed_batch(void **state)
 {
     test_home_t *home = *state;
     static fake_central_t central;
-    uint16_t port = pick_port(2);
+    uint16_t port = test_local_port(2);
     uplink_transport_t transport = { .post = http_client_post, .ctx = NULL };
     pthread_t thread;
     const char body[] = "{\"batch_seq\":3}";
@@ -156,7 +140,7 @@ static void client_posts_signed_batch(void **state)
 
 static void client_reports_refused_connection(void **state)
 {
-    uint16_t port = pick_port(3);
+    uint16_t port = test_local_port(3);
     int http_status = 0;
     char url[64];
 
