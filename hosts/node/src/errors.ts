@@ -33,7 +33,7 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error meant for the client: its code picks status and title; `detail` says what was wrong. */
+/** An error meant for the client. Its code picks the status and title, and `detail` describes what was wrong. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -61,7 +61,7 @@ function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record
   };
 }
 
-/** Sends a problem+json answer on ctx. */
+/** Sets a problem+json response on ctx. */
 export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extra?: Record<string, unknown>): void {
   ctx.status = ERROR_CATALOGUE[code].status;
   ctx.type = "application/problem+json";
@@ -69,8 +69,8 @@ export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extr
 }
 
 /**
- * Renders every thrown error as problem+json. ApiError keeps its code and detail; anything else
- * is logged with its stack and answered 500 INTERNAL with no detail, so no database or library
+ * Renders every thrown error as problem+json. ApiError keeps its code and detail. Anything else
+ * is logged with its stack and becomes 500 INTERNAL with no detail, so no database or library
  * text reaches a client. Unmatched routes become 404 NOT_FOUND.
  */
 export function problemMiddleware(log: Logger) {
