@@ -8,26 +8,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 script=$root/tools/ci/ensure-postgres.sh
-passed=0
-failed=0
-
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
-
-finish() {
-    echo "ensure-postgres: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit
-}
+# shellcheck source=tools/ci/test-harness.sh
+source "$root/tools/ci/test-harness.sh"
 
 # initdb and postgres refuse to run as root, so root runs the instance as the postgres OS user.
 if [ "$(id -u)" -eq 0 ]; then
@@ -127,4 +109,4 @@ check "the failure names the port" output_has "pg_lsclusters lists no cluster on
 check "a malformed URL is a failure" bash -c "! TEST_DATABASE_URL=mysql://x '$script' >'$work/output' 2>&1"
 check "the failure names the expected form" output_has "is not a postgres://user@host:port/database URL"
 
-finish
+finish ensure-postgres

@@ -7,20 +7,8 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-passed=0
-failed=0
-
-check() {
-    local description=$1
-    shift
-    if "$@"; then
-        echo "ok - $description"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $description"
-        failed=$((failed + 1))
-    fi
-}
+# shellcheck source=tools/ci/test-harness.sh
+source "$root/tools/ci/test-harness.sh"
 
 # Checks that count-tests.sh reads FILE as "passed failed skipped counted".
 counts_are() {
@@ -182,5 +170,4 @@ check "the totals file has the same sums" test "$(paste -sd' ' "$work/out/test-r
 TEST_OUTPUT_DIR=$work/out "$root/tools/ci/summarize-tests.sh" quiet >"$work/summary.out" 2>&1
 check "summarize-tests passes when every suite passed" test "$?" -eq 0
 
-echo "run-suite: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish run-suite
