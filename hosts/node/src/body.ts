@@ -1,6 +1,6 @@
 /**
  * Request bodies, read by hand so that the raw bytes stay available: signed requests hash the exact
- * body. Limit: BODY_MAX_BYTES (1 MiB); a larger body is answered 413 before it is all read.
+ * body. Limit: BODY_MAX_BYTES (1 MiB). A larger body gets 413 before it is all read.
  */
 import type { Context } from "koa";
 import { ApiError } from "./errors.ts";

@@ -16,7 +16,7 @@ export function nowSec(clock: Clock): number {
   return Math.floor(clock.nowMs() / 1000);
 }
 
-/** A clock that stands still until a test moves it. */
+/** A clock that does not move until a test advances it. */
 export class ManualClock implements Clock {
   #ms: number;
 

@@ -54,7 +54,7 @@ export function createLogger(options: LoggerOptions = {}, bound: Record<string, 
   };
 }
 
-/** A logger that keeps its lines in memory, for tests that assert what was logged. */
+/** Creates a logger that keeps its lines in memory, for tests that assert what was logged. */
 export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });

@@ -103,7 +103,7 @@ test("POST /auth/session validates the body", async () => {
     [{ username: "alice", password: "x", totp: 123456 }, "totp"],
     [{ username: "", password: "x", totp: "123456" }, "username"],
     [{ username: "alice", password: "x", totp: "123456", remember: true }, "remember"],
-    // Regression: a NUL in the username reached PostgreSQL and was answered 500.
+    // Regression: a NUL in the username reached PostgreSQL and got a 500 response.
     [{ username: "alice\u0000", password: "x", totp: "123456" }, "username"],
   ];
   for (const [body, field] of cases) {

@@ -43,7 +43,7 @@ function logEntry(deviceId: string, seq: number, message = `line ${seq}`, level 
   return frameEntry(network, { kind: "log", deviceId, seq, timestamp: now - 100 + seq, payload: { level, category: "sensor", message } });
 }
 
-/** The device_status events of the network's devices, without the home base's own heartbeat status. */
+/** Returns the device_status events of the network's devices, without the home base's own heartbeat status. */
 async function deviceStatusEvents() {
   const events = await server.deps.db("events").where({ network_id: network.id, type: "device_status" }).orderBy("id");
   return events.filter((event) => event.data.device_id !== network.homeBaseId);
