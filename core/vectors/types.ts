@@ -12,6 +12,8 @@ export interface FrameVector {
   verify: string;
   fields?: { type: number; device_id: string; timestamp: number; seq: number; payload: string };
   signed_message?: string;
+  /** For frames that decode OK: the typed getters' values. */
+  typed?: TypedFields;
 }
 
 /**
