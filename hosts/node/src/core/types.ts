@@ -108,7 +108,10 @@ export interface Core {
    */
   buildFrame(input: FrameInput, networkKey: Uint8Array): BuildResult;
 
-  /** Puts `signature` into the frame the last buildFrame wrote and returns the whole frame. */
+  /**
+   * Puts `signature` into the frame the last buildFrame wrote and returns the whole frame. Throws a
+   * RangeError for a signature that is not 64 bytes, since the caller made it.
+   */
   setFrameSignature(signature: Uint8Array): FrameBytesResult;
 
   // The home base's state: a registry, command windows, the nonce cache and their persistence.
