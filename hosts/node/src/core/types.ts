@@ -21,7 +21,7 @@ export interface FrameFields {
   payload: Buffer;
   /** False for a chunk (type 0x08), the only type without a signature. */
   signed: boolean;
-  /** What the core read from the payload (docs/core-abi.md, "Typed payload getters"). */
+  /** The payload's content as the core read it (docs/core-abi.md, "Typed payload getters"). */
   typed: TypedPayload;
 }
 
