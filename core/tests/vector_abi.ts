@@ -1,7 +1,7 @@
 /**
- * The parts of docs/core-abi.md that the vector runners call beyond helpers.ts: every status code
- * (written out from the document, not read from the core) and the raw exports of protocol v1,
- * looked up by name so a core that lacks one fails with the export's name.
+ * The parts of docs/core-abi.md that the vector runners use beyond helpers.ts. Status codes are
+ * written out from the document, not read from the core. Exports are looked up by name, so a core
+ * that lacks one fails with that export's name.
  */
 import type { CoreHandle } from "../../hosts/node/src/core/index.ts";
 
@@ -24,7 +24,7 @@ export function expectedCode(name: string): number {
   return code;
 }
 
-/** The name of `code` from the table above, or the code itself when it is not there. */
+/** Returns the name of `code` from the table above, or the code itself when it is not there. */
 export function nameOf(code: number): string {
   return Object.entries(STATUS_CODE).find(([, value]) => value === code)?.[0] ?? String(code);
 }

@@ -106,7 +106,7 @@ export function encodeChunkFrame(header: FrameHeader, payload: Buffer): Buffer {
   return frameBody(header, payload);
 }
 
-/** The 6-byte time beacon payload (docs/protocol.md section 1.6). */
+/** Builds the 6-byte time beacon payload (docs/protocol.md section 1.6). */
 export function beaconPayload(channel: number, flags: number, boot: number): Buffer {
   const payload = Buffer.alloc(6);
   payload[0] = channel;
@@ -115,7 +115,7 @@ export function beaconPayload(channel: number, flags: number, boot: number): Buf
   return payload;
 }
 
-/** A chunk payload: content id, offset, total (u32 each), then the data (docs/protocol.md section 1.7). */
+/** Builds a chunk payload: content id, offset, total (u32 each), then the data (docs/protocol.md section 1.7). */
 export function chunkPayload(content: number, offset: number, total: number, data: Buffer): Buffer {
   const head = Buffer.alloc(12);
   head.writeUInt32LE(content, 0);
@@ -130,9 +130,9 @@ export function base64(data: Buffer): string {
 }
 
 /**
- * Writes a JSON object from members in the given order. A value is written with JSON.stringify,
- * except a `RawJson` value, which is copied as it is; so tests can write what JSON.stringify cannot
- * (leading zeros, exponents, repeated names).
+ * Writes a JSON object from members in the given order. Each value goes through JSON.stringify,
+ * except a `RawJson` value, which is copied as it is. That lets vectors contain what JSON.stringify
+ * never writes (leading zeros, exponents, repeated names).
  */
 export function jsonObject(members: Array<[string, unknown]>): string {
   const parts = members.map(([name, value]) => `${JSON.stringify(name)}:${value instanceof RawJson ? value.text : JSON.stringify(value)}`);

@@ -29,7 +29,7 @@ const FIRMWARE_SHA256 = createHash("sha256").update("firmware image").digest();
 const TOKEN_SHA256 = createHash("sha256").update("dashboard token").digest();
 const MEDIA_SHA256 = createHash("sha256").update("").digest();
 
-/** A base64 text whose last character has a non-zero unused bit: it decodes, but is not canonical. */
+/** Returns base64 whose last character has a non-zero unused bit, so it decodes but is not canonical. */
 function nonCanonicalBase64(data: Buffer): string {
   const text = base64(data);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -64,10 +64,9 @@ function padToLength(prefix: string, suffix: string, len: number): string {
   return `${prefix}${"x".repeat(len - prefix.length - suffix.length)}${suffix}`;
 }
 
-/** A frame of `len` bytes whose payload length byte matches: one byte past the limit gives FRAME_TOO_LONG. */
+/** Appends one byte, so a frame at the 250-byte limit becomes 251 bytes (FRAME_TOO_LONG, check 2). */
 function oneByteLonger(frame: Buffer): Buffer {
-  const body = Buffer.from(frame);
-  return Buffer.concat([body, Buffer.from([0x20])]);
+  return Buffer.concat([frame, Buffer.from([0x20])]);
 }
 
 function addCommands(): void {
@@ -310,7 +309,7 @@ function addChunks(): void {
   badChunk("offset past its total", chunkPayload(80, 200, 100, data));
   badChunk("offset and length that wrap past 2^32 to 0", chunkPayload(80, 0x100000000 - 16, CONTENT_MAX_SIZE, data));
   badChunk("offset 2^32 - 1", chunkPayload(80, 0xffffffff, CONTENT_MAX_SIZE, data.subarray(0, 1)));
-  // A chunk with no data is 39 bytes, below the 40 of check 5, so the length check answers first.
+  // A chunk with no data is 39 bytes, below the 40 of check 5, so the length check rejects it first.
   badChunk("no data", chunkPayload(80, 0, 100, Buffer.alloc(0)), "FRAME_TOO_SHORT");
   const tooLong = frameBody(chunkHeader(80), chunkPayload(80, 0, 1000, maxData));
   tooLong[26] = 224;

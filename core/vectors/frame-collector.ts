@@ -30,7 +30,7 @@ export function payloadBytes(payload: string | Buffer): Buffer {
 }
 
 /**
- * The typed getters of a frame that has none of the typed fields: docs/core-abi.md says every
+ * The typed getters of a frame that has none of the typed fields: docs/core-abi.md states that every
  * getter is 0 (and every text empty) for a field the decoded frame does not have.
  */
 const ZERO_TYPED: Required<TypedFields> = {
@@ -42,7 +42,7 @@ const ZERO_TYPED: Required<TypedFields> = {
   decoded: "",
 };
 
-/** The whole getter set: `fields` over zeros. */
+/** Returns the whole getter set: `fields` over zeros. */
 export function typedWith(fields: TypedFields): TypedFields {
   return { ...ZERO_TYPED, ...fields };
 }

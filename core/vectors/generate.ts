@@ -53,15 +53,15 @@ addMalformed("frame of 251 bytes is too long", Buffer.concat([good, Buffer.alloc
 addMalformed("frame of 26 bytes is too short", good.subarray(0, 26), "FRAME_TOO_SHORT");
 addMalformed("header alone is too short for a signed type", good.subarray(0, 27), "FRAME_TOO_SHORT");
 
-// The order of checks 1 to 8: the earlier check answers when two fail.
-addMalformed("26 bytes with version 2: the length answers first", signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}").subarray(0, 26), "FRAME_TOO_SHORT");
-addMalformed("251 bytes with version 2: the length answers first", Buffer.concat([signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}"), Buffer.alloc(160)]), "FRAME_TOO_LONG");
-addMalformed("version 2 and type 9: the version answers first", signed(header(9, 21, { version: 2 }), "{}"), "FRAME_BAD_VERSION");
-addMalformed("type 9 in 30 bytes: the type answers before the length", signed(header(9, 21), "{}").subarray(0, 30), "FRAME_BAD_TYPE");
-addMalformed("bad device id in 30 bytes: the length answers first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam" }), "{}").subarray(0, 30), "FRAME_TOO_SHORT");
-addMalformed("bad device id and payload length 200: the device id answers first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam", payloadLenByte: 200 }), "{}"), "FRAME_BAD_DEVICE_ID");
-addMalformed("payload length 200 in a short frame: the payload limit answers first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 200 }), "{}"), "FRAME_PAYLOAD_TOO_LONG");
-addMalformed("length mismatch with a bad payload: the length answers first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 3 }), "{x"), "FRAME_LENGTH_MISMATCH");
+// The order of checks 1 to 8: when two checks fail, the earlier one gives the status.
+addMalformed("26 bytes with version 2: the length is checked first", signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}").subarray(0, 26), "FRAME_TOO_SHORT");
+addMalformed("251 bytes with version 2: the length is checked first", Buffer.concat([signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}"), Buffer.alloc(160)]), "FRAME_TOO_LONG");
+addMalformed("version 2 and type 9: the version is checked first", signed(header(9, 21, { version: 2 }), "{}"), "FRAME_BAD_VERSION");
+addMalformed("type 9 in 30 bytes: the type is checked before the length", signed(header(9, 21), "{}").subarray(0, 30), "FRAME_BAD_TYPE");
+addMalformed("bad device id in 30 bytes: the length is checked first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam" }), "{}").subarray(0, 30), "FRAME_TOO_SHORT");
+addMalformed("bad device id and payload length 200: the device id is checked first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam", payloadLenByte: 200 }), "{}"), "FRAME_BAD_DEVICE_ID");
+addMalformed("payload length 200 in a short frame: the payload limit is checked first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 200 }), "{}"), "FRAME_PAYLOAD_TOO_LONG");
+addMalformed("length mismatch with a bad payload: the length is checked first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 3 }), "{x"), "FRAME_LENGTH_MISMATCH");
 addMalformed("version 2", signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}"), "FRAME_BAD_VERSION");
 addMalformed("version 0", signed(header(FRAME_TYPE.log, 21, { version: 0 }), "{}"), "FRAME_BAD_VERSION");
 addMalformed("type 0", signed(header(0, 22), "{}"), "FRAME_BAD_TYPE");
@@ -407,7 +407,7 @@ write("scenarios.json", {
 const sealedKeys = await buildSealedKeyVectors();
 write("sealed-keys.json", {
   source: `${SOURCE}; sealed boxes with libsodium-wrappers (crypto_box_seed_keypair, crypto_generichash, crypto_box_easy: the crypto_box_seal construction with a fixed ephemeral key), each opened again with crypto_box_seal_open`,
-  notes: "docs/protocol.md section 7. Open sealed (80 bytes) with crypto_box_seal_open under crypto_sign_ed25519_pk_to_curve25519(device public key) and crypto_sign_ed25519_sk_to_curve25519 of the device's 64-byte secret key (crypto_sign_seed_keypair(device_seed)); opens says whether that gives new_seed. command_frame is the rotate_key command to device_id, signed by the network key, whose sealed member is base64 of sealed.",
+  notes: "docs/protocol.md section 7. Open sealed (80 bytes) with crypto_box_seal_open under crypto_sign_ed25519_pk_to_curve25519(device public key) and crypto_sign_ed25519_sk_to_curve25519 of the device's 64-byte secret key (crypto_sign_seed_keypair(device_seed)); opens is true when that gives new_seed. command_frame is the rotate_key command to device_id, signed by the network key, whose sealed member is base64 of sealed.",
   network_public_key: hex(network.publicKey),
   vectors: sealedKeys,
 });

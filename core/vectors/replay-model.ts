@@ -4,8 +4,8 @@
  * independent of the core. scenarios.ts drives it to get the status and getter values every step of
  * scenarios.json must give.
  *
- * NOTE: the model checks payloads only as far as the scenarios need (the command's `id` and `cmd`);
- * scenarios feed it frames whose payloads are valid, or whose decode status the caller states.
+ * NOTE: the model reads payloads only as far as the scenarios need (the command's `id` and `cmd`).
+ * Scenarios feed it frames whose payloads are valid, or state the decode status themselves.
  */
 import { createPublicKey, verify } from "node:crypto";
 import { COMMAND_CODE, FRAME_CONTEXT, FRAME_TYPE, GROUP_ORDER, REQUEST_CONTEXT } from "./encode.ts";
@@ -28,7 +28,7 @@ const NONCE_RECORD_LEN = 36;
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,15}$/;
 
-/** A persisted floor for `seq`: docs/core-abi.md, min(seq + 64, 2^32 - 1). */
+/** Returns the persisted floor for `seq`: min(seq + 64, 2^32 - 1) (docs/core-abi.md). */
 export function floorFor(seq: number): number {
   return Math.min(seq + FLOOR_STEP, U32_MAX);
 }
@@ -40,7 +40,7 @@ class ReplayWindow {
   private readonly marked = new Set<number>();
   restoredFloor = 0;
 
-  /** The check-15 status for `seq`; "REPLAY_DUPLICATE" for a seq already marked. */
+  /** Returns the check-15 status for `seq`, which is "REPLAY_DUPLICATE" for a seq already marked. */
   check(seq: number): string {
     if (this.restoredFloor !== 0 && seq <= this.restoredFloor) return "REPLAY_BELOW_FLOOR";
     if (!this.any || seq > this.highest) return "OK";
@@ -151,7 +151,9 @@ function formStatus(frame: Buffer): string {
   const id = nul < 0 ? "" : idField.subarray(0, nul).toString("latin1");
   if (nul < 1 || !DEVICE_ID_PATTERN.test(id) || idField.subarray(nul).some((byte) => byte !== 0)) return "FRAME_BAD_DEVICE_ID";
   const n = frame[26]!;
-  const limit = chunk ? 223 : type === FRAME_TYPE.beacon ? 6 : 159;
+  let limit = 159;
+  if (chunk) limit = 223;
+  if (type === FRAME_TYPE.beacon) limit = 6;
   if (n > limit) return "FRAME_PAYLOAD_TOO_LONG";
   if (frame.length !== (chunk ? 27 : 91) + n) return "FRAME_LENGTH_MISMATCH";
   return "OK";

@@ -35,7 +35,7 @@ function porchFrame(seq: number, timestamp = T, signer: Signer = porch, type: nu
   return deviceFrame("porch-cam", seq, signer, timestamp, type);
 }
 
-/** A command frame whose id equals its seq, as the central server writes them (docs/protocol.md 6.1). */
+/** Builds a command frame whose id equals its seq, as the central server writes them (docs/protocol.md 6.1). */
 function commandFrame(target: string, seq: number, cmd: string, timestamp = T, signer: Signer = network, args: Array<[string, unknown]> = []): Buffer {
   const payload = jsonObject([["id", seq], ["cmd", cmd], ...args]);
   return encodeFrame({ type: FRAME_TYPE.command, deviceId: target, timestamp, seq }, Buffer.from(payload), signer, network.publicKey);
@@ -53,7 +53,7 @@ function chunkFrame(): Buffer {
   return frameBody({ type: FRAME_TYPE.chunk, deviceId: "porch-cam", timestamp: T, seq: 1 }, chunkPayload(1, 0, 4, Buffer.from("data")));
 }
 
-/** A command delivery request (docs/protocol.md section 9.1), signed with the network key. */
+/** Builds a command delivery request (docs/protocol.md section 9.1), signed with the network key. */
 function commandRequest(nonceLabel: string, timestamp: number, signer: Signer = network): { text: string; signature: Buffer } {
   const nonce = seedFromLabel(`nonce ${nonceLabel}`).subarray(0, 16).toString("hex");
   const text = canonicalText({
@@ -217,6 +217,8 @@ function commands(): Scenario {
   s.exportState(T + 60);
   s.command(reboot, T + 120);
   s.command(flipBits(reboot, reboot.length - 20, 0x02), T + 120);
+
+  // Config commands go to the home base itself, device commands to devices.
   s.command(deviceAdd(11), T);
   s.command(deviceAdd(11), T);
   s.command(commandFrame(HOME_BASE_ID, 12, "device_revoke", T, network, [["device", "garden"]]), T);
@@ -224,16 +226,21 @@ function commands(): Scenario {
   s.command(commandFrame(HOME_BASE_ID, 14, "reboot"), T);
   s.command(deviceAdd(15, T, "porch-cam"), T);
   s.command(commandFrame("attic", 16, "reboot"), T);
+
+  // Time limits: 86400 s behind and 300 s ahead are still accepted.
   s.command(commandFrame("porch-cam", 17, "identify", T - 86400), T);
   s.command(commandFrame("porch-cam", 18, "identify", T - 86401), T);
   s.command(commandFrame("porch-cam", 19, "identify", T + 300), T);
   s.command(commandFrame("porch-cam", 20, "identify", T + 301), T);
+
   s.command(porchFrame(21), T);
   s.command(chunkFrame(), T);
   s.command(commandFrame("porch-cam", 22, "reboot", T, porch), T);
   const good = commandFrame("porch-cam", 23, "reboot");
   s.command(addGroupOrder(good, good.length - 64), T);
   s.command(good, T);
+
+  // The command window: 64 below the highest is too old; the floor clamps at 2^32 - 1.
   s.command(commandFrame("porch-cam", 100, "reboot"), T);
   s.command(commandFrame("porch-cam", 36, "reboot"), T);
   s.command(commandFrame("porch-cam", 37, "reboot"), T);
