@@ -11,22 +11,9 @@
 import sodium from "libsodium-wrappers";
 import { FRAME_TYPE, base64, encodeFrame, jsonObject, seedFromLabel, signerFromSeed } from "./encode.ts";
 import { TIMESTAMP, hex, network } from "./frame-collector.ts";
+import type { SealedKeyVector } from "./types.ts";
 
 const SEALED_LEN = 80;
-
-export interface SealedKeyVector {
-  name: string;
-  device_id: string;
-  device_seed: string;
-  device_public_key: string;
-  new_seed: string;
-  new_public_key: string;
-  sealed: string;
-  /** The rotate_key command frame, hex, whose `sealed` member is base64 of `sealed`. */
-  command_frame: string;
-  /** Whether crypto_box_seal_open with the device's converted key pair opens `sealed` to new_seed. */
-  opens: boolean;
-}
 
 function seal(message: Uint8Array, recipientEd25519: Uint8Array, ephemeralLabel: string): Uint8Array {
   const recipient = sodium.crypto_sign_ed25519_pk_to_curve25519(recipientEd25519);
