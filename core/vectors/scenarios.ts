@@ -178,6 +178,8 @@ function restart(): Scenario {
     .batchConfigure(BATCH_KEY_ID, 60, 1)
     .importState(state, T + 10);
   s.exportState(T + 10);
+  s.precheck(porchFrame(164), T + 10);
+  s.precheck(porchFrame(165), T + 10);
   s.accept(porchFrame(100), T + 10);
   s.accept(porchFrame(164), T + 10);
   s.accept(porchFrame(165), T + 10);
@@ -234,6 +236,7 @@ function commands(): Scenario {
   s.command(commandFrame("porch-cam", 20, "identify", T + 301), T);
 
   s.command(porchFrame(21), T);
+  s.command(encodeFrame({ type: FRAME_TYPE.command, deviceId: "porch-cam", timestamp: T, seq: 21 }, Buffer.from('{"id":21,"cmd":"reboot","force":true}'), network, network.publicKey), T, "COMMAND_BAD_SCHEMA");
   s.command(chunkFrame(), T);
   s.command(commandFrame("porch-cam", 22, "reboot", T, porch), T);
   const good = commandFrame("porch-cam", 23, "reboot");
@@ -261,6 +264,10 @@ function noTarget(): Scenario {
 
 function nonces(): Scenario {
   const s = new ScenarioBuilder("request_accept: the nonce cache of 64 live nonces").networkKey(network.publicKey);
+
+  // A request that fails its signature records no nonce, so the real "cache 0" below is still new.
+  const first = commandRequest("cache 0", T);
+  s.request(first.text, flipBits(first.signature, 10, 0x01), network.publicKey, T);
   for (let i = 0; i < 64; i++) request(s, `cache ${i}`, T + i);
   request(s, "cache 0", T + 63);
   request(s, "cache full", T + 63);
