@@ -68,6 +68,7 @@ test("typed getters give each frame's payload values", async () => {
   const core = await freshCore();
   for (const v of data.vectors.filter((item) => item.typed !== undefined)) {
     assert.is(call(core, "frame_decode", putFrame(core, v.frame)), 0, v.name);
+    assert.is(call(core, "frame_signed"), v.signed_message === undefined ? 0 : 1, `${v.name}: frame_signed`);
     for (const [key, expected] of Object.entries(v.typed!)) {
       assert.is(readTyped(core, key as keyof TypedFields), expected, `${v.name}: ${key}`);
     }
@@ -106,6 +107,7 @@ test("frame_build writes each valid frame's bytes and signed message", async () 
     const messageLen = call(core, "frame_message_len");
     assert.is(readBuffer(core, "message", messageLen).toString("hex"), v.signed_message, `${v.name}: signed message`);
     assert.is(readBuffer(core, "frame", frame.length - SIGNATURE_LEN).toString("hex"), v.frame.slice(0, -2 * SIGNATURE_LEN), `${v.name}: unsigned bytes`);
+    assert.ok(readBuffer(core, "frame", frame.length).subarray(-SIGNATURE_LEN).every((byte) => byte === 0), `${v.name}: zero signature before signing`);
     writeBuffer(core, "signature", frame.subarray(frame.length - SIGNATURE_LEN));
     assert.is(call(core, "frame_set_signature"), frame.length, `${v.name}: frame_set_signature`);
     assert.is(readBuffer(core, "frame", frame.length).toString("hex"), v.frame, `${v.name}: signed bytes`);
