@@ -1,5 +1,5 @@
-/* Frames built by the core for the home base to send (time beacons, relayed content): the core
- * writes and checks the bytes and the signed message, the host signs the message with its own key. */
+/* Frames that the home base sends, such as time beacons. The core writes and checks the bytes and
+ * the signed message, and the host signs the message with its own key. */
 #include "core_api.h"
 
 #include "core_call.h"

@@ -1,5 +1,5 @@
 /* The typed payload getters of docs/core-abi.md, one read per frame type. The core has parsed the
- * payload; these only gather its getters and check that every offset it gives lies in its buffers. */
+ * payload, so these only gather its getters and check that every offset lies in its buffers. */
 #include "core_api.h"
 
 #include <string.h>
@@ -76,7 +76,7 @@ bool core_command_read(core_t *core, core_command_t *out)
     out->text = read_span(core, ENGINE_FN_command_text_offset, ENGINE_FN_command_text_len);
     device_len = core_call0(core, ENGINE_FN_command_device_len);
 
-    /* buffer_decoded() holds a command's base64 argument only when the last frame was a command. */
+    /* buffer_decoded() contains a command's base64 argument only when the last frame was a command. */
     out->decoded_len = out->code > 0 ? core_call0(core, ENGINE_FN_decoded_len) : 0;
     if (core->engine->trapped || !span_fits(core, out->text) ||
         !core_copy_out(core, &core->arg_device, 0, device_len, (uint8_t *)out->device,

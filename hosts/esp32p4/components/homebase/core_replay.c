@@ -1,5 +1,5 @@
 /* The persisted floors and the replay state of docs/protocol.md section 10.3. The core writes and
- * reads the state's bytes; the host only stores them. */
+ * reads the state's bytes, and the host only stores them. */
 #include "core_api.h"
 
 #include "core_call.h"

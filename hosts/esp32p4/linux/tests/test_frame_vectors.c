@@ -1,8 +1,8 @@
-/* core/vectors/frames.json through this engine: the status of frame_decode and frame_verify for
- * every vector, the header and typed payload getters of each frame that decodes OK, frame_build
- * rebuilding each such frame to the same bytes and signed message, and the `builds` that
- * frame_build must reject. The expected values come from the independent generator
- * (core/vectors/generate.ts), the same file the Node runners read. */
+/* Runs core/vectors/frames.json through this engine. Every vector gets the status of frame_decode
+ * and frame_verify checked. Each frame that decodes OK also gets its header and typed payload
+ * getters checked, and frame_build must rebuild it to the same bytes and signed message. The
+ * file's `builds` must fail frame_build with their status. The expected values come from the
+ * independent generator (core/vectors/generate.ts), the same file the Node runners read. */
 #include "support.h"
 
 #include <sodium.h>
@@ -20,7 +20,8 @@
 #define FRAME_TYPE_CHUNK 0x08
 #define TEXT_MAX 256
 
-/* Every frame vector of the file, with the network key of each set before it runs. */
+/* Runs `check` on every frame vector that has `member` (all when NULL), after setting the
+ * vector's network key. Returns how many ran. */
 typedef void (*frame_check_fn)(core_t *core, const cJSON *vector, const uint8_t *frame, size_t len);
 
 static int for_each_frame(const char *member, frame_check_fn check)
@@ -103,7 +104,8 @@ static void check_signed_message(core_t *core, const cJSON *vector, const uint8_
 
 /* ---- Typed payload getters ---- */
 
-/* Every typed payload getter, read at once: a getter the frame's type lacks reads 0. */
+/* The values of every typed payload getter after one decode. A getter the frame's type lacks
+ * reads 0. */
 typedef struct {
     core_ack_t ack;
     core_beacon_t beacon;
@@ -175,7 +177,8 @@ static size_t text_getter(core_t *core, const typed_values_t *values, const char
     return span->len;
 }
 
-/* chunk_data and decoded are hex in the file; the other text getters are the text itself. */
+/* Writes the expected bytes of a text getter. chunk_data and decoded are hex in the file, and the
+ * other text getters are the text itself. */
 static size_t expected_text(const cJSON *typed, const char *name, uint8_t out[TEXT_MAX])
 {
     const char *text = vector_string(typed, name);

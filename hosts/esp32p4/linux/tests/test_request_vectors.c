@@ -1,6 +1,7 @@
-/* core/vectors/requests.json through this engine: request_signed_message (form and signed
- * message), request_verify at the vector's `now`, and the nonce offset of each request that
- * verifies OK. The expected values come from the independent generator, as for the Node runners. */
+/* Runs core/vectors/requests.json through this engine. Each vector goes through
+ * request_signed_message (form and signed message) and request_verify at the vector's `now`, and
+ * each request that verifies OK must give its nonce. The expected values come from the independent
+ * generator, as for the Node runners. */
 #include "support.h"
 
 #include <stdio.h>

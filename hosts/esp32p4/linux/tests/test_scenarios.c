@@ -1,7 +1,7 @@
-/* core/vectors/scenarios.json through this engine: each scenario's steps run in order on a fresh
- * core instance, and a `restart` step replaces the instance with a fresh one (all state lost, as
- * after a power cut before replay_import). Statuses, slots, flags, floors and exported states must
- * equal the file, which the independent generator wrote and the Node runners read too. */
+/* Runs core/vectors/scenarios.json through this engine. Each scenario's steps run in order on a
+ * fresh core instance. A `restart` step replaces the instance with a fresh one, so all state is
+ * lost, as after a power cut before replay_import. Statuses, slots, flags, floors and exported
+ * states must equal the file, which the independent generator wrote and the Node runners read. */
 #include "support.h"
 
 #include <stdio.h>

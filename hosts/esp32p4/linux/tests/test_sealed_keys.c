@@ -1,8 +1,8 @@
-/* core/vectors/sealed-keys.json opened the way a device firmware opens a rotate_key command's
- * sealed value (docs/protocol.md section 7): the device's Ed25519 key pair from its seed, both halves
- * converted to X25519, then libsodium's crypto_box_seal_open. A sealed value must open to the new
- * seed the file gives, and a tampered one must fail to open. No core is involved: this checks that
- * the central server's sealing (which wrote the file) and the C side agree. */
+/* Opens the values of core/vectors/sealed-keys.json the way a device firmware opens a rotate_key
+ * command's sealed value (docs/protocol.md section 7). The device's Ed25519 key pair comes from its
+ * seed, both halves are converted to X25519, and libsodium's crypto_box_seal_open opens the value.
+ * A sealed value must open to the new seed the file gives, and a tampered one must fail to open.
+ * No core is involved, so this checks that the generator's sealing and libsodium's opening agree. */
 #include "support.h"
 
 #include <sodium.h>

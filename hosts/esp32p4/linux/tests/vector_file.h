@@ -1,4 +1,4 @@
-/* Reading the JSON vector files of core/vectors in the C tests. Every helper fails the running
+/* Helpers that read the JSON vector files of core/vectors in the C tests. Every helper fails the running
  * cmocka test, naming the field, when the file breaks the shape of core/vectors/types.ts. */
 #ifndef TEST_VECTOR_FILE_H
 #define TEST_VECTOR_FILE_H
@@ -11,10 +11,10 @@
 
 #include "core_api.h"
 
-/* Parses core/vectors/`name`; the caller frees the tree with cJSON_Delete. */
+/* Parses core/vectors/`name`. The caller frees the tree with cJSON_Delete. */
 cJSON *vector_load(const char *name);
 
-/* The array `field` of `object`; fails the test when it is missing or no array. */
+/* Returns the array `field` of `object`, and fails the test when it is missing or no array. */
 const cJSON *vector_array(const cJSON *object, const char *field);
 
 const char *vector_string(const cJSON *object, const char *field);
