@@ -15,6 +15,7 @@ import {
   TIMESTAMP, addBadSignature, addMalformed, addValid, builds, frames, hall, header, hex, homeBase, network, otherNetwork, porch,
 } from "./frame-collector.ts";
 import { addTypedFrameVectors } from "./frame-cases.ts";
+import { buildScenarios, scenarioKeys } from "./scenarios.ts";
 
 const OUTPUT_DIR = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = `core/vectors/generate.ts with node:crypto Ed25519 (Node ${process.version}); byte layout written from docs/protocol.md, fixed seeds from labels`;
@@ -388,4 +389,19 @@ write("batch.json", {
   steps: batchSteps,
 });
 
+const scenarios = buildScenarios();
+write("scenarios.json", {
+  source: SOURCE,
+  notes: "Each scenario runs on a fresh core instance, its steps in order; restart replaces the instance. network_key writes buffer_network_key; device ids are written NUL-padded to 16 bytes; text is the UTF-8 canonical text of request_accept, signed by public_key. status is the expected status name; floor_due is replay_floor_due() after the step, given except where docs/core-abi.md leaves it open (right after replay_import); slot, came_online, key_rotated, frame_floor (device_frame_floor), highest_seq (device_highest_seq), command_id, command_code and command_floor (device_command_floor of the slot, or self_command_floor for slot -1) are checked for OK and COMMAND_REPEATED. batch_seal gives batch_sealed_seq, floor_due and batch_floor; replay_export gives the bytes of buffer_state.",
+  keys: {
+    network: { seed: hex(network.seed), public_key: hex(network.publicKey) },
+    "porch-cam": { seed: hex(porch.seed), public_key: hex(porch.publicKey) },
+    "hall_sensor-2": { seed: hex(hall.seed), public_key: hex(hall.publicKey) },
+    homebase: { seed: hex(homeBase.seed), public_key: hex(homeBase.publicKey) },
+    ...Object.fromEntries(Object.entries(scenarioKeys).map(([name, signer]) => [name, { seed: hex(signer.seed), public_key: hex(signer.publicKey) }])),
+  },
+  scenarios,
+});
+
+console.log(`wrote ${scenarios.length} scenarios (${scenarios.reduce((sum, item) => sum + item.steps.length, 0)} steps),`);
 console.log(`wrote ${frames.length} frame vectors, ${builds.length} build rejects, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);
