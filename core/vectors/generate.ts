@@ -1,7 +1,7 @@
 /**
- * Writes frames.json, requests.json, accept.json and batch.json: frames, signed requests and
- * scenarios built byte by byte from docs/protocol.md with node:crypto Ed25519 (encode.ts), never
- * with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
+ * Writes frames.json, requests.json, accept.json, batch.json, scenarios.json and sealed-keys.json:
+ * frames, signed requests and scenarios built byte by byte from docs/protocol.md with node:crypto
+ * Ed25519 (encode.ts) and a replay model of its own (replay-model.ts), never with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
  * repository root:
  *   node --import tsx core/vectors/generate.ts
  */
@@ -16,6 +16,7 @@ import {
 } from "./frame-collector.ts";
 import { addTypedFrameVectors } from "./frame-cases.ts";
 import { buildScenarios, scenarioKeys } from "./scenarios.ts";
+import { buildSealedKeyVectors } from "./sealed-keys.ts";
 
 const OUTPUT_DIR = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = `core/vectors/generate.ts with node:crypto Ed25519 (Node ${process.version}); byte layout written from docs/protocol.md, fixed seeds from labels`;
@@ -403,5 +404,13 @@ write("scenarios.json", {
   scenarios,
 });
 
+const sealedKeys = await buildSealedKeyVectors();
+write("sealed-keys.json", {
+  source: `${SOURCE}; sealed boxes with libsodium-wrappers (crypto_box_seed_keypair, crypto_generichash, crypto_box_easy: the crypto_box_seal construction with a fixed ephemeral key), each opened again with crypto_box_seal_open`,
+  notes: "docs/protocol.md section 7. Open sealed (80 bytes) with crypto_box_seal_open under crypto_sign_ed25519_pk_to_curve25519(device public key) and crypto_sign_ed25519_sk_to_curve25519 of the device's 64-byte secret key (crypto_sign_seed_keypair(device_seed)); opens says whether that gives new_seed. command_frame is the rotate_key command to device_id, signed by the network key, whose sealed member is base64 of sealed.",
+  network_public_key: hex(network.publicKey),
+  vectors: sealedKeys,
+});
+console.log(`wrote ${sealedKeys.length} sealed key vectors,`);
 console.log(`wrote ${scenarios.length} scenarios (${scenarios.reduce((sum, item) => sum + item.steps.length, 0)} steps),`);
 console.log(`wrote ${frames.length} frame vectors, ${builds.length} build rejects, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);
