@@ -393,19 +393,6 @@ static void frame_build_rejects(void **state)
     engine_destroy(engine);
 }
 
-static void set_signature_without_build(void **state)
-{
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    uint8_t signature[CORE_SIGNATURE_LEN] = { 0 };
-    uint8_t frame[FRAME_MAX];
-
-    (void)state;
-    assert_int_equal(core_frame_set_signature(&core, signature, frame, sizeof frame),
-                     CORE_BUILD_NOT_READY);
-    engine_destroy(engine);
-}
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -416,7 +403,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(frame_typed_getters),
         cmocka_unit_test(frame_build_round_trip),
         cmocka_unit_test(frame_build_rejects),
-        cmocka_unit_test(set_signature_without_build),
     };
 
     test_select_engine(argc, argv);
