@@ -1,6 +1,7 @@
-/* The C wrappers of core_api.h where they add behaviour of their own: the constants and buffer
- * sizes against docs/core-abi.md, inputs that do not fit a core buffer, a beacon built by the core
- * and signed by the host, and a replay export into a buffer that is too small. */
+/* Tests the C wrappers of core_api.h where they add behaviour of their own. The constants and
+ * buffer sizes must match docs/core-abi.md, and inputs that do not fit a core buffer stay in the C.
+ * A time beacon is built by the core and signed by the host, and a replay export into a buffer that
+ * is too small must leave the floor due. */
 #include "support.h"
 
 #include <sodium.h>
@@ -58,7 +59,8 @@ static void oversized_inputs_stay_in_c(void **state)
 
     (void)state;
 
-    /* 17 characters cannot be written into the 16-byte id field; 16 reach the core, which rejects. */
+    /* 17 characters do not fit the 16-byte id field, so the C rejects them. 16 reach the core, which
+     * rejects them itself. */
     assert_int_equal(core_self_set(&core, "abcdefghijklmnopq"), CORE_INPUT_TOO_LONG);
     assert_int_equal(core_device_set(&core, 0, "abcdefghijklmnopq", key), CORE_INPUT_TOO_LONG);
     assert_int_equal(core_frame_build(&core, 1, "porch-cam", TEST_NOW, 1, payload, sizeof payload,
@@ -66,7 +68,7 @@ static void oversized_inputs_stay_in_c(void **state)
     assert_string_equal(core_status_name(&core, core_self_set(&core, "abcdefghijklmnop"), name),
                         "FRAME_BAD_DEVICE_ID");
 
-    /* A frame longer than the frame buffer is cut to it, and the core still says FRAME_TOO_LONG. */
+    /* A frame longer than the frame buffer is cut to it, and the core still returns FRAME_TOO_LONG. */
     memset(frame, 0, sizeof frame);
     frame[0] = 1;
     frame[1] = 1;
