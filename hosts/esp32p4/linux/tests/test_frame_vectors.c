@@ -50,10 +50,15 @@ static int for_each_frame(const char *member, frame_check_fn check)
     return count;
 }
 
+/* Mismatching statuses of the running test; each is printed, and the test fails once at its end. */
+static int s_mismatches;
+
 static void check_decode(core_t *core, const cJSON *vector, const uint8_t *frame, size_t len)
 {
-    vector_assert_status(core, core_frame_decode(core, frame, len), vector_string(vector, "decode"),
-                         vector_string(vector, "name"));
+    if (!vector_status_matches(core, core_frame_decode(core, frame, len),
+                               vector_string(vector, "decode"), vector_string(vector, "name"))) {
+        s_mismatches++;
+    }
 }
 
 static void check_verify(core_t *core, const cJSON *vector, const uint8_t *frame, size_t len)
@@ -61,8 +66,10 @@ static void check_verify(core_t *core, const cJSON *vector, const uint8_t *frame
     uint8_t signer_key[CORE_KEY_LEN];
 
     vector_bytes_exact(vector, "signer_public_key", signer_key, sizeof signer_key);
-    vector_assert_status(core, core_frame_verify(core, frame, len, signer_key),
-                         vector_string(vector, "verify"), vector_string(vector, "name"));
+    if (!vector_status_matches(core, core_frame_verify(core, frame, len, signer_key),
+                               vector_string(vector, "verify"), vector_string(vector, "name"))) {
+        s_mismatches++;
+    }
 }
 
 static void check_fields(core_t *core, const cJSON *vector, const uint8_t *frame, size_t len)
@@ -319,13 +326,17 @@ static void check_build(core_t *core, const cJSON *vector, const uint8_t *frame,
 static void frame_decode_statuses(void **state)
 {
     (void)state;
+    s_mismatches = 0;
     assert_true(for_each_frame(NULL, check_decode) > 0);
+    assert_int_equal(s_mismatches, 0);
 }
 
 static void frame_verify_statuses(void **state)
 {
     (void)state;
+    s_mismatches = 0;
     assert_true(for_each_frame(NULL, check_verify) > 0);
+    assert_int_equal(s_mismatches, 0);
 }
 
 static void frame_header_getters(void **state)

@@ -116,3 +116,14 @@ void vector_assert_status(core_t *core, int32_t status, const char *expected, co
         fail_msg("vector \"%s\": status %s, expected %s", label, name, expected);
     }
 }
+
+bool vector_status_matches(core_t *core, int32_t status, const char *expected, const char *label)
+{
+    char name[CORE_STATUS_NAME_MAX + 1];
+
+    if (strcmp(core_status_name(core, status, name), expected) != 0) {
+        printf("vector \"%s\": status %s, expected %s\n", label, name, expected);
+        return false;
+    }
+    return true;
+}

@@ -28,6 +28,10 @@ size_t vector_bytes(const cJSON *object, const char *field, uint8_t *out, size_t
 /* Decodes a hex field of exactly `len` bytes. */
 void vector_bytes_exact(const cJSON *object, const char *field, uint8_t *out, size_t len);
 
+/* Returns whether the core's name for `status` equals `expected`, and prints the mismatch when not,
+ * so a test can list every mismatching vector before it fails. */
+bool vector_status_matches(core_t *core, int32_t status, const char *expected, const char *label);
+
 /* Fails the test, naming `label`, unless the core's name for `status` equals `expected`. */
 void vector_assert_status(core_t *core, int32_t status, const char *expected, const char *label);
 
