@@ -334,12 +334,24 @@ uint32_t core_device_highest_seq(core_t *core, uint32_t slot)
 
 /* ---- Signed requests ---- */
 
-/* Puts a request's text, signature and key into the core's buffers. */
-static bool put_request(core_t *core, const char *text, size_t text_len,
-                        const uint8_t signature[CORE_SIGNATURE_LEN], const uint8_t key[CORE_KEY_LEN])
+/* Copies a request's canonical text into the request buffer and returns the length the core is to
+ * judge. A text longer than the buffer is cut to it but keeps its true length, so the core, not the
+ * C, rejects it (REQUEST_BAD_FORM), as it does for the Node host. */
+static uint32_t put_canonical(core_t *core, const char *text, size_t text_len)
 {
-    return core_put(core, &core->request, text, text_len) &&
-           core_put(core, &core->signature, signature, CORE_SIGNATURE_LEN) &&
+    size_t kept = text_len < core->request.size ? text_len : core->request.size;
+
+    if (!core_put(core, &core->request, text, kept)) {
+        return 0;
+    }
+    return text_len > UINT32_MAX ? UINT32_MAX : (uint32_t)text_len;
+}
+
+/* Puts a request's signature and key into the core's buffers. */
+static bool put_signer(core_t *core, const uint8_t signature[CORE_SIGNATURE_LEN],
+                       const uint8_t key[CORE_KEY_LEN])
+{
+    return core_put(core, &core->signature, signature, CORE_SIGNATURE_LEN) &&
            core_put(core, &core->key, key, CORE_KEY_LEN);
 }
 
@@ -347,20 +359,20 @@ int32_t core_request_verify(core_t *core, const char *text, size_t text_len,
                             const uint8_t signature[CORE_SIGNATURE_LEN],
                             const uint8_t key[CORE_KEY_LEN], uint32_t now)
 {
-    if (!put_request(core, text, text_len, signature, key)) {
+    if (!put_signer(core, signature, key)) {
         return CORE_INPUT_TOO_LONG;
     }
-    return core_status2(core, ENGINE_FN_request_verify, (uint32_t)text_len, now);
+    return core_status2(core, ENGINE_FN_request_verify, put_canonical(core, text, text_len), now);
 }
 
 int32_t core_request_accept(core_t *core, const char *text, size_t text_len,
                             const uint8_t signature[CORE_SIGNATURE_LEN],
                             const uint8_t key[CORE_KEY_LEN], uint32_t now)
 {
-    if (!put_request(core, text, text_len, signature, key)) {
+    if (!put_signer(core, signature, key)) {
         return CORE_INPUT_TOO_LONG;
     }
-    return core_status2(core, ENGINE_FN_request_accept, (uint32_t)text_len, now);
+    return core_status2(core, ENGINE_FN_request_accept, put_canonical(core, text, text_len), now);
 }
 
 bool core_request_nonce(core_t *core, char out[CORE_NONCE_HEX_LEN + 1])
@@ -380,12 +392,9 @@ bool core_request_nonce(core_t *core, char out[CORE_NONCE_HEX_LEN + 1])
 int32_t core_request_signed_message(core_t *core, const char *text, size_t text_len, uint8_t *out,
                                     size_t cap)
 {
-    int32_t len;
+    int32_t len = core_status1(core, ENGINE_FN_request_signed_message,
+                               put_canonical(core, text, text_len));
 
-    if (!core_put(core, &core->request, text, text_len)) {
-        return CORE_INPUT_TOO_LONG;
-    }
-    len = core_status1(core, ENGINE_FN_request_signed_message, (uint32_t)text_len);
     if (len < 0) {
         return len;
     }

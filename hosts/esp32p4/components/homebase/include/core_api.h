@@ -249,7 +249,9 @@ int32_t core_replay_import(core_t *core, const uint8_t *state, size_t len, uint3
 /* The size of the core's state buffer, the most an exported state can take. */
 size_t core_replay_state_max_len(const core_t *core);
 
-/* ---- Signed requests ---- */
+/* ---- Signed requests ----
+ * A canonical text longer than the request buffer is cut to it but passed with its true length, so
+ * the core rejects it with REQUEST_BAD_FORM. */
 
 /* The central server's check: form, skew, S < L and the signature under `key`. */
 int32_t core_request_verify(core_t *core, const char *text, size_t text_len,
