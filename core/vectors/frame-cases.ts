@@ -314,9 +314,9 @@ function addChunks(): void {
   badChunk("no data", chunkPayload(80, 0, 100, Buffer.alloc(0)), "FRAME_TOO_SHORT");
   const tooLong = frameBody(chunkHeader(80), chunkPayload(80, 0, 1000, maxData));
   tooLong[26] = 224;
-  badChunk("payload length byte 224", tooLong, "FRAME_PAYLOAD_TOO_LONG");
+  addMalformed("chunk: payload length byte 224", tooLong, "FRAME_PAYLOAD_TOO_LONG");
   const withTrailer = Buffer.concat([frameBody(chunkHeader(80), chunkPayload(80, 0, 100, data)), Buffer.alloc(64)]);
-  badChunk("chunk with a signature trailer", withTrailer, "FRAME_LENGTH_MISMATCH");
+  addMalformed("chunk: chunk with a signature trailer", withTrailer, "FRAME_LENGTH_MISMATCH");
 }
 
 function addBuildRejects(): void {
