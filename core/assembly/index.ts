@@ -17,9 +17,12 @@ import * as self from "./self";
 import * as commands from "./command_accept";
 import * as floor from "./floor";
 import * as state from "./state";
-import { NONCE_CAPACITY } from "./nonce";
-import { REPLAY_WINDOW_LEN } from "./replay";
-import { CONTENT_MAX_SIZE } from "./manifest";
+import * as c from "./constants";
+
+/** Reads one entry of the constants table (constants.ts says why exports do not return literals). */
+@inline function constant(offset: u32): u32 {
+  return load<u32>(c.constants + <usize>offset);
+}
 
 // Status names.
 
@@ -35,41 +38,41 @@ export function status_name_len(status: i32): u32 {
 // Buffers and their sizes.
 
 export function buffer_frame(): usize { return buffers.frameBuffer; }
-export function buffer_frame_size(): u32 { return buffers.FRAME_BUFFER_SIZE; }
+export function buffer_frame_size(): u32 { return constant(c.FRAME_BUFFER_SIZE_AT); }
 export function buffer_network_key(): usize { return buffers.networkKeyBuffer; }
-export function buffer_network_key_size(): u32 { return buffers.NETWORK_KEY_BUFFER_SIZE; }
+export function buffer_network_key_size(): u32 { return constant(c.NETWORK_KEY_BUFFER_SIZE_AT); }
 export function buffer_key(): usize { return buffers.keyBuffer; }
-export function buffer_key_size(): u32 { return buffers.KEY_BUFFER_SIZE; }
+export function buffer_key_size(): u32 { return constant(c.KEY_BUFFER_SIZE_AT); }
 export function buffer_device_id(): usize { return buffers.deviceIdBuffer; }
-export function buffer_device_id_size(): u32 { return buffers.DEVICE_ID_BUFFER_SIZE; }
+export function buffer_device_id_size(): u32 { return constant(c.DEVICE_ID_BUFFER_SIZE_AT); }
 export function buffer_message(): usize { return buffers.messageBuffer; }
-export function buffer_message_size(): u32 { return buffers.MESSAGE_BUFFER_SIZE; }
+export function buffer_message_size(): u32 { return constant(c.MESSAGE_BUFFER_SIZE_AT); }
 export function buffer_request(): usize { return buffers.requestBuffer; }
-export function buffer_request_size(): u32 { return buffers.REQUEST_BUFFER_SIZE; }
+export function buffer_request_size(): u32 { return constant(c.REQUEST_BUFFER_SIZE_AT); }
 export function buffer_signature(): usize { return buffers.signatureBuffer; }
-export function buffer_signature_size(): u32 { return buffers.SIGNATURE_BUFFER_SIZE; }
+export function buffer_signature_size(): u32 { return constant(c.SIGNATURE_BUFFER_SIZE_AT); }
 export function buffer_key_id(): usize { return buffers.keyIdBuffer; }
-export function buffer_key_id_size(): u32 { return buffers.KEY_ID_BUFFER_SIZE; }
+export function buffer_key_id_size(): u32 { return constant(c.KEY_ID_BUFFER_SIZE_AT); }
 export function buffer_batch(): usize { return buffers.batchBuffer; }
-export function buffer_batch_size(): u32 { return buffers.BATCH_BUFFER_SIZE; }
+export function buffer_batch_size(): u32 { return constant(c.BATCH_BUFFER_SIZE_AT); }
 export function buffer_payload(): usize { return buffers.payloadBuffer; }
-export function buffer_payload_size(): u32 { return buffers.PAYLOAD_BUFFER_SIZE; }
+export function buffer_payload_size(): u32 { return constant(c.PAYLOAD_BUFFER_SIZE_AT); }
 export function buffer_decoded(): usize { return buffers.decodedBuffer; }
-export function buffer_decoded_size(): u32 { return buffers.DECODED_BUFFER_SIZE; }
+export function buffer_decoded_size(): u32 { return constant(c.DECODED_BUFFER_SIZE_AT); }
 export function buffer_arg_device(): usize { return buffers.argDeviceBuffer; }
-export function buffer_arg_device_size(): u32 { return buffers.ARG_DEVICE_BUFFER_SIZE; }
+export function buffer_arg_device_size(): u32 { return constant(c.ARG_DEVICE_BUFFER_SIZE_AT); }
 export function buffer_state(): usize { return buffers.stateBuffer; }
-export function buffer_state_size(): u32 { return buffers.STATE_BUFFER_SIZE; }
+export function buffer_state_size(): u32 { return constant(c.STATE_BUFFER_SIZE_AT); }
 
 // Constants.
 
-export function device_capacity(): u32 { return device.MAX_DEVICES; }
-export function nonce_capacity(): u32 { return NONCE_CAPACITY; }
-export function replay_window(): u32 { return REPLAY_WINDOW_LEN; }
-export function replay_floor_step(): u32 { return floor.REPLAY_FLOOR_STEP; }
-export function frame_max_skew(): u32 { return intake.FRAME_MAX_SKEW_SEC; }
-export function command_max_age(): u32 { return commands.COMMAND_MAX_AGE_SEC; }
-export function content_max_size(): u32 { return CONTENT_MAX_SIZE; }
+export function device_capacity(): u32 { return constant(c.DEVICE_CAPACITY_AT); }
+export function nonce_capacity(): u32 { return constant(c.NONCE_CAPACITY_AT); }
+export function replay_window(): u32 { return constant(c.REPLAY_WINDOW_AT); }
+export function replay_floor_step(): u32 { return constant(c.REPLAY_FLOOR_STEP_AT); }
+export function frame_max_skew(): u32 { return constant(c.FRAME_MAX_SKEW_AT); }
+export function command_max_age(): u32 { return constant(c.COMMAND_MAX_AGE_AT); }
+export function content_max_size(): u32 { return constant(c.CONTENT_MAX_SIZE_AT); }
 
 // Frames.
 

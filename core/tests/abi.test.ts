@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CORE_FUNCTION_NAMES } from "../../hosts/node/src/core/exports.ts";
 import { DEFAULT_CORE_WASM_PATH } from "../../hosts/node/src/core/index.ts";
+import { readExports } from "./export_section.ts";
 import { freshCore, fromHex, readVectors, writeFrame, writeKey, writeNetworkKey } from "./helpers.ts";
 
 const module = new WebAssembly.Module(readFileSync(DEFAULT_CORE_WASM_PATH));
@@ -10,6 +11,19 @@ const module = new WebAssembly.Module(readFileSync(DEFAULT_CORE_WASM_PATH));
 test("core.wasm imports only env.abort and env.ed25519_verify", () => {
   const imports = WebAssembly.Module.imports(module).map((item) => `${item.module}.${item.name}:${item.kind}`).sort();
   assert.equal(imports, ["env.abort:function", "env.ed25519_verify:function"]);
+});
+
+// wasm3 gives one function at most three export names by default (d_m3MaxDuplicateFunctionImpl),
+// and Binaryen merges functions whose bodies are identical; one body per export runs everywhere.
+test("core.wasm gives every exported function its own body", () => {
+  const FUNCTION_KIND = 0;
+  const indexes = readExports(readFileSync(DEFAULT_CORE_WASM_PATH)).filter((entry) => entry.kind === FUNCTION_KIND);
+  assert.ok(indexes.length > 100, `read ${indexes.length} function exports`);
+
+  const names = new Map<number, string[]>();
+  for (const entry of indexes) names.set(entry.index, [...(names.get(entry.index) ?? []), entry.name]);
+  const shared = [...names.values()].filter((group) => group.length > 1);
+  assert.equal(shared, []);
 });
 
 test("core.wasm exports the ABI's functions and its memory, nothing else", () => {

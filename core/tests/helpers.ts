@@ -46,23 +46,6 @@ export const STATUS = {
   CHUNK_BAD_RANGE: -57,
 } as const;
 
-/**
- * Vectors generated before protocol v1 defined command payloads (section 6), acknowledgements
- * (type 0x05) and the command path, whose expected results those rules change. NOTE: the vectors
- * branch regenerates them; until then the vector tests skip them by name, and the hand-written
- * tests cover the new rules.
- */
-const VECTORS_CHANGED_BY_V1 = new Set([
-  "command frame signed by the network key",
-  "type 5",
-  "command signed by the network key",
-  "command signed by a device key",
-]);
-
-export function vectorStillValid(name: string): boolean {
-  return !VECTORS_CHANGED_BY_V1.has(name);
-}
-
 export type StatusName = keyof typeof STATUS;
 
 export function statusCode(name: string): number {

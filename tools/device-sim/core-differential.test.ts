@@ -29,8 +29,12 @@ function seedOf(publicKey: string): Buffer {
   return Buffer.from(key.seed, "hex");
 }
 
-test("encoder reproduces every valid core frame vector", () => {
-  const valid = VECTORS.vectors.filter((vector) => vector.decode === "OK" && vector.verify === "OK" && vector.fields);
+// The simulator's encoder writes the four JSON types it sends; the other frame types of protocol v1
+// are checked by the core's own vector runners.
+test("encoder reproduces every valid core frame vector of its types", () => {
+  const valid = VECTORS.vectors.filter(
+    (vector) => vector.decode === "OK" && vector.verify === "OK" && vector.fields && TYPE_NAMES[vector.fields.type] !== undefined,
+  );
   assert.ok(valid.length >= 3, `found ${valid.length} valid vectors`);
 
   for (const vector of valid) {
