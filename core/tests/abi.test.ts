@@ -52,4 +52,11 @@ test("memory does not grow while frames are checked", async () => {
   assert.is(core.exports.memory.buffer.byteLength, before);
 });
 
+// The home base keeps core.wasm in flash next to the firmware; 32 KB is its budget there.
+test("release core.wasm is at most 32 KB", () => {
+  const CORE_WASM_MAX_BYTES = 32 * 1024;
+  const size = readFileSync(DEFAULT_CORE_WASM_PATH).length;
+  assert.ok(size <= CORE_WASM_MAX_BYTES, `core.wasm is ${size} bytes`);
+});
+
 test.run();
