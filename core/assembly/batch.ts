@@ -12,6 +12,7 @@ import { decodeFrame, frameType, frameDeviceId, frameDeviceIdLen, framePayloadLe
 import { slotInUse, slotIdField } from "./device";
 import { deviceIdLen } from "./device_id";
 import { isKeyId } from "./key_id";
+import { floorAbove, setFloorDue } from "./floor";
 import { writerStart, writerPosition, writerOverflowed, putAscii, putBytes, putU32, putI32, putHex } from "./json_writer";
 
 /**
@@ -34,6 +35,8 @@ let keyIdLen: u32 = 0;
 let intervalSec: u32 = 0;
 let nextSeq: u32 = 0;
 let sealedSeq: u32 = 0;
+/** The persisted batch floor (docs/protocol.md section 10.3); 0: none yet. */
+let batchFloor: u32 = 0;
 let lastSealAt: u32 = 0;
 let entriesLen: u32 = 0;
 let entryCount: u32 = 0;
@@ -84,7 +87,8 @@ function closeEntry(isUrgent: bool): i32 {
  * Adds the frame in the frame buffer (one that frame_accept took) as a `log` or `motion` entry
  * with the whole frame in hex. A heartbeat adds nothing and returns OK. Returns
  * BATCH_BAD_ARGUMENT when not configured, for an rssi outside -128 to 127, for a frame that does
- * not decode, or for a command frame (the ingest batch has no entry kind for it).
+ * not decode, or for any type but heartbeat, motion and log (the ingest batch has no entry kind
+ * for the others).
  */
 export function batchAddFrame(len: u32, rssi: i32, now: u32): i32 {
   if (!configured || rssi < RSSI_MIN_DBM || rssi > RSSI_MAX_DBM) return BATCH_BAD_ARGUMENT;
@@ -146,8 +150,9 @@ export function batchDue(now: u32): bool {
 
 /**
  * Writes the open batch as JSON into the batch buffer and returns its length. The batch takes the
- * next seq, which then advances and wraps at 2^32, and an empty batch opens. Returns
- * BATCH_BAD_ARGUMENT when not configured.
+ * next seq, which then advances and wraps at 2^32, and an empty batch opens. When the sealed seq
+ * is at or above the batch floor, or there is none, the floor becomes seq + 64 and the state is
+ * due. Returns BATCH_BAD_ARGUMENT when not configured.
  */
 export function batchSeal(now: u32): i32 {
   if (!configured) return BATCH_BAD_ARGUMENT;
@@ -170,6 +175,10 @@ export function batchSeal(now: u32): i32 {
 
   sealedSeq = nextSeq;
   nextSeq++;
+  if (batchFloor == 0 || sealedSeq >= batchFloor) {
+    batchFloor = floorAbove(sealedSeq);
+    setFloorDue(true);
+  }
   lastSealAt = now;
   startEmptyBatch();
   return <i32>(writerPosition() - batchBuffer);
@@ -181,4 +190,18 @@ export function batchSealedSeq(): u32 {
 
 export function batchNextSeq(): u32 {
   return nextSeq;
+}
+
+export function batchFloorValue(): u32 {
+  return batchFloor;
+}
+
+/**
+ * Takes `floor` as the persisted batch floor (replay_import) and moves the next seq up to it.
+ * A floor of 0 means none and changes nothing.
+ */
+export function batchRestoreFloor(floor: u32): void {
+  if (floor == 0) return;
+  batchFloor = floor;
+  if (nextSeq < floor) nextSeq = floor;
 }

@@ -11,6 +11,13 @@ export const REQUEST_BUFFER_SIZE: u32 = 512;
 export const SIGNATURE_BUFFER_SIZE: u32 = 64;
 export const KEY_ID_BUFFER_SIZE: u32 = 64;
 export const BATCH_BUFFER_SIZE: u32 = 65536;
+/** The largest payload of any frame type: a chunk's 223 bytes, rounded up to 224. */
+export const PAYLOAD_BUFFER_SIZE: u32 = 224;
+/** The longest base64 value of a payload decodes to 80 bytes (a sealed key). */
+export const DECODED_BUFFER_SIZE: u32 = 80;
+export const ARG_DEVICE_BUFFER_SIZE: u32 = 16;
+/** Room for the largest state: 14 + 24 x 32 device records + 36 x 64 nonces is 3086 bytes. */
+export const STATE_BUFFER_SIZE: u32 = 4096;
 
 /** The longest status name, SIGNATURE_NONCANONICAL, is 22 bytes, so 32 leaves room to spare. */
 export const STATUS_NAME_BUFFER_SIZE: u32 = 32;
@@ -24,4 +31,8 @@ export const requestBuffer: usize = memory.data(REQUEST_BUFFER_SIZE, 16);
 export const signatureBuffer: usize = memory.data(SIGNATURE_BUFFER_SIZE, 16);
 export const keyIdBuffer: usize = memory.data(KEY_ID_BUFFER_SIZE, 16);
 export const batchBuffer: usize = memory.data(BATCH_BUFFER_SIZE, 16);
+export const payloadBuffer: usize = memory.data(PAYLOAD_BUFFER_SIZE, 16);
+export const decodedBuffer: usize = memory.data(DECODED_BUFFER_SIZE, 16);
+export const argDeviceBuffer: usize = memory.data(ARG_DEVICE_BUFFER_SIZE, 16);
+export const stateBuffer: usize = memory.data(STATE_BUFFER_SIZE, 16);
 export const statusNameBuffer: usize = memory.data(STATUS_NAME_BUFFER_SIZE, 16);

@@ -1,21 +1,32 @@
-// ESP-NOW frames (docs/protocol.md section 1): the form checks 1 to 8 of section 1.3, the signed
-// message of section 1.1, and the stateless signature check that the central server runs.
+// ESP-NOW frames (docs/protocol.md section 1): the stateless checks 1 to 10 of section 1.3 for
+// all eight types, the signed message of section 1.1, and the stateless signature check that the
+// central server runs.
 
 import {
   OK, FRAME_TOO_SHORT, FRAME_TOO_LONG, FRAME_BAD_VERSION, FRAME_BAD_TYPE, FRAME_BAD_DEVICE_ID,
-  FRAME_PAYLOAD_TOO_LONG, FRAME_LENGTH_MISMATCH, FRAME_BAD_JSON,
+  FRAME_PAYLOAD_TOO_LONG, FRAME_LENGTH_MISMATCH, FRAME_BAD_JSON, FRAME_NOT_SIGNED,
 } from "./status";
 import { frameBuffer, messageBuffer, networkKeyBuffer, keyBuffer } from "./buffers";
 import { deviceIdLen, DEVICE_ID_FIELD_LEN } from "./device_id";
 import { isJsonObject } from "./json";
 import { verifySignature, SIGNATURE_LEN } from "./signature";
 import { writeAscii } from "./bytes";
+import { fieldsClear, fieldsCommit } from "./payload_fields";
+import { checkCommandPayload } from "./command";
+import { checkAckPayload } from "./ack";
+import { checkBeaconPayload, BEACON_PAYLOAD_LEN } from "./beacon";
+import { checkManifestPayload } from "./manifest";
+import { checkChunkPayload } from "./chunk";
 
 export const FRAME_VERSION: u32 = 1;
 export const FRAME_TYPE_HEARTBEAT: u32 = 0x01;
 export const FRAME_TYPE_MOTION: u32 = 0x02;
 export const FRAME_TYPE_LOG: u32 = 0x03;
 export const FRAME_TYPE_COMMAND: u32 = 0x04;
+export const FRAME_TYPE_ACK: u32 = 0x05;
+export const FRAME_TYPE_BEACON: u32 = 0x06;
+export const FRAME_TYPE_MANIFEST: u32 = 0x07;
+export const FRAME_TYPE_CHUNK: u32 = 0x08;
 
 // Header layout: version, type, device id, timestamp, seq, payload length, then the payload.
 const VERSION_OFFSET: u32 = 0;
@@ -26,11 +37,16 @@ const SEQ_OFFSET: u32 = 22;
 const PAYLOAD_LEN_OFFSET: u32 = 26;
 export const PAYLOAD_OFFSET: u32 = 27;
 
-/** Header plus signature: the length of a frame with an empty payload. */
+/** Header plus signature: the length of a signed frame with an empty payload. */
 export const FRAME_MIN_LEN: u32 = PAYLOAD_OFFSET + SIGNATURE_LEN;
 /** The ESP-NOW v1 payload limit. */
 export const FRAME_MAX_LEN: u32 = 250;
+/** The payload limit of every signed type but the beacon: 159 bytes. */
 export const PAYLOAD_MAX_LEN: u32 = FRAME_MAX_LEN - FRAME_MIN_LEN;
+/** A chunk's payload limit: the whole frame minus the header, 223 bytes. */
+export const CHUNK_PAYLOAD_MAX_LEN: u32 = FRAME_MAX_LEN - PAYLOAD_OFFSET;
+/** The shortest chunk frame: the header and a 13-byte payload (12 bytes of fields, 1 of data). */
+const CHUNK_MIN_LEN: u32 = 40;
 
 /** ASCII `homemesh/frame/v1` and one NUL byte (docs/protocol.md section 1.1). */
 const FRAME_CONTEXT = "homemesh/frame/v1\0";
@@ -45,33 +61,71 @@ export let frameDeviceIdLen: u32 = 0;
 /** A copy of the decoded frame's 16-byte device id field, kept apart from the input buffer. */
 export const frameDeviceId: usize = memory.data(DEVICE_ID_FIELD_LEN, 16);
 
-function isKnownType(type: u32): bool {
-  return type >= FRAME_TYPE_HEARTBEAT && type <= FRAME_TYPE_COMMAND;
+export function isKnownType(type: u32): bool {
+  return type >= FRAME_TYPE_HEARTBEAT && type <= FRAME_TYPE_CHUNK;
+}
+
+/** Every type but the chunk carries a signature (section 1.2). */
+export function isSignedType(type: u32): bool {
+  return type != FRAME_TYPE_CHUNK;
+}
+
+/** The types whose payload is a JSON object: all but the beacon and the chunk. */
+function isJsonType(type: u32): bool {
+  return type != FRAME_TYPE_BEACON && type != FRAME_TYPE_CHUNK;
+}
+
+/** The largest payload of a known type (section 1.2). */
+export function payloadMaxLen(type: u32): u32 {
+  if (type == FRAME_TYPE_BEACON) return BEACON_PAYLOAD_LEN;
+  if (type == FRAME_TYPE_CHUNK) return CHUNK_PAYLOAD_MAX_LEN;
+  return PAYLOAD_MAX_LEN;
+}
+
+/** Check 10: the payload rule of the type, for the `len` payload bytes at `ptr`. */
+function checkPayload(type: u32, ptr: usize, len: u32): i32 {
+  switch (type) {
+    case FRAME_TYPE_COMMAND: return checkCommandPayload(ptr, len);
+    case FRAME_TYPE_ACK: return checkAckPayload(ptr, len);
+    case FRAME_TYPE_BEACON: return checkBeaconPayload(ptr, len);
+    case FRAME_TYPE_MANIFEST: return checkManifestPayload(ptr, len);
+    case FRAME_TYPE_CHUNK: return checkChunkPayload(ptr, len);
+    default: return OK;
+  }
 }
 
 /**
- * Runs form checks 1 to 8 on `len` bytes of the frame buffer, in the order of docs/protocol.md
- * section 1.3, and returns the first failure or OK. On OK the frame* fields describe the frame;
- * on failure they keep the previous frame's values. Reads the buffer only.
+ * Runs checks 1 to 10 on `len` bytes of the frame buffer, in the order of docs/protocol.md
+ * section 1.3, and returns the first failure or OK. On OK the frame* fields and the typed payload
+ * fields describe the frame; on failure they keep the previous frame's values. Reads the buffer only.
  */
 export function decodeFrame(len: u32): i32 {
-  if (len < FRAME_MIN_LEN) return FRAME_TOO_SHORT;
+  if (len < PAYLOAD_OFFSET) return FRAME_TOO_SHORT;
   if (len > FRAME_MAX_LEN) return FRAME_TOO_LONG;
   if (<u32>load<u8>(frameBuffer + VERSION_OFFSET) != FRAME_VERSION) return FRAME_BAD_VERSION;
 
   const type = <u32>load<u8>(frameBuffer + TYPE_OFFSET);
   if (!isKnownType(type)) return FRAME_BAD_TYPE;
 
+  const isSigned = isSignedType(type);
+  const minLen = isSigned ? FRAME_MIN_LEN : CHUNK_MIN_LEN;
+  if (len < minLen) return FRAME_TOO_SHORT;
+
   const idLen = deviceIdLen(frameBuffer + DEVICE_ID_OFFSET);
   if (idLen < 0) return FRAME_BAD_DEVICE_ID;
 
   const payloadLen = <u32>load<u8>(frameBuffer + PAYLOAD_LEN_OFFSET);
-  if (payloadLen > PAYLOAD_MAX_LEN) return FRAME_PAYLOAD_TOO_LONG;
-  if (len != FRAME_MIN_LEN + payloadLen) return FRAME_LENGTH_MISMATCH;
+  if (payloadLen > payloadMaxLen(type)) return FRAME_PAYLOAD_TOO_LONG;
+  if (len != PAYLOAD_OFFSET + payloadLen + (isSigned ? SIGNATURE_LEN : 0)) return FRAME_LENGTH_MISMATCH;
 
-  // Types 0x01 to 0x04 all carry a JSON object (section 1.2).
-  if (!isJsonObject(frameBuffer + PAYLOAD_OFFSET, payloadLen)) return FRAME_BAD_JSON;
+  const payload = frameBuffer + PAYLOAD_OFFSET;
+  if (isJsonType(type) && !isJsonObject(payload, payloadLen)) return FRAME_BAD_JSON;
 
+  fieldsClear();
+  const status = checkPayload(type, payload, payloadLen);
+  if (status != OK) return status;
+
+  fieldsCommit();
   frameType = type;
   frameTimestamp = load<u32>(frameBuffer + TIMESTAMP_OFFSET);
   frameSeq = load<u32>(frameBuffer + SEQ_OFFSET);
@@ -79,6 +133,11 @@ export function decodeFrame(len: u32): i32 {
   frameDeviceIdLen = <u32>idLen;
   memory.copy(frameDeviceId, frameBuffer + DEVICE_ID_OFFSET, DEVICE_ID_FIELD_LEN);
   return OK;
+}
+
+/** Returns the length of the last decoded frame: header, payload and, for signed types, the signature. */
+export function decodedFrameLen(): u32 {
+  return PAYLOAD_OFFSET + framePayloadLen + (isSignedType(frameType) ? SIGNATURE_LEN : 0);
 }
 
 /** Returns the offset of the signature in the last frame that decoded OK. */
@@ -102,10 +161,11 @@ export function writeFrameSignedMessage(): u32 {
   return <u32>(at + signedLen - messageBuffer);
 }
 
-/** Decodes, then writes the signed message; returns its length or the decode status. */
+/** Decodes, then writes the signed message; returns its length, the decode status or FRAME_NOT_SIGNED. */
 export function frameSignedMessage(len: u32): i32 {
   const status = decodeFrame(len);
   if (status != OK) return status;
+  if (!isSignedType(frameType)) return FRAME_NOT_SIGNED;
 
   return <i32>writeFrameSignedMessage();
 }
@@ -121,11 +181,13 @@ export function verifyDecodedFrame(signerKey: usize): i32 {
 
 /**
  * Checks a forwarded frame as the central server does: decode, S < L, and the signature under the
- * key buffer with the network key buffer. Uses no registry, replay window or clock.
+ * key buffer with the network key buffer. Uses no registry, replay window or clock. A chunk is
+ * FRAME_NOT_SIGNED.
  */
 export function frameVerify(len: u32): i32 {
   const status = decodeFrame(len);
   if (status != OK) return status;
+  if (!isSignedType(frameType)) return FRAME_NOT_SIGNED;
 
   return verifyDecodedFrame(keyBuffer);
 }

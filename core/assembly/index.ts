@@ -11,6 +11,15 @@ import * as device from "./device";
 import * as intake from "./intake";
 import * as request from "./request";
 import * as batch from "./batch";
+import * as build from "./build";
+import * as fields from "./payload_fields";
+import * as self from "./self";
+import * as commands from "./command_accept";
+import * as floor from "./floor";
+import * as state from "./state";
+import { NONCE_CAPACITY } from "./nonce";
+import { REPLAY_WINDOW_LEN } from "./replay";
+import { CONTENT_MAX_SIZE } from "./manifest";
 
 // Status names.
 
@@ -43,6 +52,24 @@ export function buffer_key_id(): usize { return buffers.keyIdBuffer; }
 export function buffer_key_id_size(): u32 { return buffers.KEY_ID_BUFFER_SIZE; }
 export function buffer_batch(): usize { return buffers.batchBuffer; }
 export function buffer_batch_size(): u32 { return buffers.BATCH_BUFFER_SIZE; }
+export function buffer_payload(): usize { return buffers.payloadBuffer; }
+export function buffer_payload_size(): u32 { return buffers.PAYLOAD_BUFFER_SIZE; }
+export function buffer_decoded(): usize { return buffers.decodedBuffer; }
+export function buffer_decoded_size(): u32 { return buffers.DECODED_BUFFER_SIZE; }
+export function buffer_arg_device(): usize { return buffers.argDeviceBuffer; }
+export function buffer_arg_device_size(): u32 { return buffers.ARG_DEVICE_BUFFER_SIZE; }
+export function buffer_state(): usize { return buffers.stateBuffer; }
+export function buffer_state_size(): u32 { return buffers.STATE_BUFFER_SIZE; }
+
+// Constants.
+
+export function device_capacity(): u32 { return device.MAX_DEVICES; }
+export function nonce_capacity(): u32 { return NONCE_CAPACITY; }
+export function replay_window(): u32 { return REPLAY_WINDOW_LEN; }
+export function replay_floor_step(): u32 { return floor.REPLAY_FLOOR_STEP; }
+export function frame_max_skew(): u32 { return intake.FRAME_MAX_SKEW_SEC; }
+export function command_max_age(): u32 { return commands.COMMAND_MAX_AGE_SEC; }
+export function content_max_size(): u32 { return CONTENT_MAX_SIZE; }
 
 // Frames.
 
@@ -54,6 +81,35 @@ export function frame_payload_len(): u32 { return frame.framePayloadLen; }
 export function frame_device_id_len(): u32 { return frame.frameDeviceIdLen; }
 export function frame_signed_message(len: u32): i32 { return frame.frameSignedMessage(len); }
 export function frame_verify(len: u32): i32 { return frame.frameVerify(len); }
+export function frame_signed(): u32 { return frame.isSignedType(frame.frameType) ? 1 : 0; }
+export function frame_build(type: u32, timestamp: u32, seq: u32, payload_len: u32): i32 {
+  return build.frameBuild(type, timestamp, seq, payload_len);
+}
+export function frame_message_len(): u32 { return build.frameMessageLen(); }
+export function frame_set_signature(): i32 { return build.frameSetSignature(); }
+
+// Typed payload getters: the last frame that decoded OK, 0 for a field it does not have.
+
+export function ack_id(): u32 { return fields.field(fields.ACK_ID); }
+export function ack_result(): u32 { return fields.field(fields.ACK_RESULT); }
+export function ack_reason_offset(): u32 { return fields.field(fields.ACK_REASON_OFFSET); }
+export function ack_reason_len(): u32 { return fields.field(fields.ACK_REASON_LEN); }
+export function beacon_channel(): u32 { return fields.field(fields.BEACON_CHANNEL); }
+export function beacon_boot(): u32 { return fields.field(fields.BEACON_BOOT); }
+export function manifest_size(): u32 { return fields.field(fields.MANIFEST_SIZE); }
+export function manifest_media_offset(): u32 { return fields.field(fields.MANIFEST_MEDIA_OFFSET); }
+export function manifest_media_len(): u32 { return fields.field(fields.MANIFEST_MEDIA_LEN); }
+export function chunk_content(): u32 { return fields.field(fields.CHUNK_CONTENT); }
+export function chunk_offset(): u32 { return fields.field(fields.CHUNK_OFFSET); }
+export function chunk_total(): u32 { return fields.field(fields.CHUNK_TOTAL); }
+export function chunk_data_len(): u32 { return fields.field(fields.CHUNK_DATA_LEN); }
+export function command_id(): u32 { return fields.field(fields.COMMAND_ID); }
+export function command_code(): u32 { return fields.field(fields.COMMAND_CODE); }
+export function command_number(): u32 { return fields.field(fields.COMMAND_NUMBER); }
+export function command_text_offset(): u32 { return fields.field(fields.COMMAND_TEXT_OFFSET); }
+export function command_text_len(): u32 { return fields.field(fields.COMMAND_TEXT_LEN); }
+export function command_device_len(): u32 { return fields.field(fields.COMMAND_DEVICE_LEN); }
+export function decoded_len(): u32 { return fields.field(fields.DECODED_LEN); }
 
 /**
  * Runs the signature step alone, for the Ed25519 vectors: S < L of the signature buffer, then the host's
@@ -67,26 +123,43 @@ export function signature_verify(msg_len: u32): i32 {
 
 // Device table (home base).
 
-export function device_capacity(): u32 { return device.MAX_DEVICES; }
+export function self_set(): i32 { return self.selfSet(); }
 export function device_set(slot: u32): i32 { return device.deviceSet(slot); }
+export function device_set_next_key(slot: u32): i32 { return device.deviceSetNextKey(slot); }
+export function device_has_next_key(slot: u32): u32 { return device.slotHasNextKey(slot) ? 1 : 0; }
 export function device_clear(slot: u32): i32 { return device.deviceClear(slot); }
 
 /** Returns the slot whose id equals the last decoded frame's device id, or -1. */
 export function device_find(): i32 { return device.deviceFind(frame.frameDeviceId); }
 
+export function frame_precheck(len: u32, now: u32): i32 { return intake.precheckFrame(len, now); }
 export function frame_accept(len: u32, now: u32): i32 { return intake.acceptFrame(len, now); }
 export function frame_slot(): i32 { return intake.acceptedSlot; }
 export function frame_came_online(): u32 { return intake.acceptedCameOnline; }
+export function frame_key_rotated(): u32 { return intake.acceptedKeyRotated; }
+export function command_accept(len: u32, now: u32): i32 { return commands.acceptCommand(len, now); }
+export function command_slot(): i32 { return commands.commandSlot; }
 export function device_expire(now: u32, offline_after_sec: u32): i32 { return device.deviceExpire(now, offline_after_sec); }
 
 /** 1 when the device in `slot` is online; 0 for an offline device, an empty slot or one out of range. */
 export function device_online(slot: u32): u32 { return device.deviceOnline(slot) ? 1 : 0; }
 export function device_last_seen(slot: u32): u32 { return device.deviceLastSeen(slot); }
 export function device_highest_seq(slot: u32): u32 { return device.deviceHighestSeq(slot); }
+export function device_frame_floor(slot: u32): u32 { return device.deviceFrameFloor(slot); }
+export function device_command_floor(slot: u32): u32 { return device.deviceCommandFloor(slot); }
+export function self_command_floor(): u32 { return self.selfCommandFloor(); }
+export function batch_floor(): u32 { return batch.batchFloorValue(); }
+
+// Replay state persistence (home base).
+
+export function replay_floor_due(): u32 { return floor.floorDue ? 1 : 0; }
+export function replay_export(now: u32): u32 { return state.replayExport(now); }
+export function replay_import(len: u32, now: u32): i32 { return state.replayImport(len, now); }
 
 // Signed requests.
 
 export function request_verify(len: u32, now: u32): i32 { return request.requestVerify(len, now); }
+export function request_accept(len: u32, now: u32): i32 { return request.requestAccept(len, now); }
 export function request_nonce_offset(): u32 { return request.requestNonceOffset; }
 export function request_signed_message(len: u32): i32 { return request.requestSignedMessage(len); }
 

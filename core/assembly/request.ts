@@ -1,10 +1,13 @@
-// Signed HTTP requests from a home base (docs/protocol.md section 2): the form of the six-line
-// canonical text, the timestamp skew, and the signature over the context plus the text.
+// Signed HTTP requests (docs/protocol.md section 2): the form of the six-line canonical text, the
+// timestamp skew, the signature over the context plus the text, and on the home base the nonce
+// against its cache.
 
 import { OK, REQUEST_BAD_FORM, REQUEST_TIMESTAMP_SKEW } from "./status";
 import { requestBuffer, messageBuffer, signatureBuffer, keyBuffer, REQUEST_BUFFER_SIZE } from "./buffers";
 import { isDigit, isLowerHexRun, isUpperLetter, writeAscii, distance } from "./bytes";
-import { isKeyId } from "./key_id";
+import { isRequestKeyId } from "./key_id";
+import { nonceCheck, nonceRecord } from "./nonce";
+import { setFloorDue } from "./floor";
 import { verifySignature } from "./signature";
 
 /** ASCII `homemesh/request/v1` and one NUL byte. */
@@ -67,7 +70,7 @@ function checkLine(index: u32, ptr: usize, len: u32): bool {
   switch (index) {
     case 0: return isMethod(ptr, len);
     case 1: return isPath(ptr, len);
-    case 2: return isKeyId(ptr, len);
+    case 2: return isRequestKeyId(ptr, len);
     case 3: return parseTimestamp(ptr, len);
     case 4: return len == NONCE_LEN && isLowerHexRun(ptr, len);
     default: return len == BODY_SHA256_LEN && isLowerHexRun(ptr, len);
@@ -128,4 +131,22 @@ export function requestVerify(len: u32, now: u32): i32 {
 
   const msgLen = writeRequestSignedMessage(len);
   return verifySignature(signatureBuffer, messageBuffer, msgLen, keyBuffer);
+}
+
+/**
+ * The home base's check: requestVerify, then the nonce against the cache at `now` (NONCE_REUSED,
+ * NONCE_CACHE_FULL). On OK records the nonce and sets replay_floor_due, so the host writes the
+ * state before it acts on the request.
+ */
+export function requestAccept(len: u32, now: u32): i32 {
+  let status = requestVerify(len, now);
+  if (status != OK) return status;
+
+  const nonce = requestBuffer + requestNonceOffset;
+  status = nonceCheck(nonce, now);
+  if (status != OK) return status;
+
+  nonceRecord(nonce, requestTimestamp, now);
+  setFloorDue(true);
+  return OK;
 }

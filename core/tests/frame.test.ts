@@ -1,11 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCore } from "../../hosts/node/src/core/index.ts";
-import { STATUS, freshCore, fromHex, readVectors, statusCode, writeFrame, writeKey, writeNetworkKey } from "./helpers.ts";
+import { STATUS, vectorStillValid, freshCore, fromHex, readVectors, statusCode, writeFrame, writeKey, writeNetworkKey } from "./helpers.ts";
 import type { FrameVector } from "../vectors/types.ts";
 
 
-const data = readVectors<{ source: string; vectors: FrameVector[] }>("frames.json");
+const all = readVectors<{ source: string; vectors: FrameVector[] }>("frames.json");
+const data = { source: all.source, vectors: all.vectors.filter((v) => vectorStillValid(v.name)) };
 
 test("frame vectors name their source", () => {
   assert.ok(data.source.length > 0);

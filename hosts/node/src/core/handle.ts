@@ -1,7 +1,7 @@
 /**
  * Loading core.wasm and the byte-level access every caller needs: copying into the core's fixed
  * buffers and reading back. The Core interface (index.ts) is built on this handle. Tests use the
- * handle directly for the home base's functions (device table, batches) that Core does not wrap.
+ * handle directly for the home base's functions that Core does not wrap (batches, expiry, floors).
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";

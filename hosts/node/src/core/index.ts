@@ -4,15 +4,21 @@
  * into the types of types.ts. One instance serves one caller at a time because the buffers are
  * shared. Node keeps to that because every call here is synchronous.
  */
-import type { Core, CoreFailure, FrameResult, MessageResult, RequestResult } from "./types.ts";
+import type { Core, CoreFailure, FrameResult, MessageResult, RequestResult, StatusResult } from "./types.ts";
 import { loadCoreHandle, type CoreHandle } from "./handle.ts";
+import { readTypedPayload } from "./typed.ts";
 
-export type { Core, CoreFailure, FrameFields, FrameResult, MessageResult, RequestResult } from "./types.ts";
+export type {
+  AckResultWord, BuildResult, CommandAcceptResult, CommandFields, CommandName, Core, CoreFailure, FrameBytesResult,
+  FrameFields, FrameInput, FrameResult, MessageResult, RequestResult, StatusResult, TypedPayload,
+} from "./types.ts";
 export type { CoreExports } from "./exports.ts";
 export { loadCoreHandle, DEFAULT_CORE_WASM_PATH, type CoreHandle } from "./handle.ts";
 
 const OK = 0;
+const COMMAND_REPEATED = 1;
 const SIGNATURE_INVALID = -14;
+const DEVICE_ID_FIELD_LEN = 16;
 const KEY_LEN = 32;
 const SIGNATURE_LEN = 64;
 const NONCE_LEN = 32;
@@ -51,16 +57,45 @@ export function wrapCore(handle: CoreHandle): Core {
   function decodedFields(): FrameResult {
     const deviceIdLen = core.frame_device_id_len();
     const frameBase = core.buffer_frame();
+    const type = core.frame_type();
     return {
       ok: true,
       frame: {
-        type: core.frame_type(),
+        type,
         deviceId: handle.read(frameBase + DEVICE_ID_OFFSET, deviceIdLen).toString("ascii"),
         timestamp: core.frame_timestamp() >>> 0,
         seq: core.frame_seq() >>> 0,
         payload: handle.read(frameBase + PAYLOAD_OFFSET, core.frame_payload_len()),
+        signed: core.frame_signed() === 1,
+        typed: readTypedPayload(handle, type),
       },
     };
+  }
+
+  // An id longer than the field is cut to 16 bytes with no NUL, which the core refuses itself.
+  function writeDeviceId(deviceId: string): void {
+    const field = Buffer.alloc(DEVICE_ID_FIELD_LEN);
+    field.write(deviceId, "ascii");
+    handle.write(core.buffer_device_id(), field, DEVICE_ID_FIELD_LEN);
+  }
+
+  function statusResult(status: number): StatusResult {
+    return status === OK ? { ok: true } : failure(status);
+  }
+
+  // A signature of the wrong length comes from outside (a header), so it is a failure, not a throw.
+  function writeRequest(canonical: string, signature: Uint8Array, signerKey: Uint8Array): number | undefined {
+    requireKey("signer key", signerKey);
+    if (signature.length !== SIGNATURE_LEN) return undefined;
+    handle.write(core.buffer_signature(), signature, SIGNATURE_LEN);
+    handle.write(core.buffer_key(), signerKey, KEY_LEN);
+    return writeCanonical(canonical);
+  }
+
+  function nonceResult(status: number): RequestResult {
+    if (status !== OK) return failure(status);
+    const nonce = handle.read(core.buffer_request() + core.request_nonce_offset(), NONCE_LEN);
+    return { ok: true, nonce: nonce.toString("ascii") };
   }
 
   function messageResult(result: number): MessageResult {
@@ -96,23 +131,83 @@ export function wrapCore(handle: CoreHandle): Core {
     },
 
     verifyRequest(canonical, signature, signerKey, nowSec): RequestResult {
-      requireKey("signer key", signerKey);
-
-      // A signature of the wrong length comes from outside (a header), so it is a failure, not a throw.
-      if (signature.length !== SIGNATURE_LEN) return failure(SIGNATURE_INVALID);
-      handle.write(core.buffer_signature(), signature, SIGNATURE_LEN);
-      handle.write(core.buffer_key(), signerKey, KEY_LEN);
-      const len = writeCanonical(canonical);
-
-      const status = core.request_verify(len, nowSec >>> 0);
-      if (status !== OK) return failure(status);
-      const nonce = handle.read(core.buffer_request() + core.request_nonce_offset(), NONCE_LEN);
-      return { ok: true, nonce: nonce.toString("ascii") };
+      const len = writeRequest(canonical, signature, signerKey);
+      if (len === undefined) return failure(SIGNATURE_INVALID);
+      return nonceResult(core.request_verify(len, nowSec >>> 0));
     },
 
     requestSignedMessage(canonical) {
       const len = writeCanonical(canonical);
       return messageResult(core.request_signed_message(len));
+    },
+
+    buildFrame(input, networkKey) {
+      requireKey("network key", networkKey);
+      handle.write(core.buffer_network_key(), networkKey, KEY_LEN);
+      writeDeviceId(input.deviceId);
+
+      // Bytes past the buffer are not copied: the core refuses such a length before it reads them.
+      const size = core.buffer_payload_size();
+      handle.write(core.buffer_payload(), input.payload.subarray(0, size), size);
+
+      const len = core.frame_build(input.type, input.timestamp >>> 0, input.seq >>> 0, input.payload.length);
+      if (len < 0) return failure(len);
+      return {
+        ok: true,
+        frame: handle.read(core.buffer_frame(), len),
+        message: handle.read(core.buffer_message(), core.frame_message_len()),
+      };
+    },
+
+    setFrameSignature(signature) {
+      if (signature.length !== SIGNATURE_LEN) throw new RangeError(`signature length ${signature.length} is not ${SIGNATURE_LEN}`);
+      handle.write(core.buffer_signature(), signature, SIGNATURE_LEN);
+      const len = core.frame_set_signature();
+      return len < 0 ? failure(len) : { ok: true, frame: handle.read(core.buffer_frame(), len) };
+    },
+
+    setSelf(deviceId) {
+      writeDeviceId(deviceId);
+      return statusResult(core.self_set());
+    },
+
+    setDevice(slot, deviceId, publicKey) {
+      requireKey("public key", publicKey);
+      writeDeviceId(deviceId);
+      handle.write(core.buffer_key(), publicKey, KEY_LEN);
+      return statusResult(core.device_set(slot));
+    },
+
+    commandAccept(frame, networkKey, nowSec) {
+      requireKey("network key", networkKey);
+      handle.write(core.buffer_network_key(), networkKey, KEY_LEN);
+      writeFrame(frame);
+
+      const status = core.command_accept(frame.length, nowSec >>> 0);
+      if (status !== OK && status !== COMMAND_REPEATED) return failure(status);
+      const decoded = decodedFields();
+      if (!decoded.ok) return decoded;
+      return { ok: true, repeated: status === COMMAND_REPEATED, slot: core.command_slot(), frame: decoded.frame };
+    },
+
+    requestAccept(canonical, signature, signerKey, nowSec) {
+      const len = writeRequest(canonical, signature, signerKey);
+      if (len === undefined) return failure(SIGNATURE_INVALID);
+      return nonceResult(core.request_accept(len, nowSec >>> 0));
+    },
+
+    replayFloorDue: () => core.replay_floor_due() === 1,
+
+    replayExport(nowSec) {
+      const len = core.replay_export(nowSec >>> 0);
+      return handle.read(core.buffer_state(), len);
+    },
+
+    replayImport(state, nowSec) {
+      // A state longer than the buffer is cut; the core then refuses its length as STATE_BAD_FORMAT.
+      const size = core.buffer_state_size();
+      handle.write(core.buffer_state(), state.subarray(0, size), size);
+      return statusResult(core.replay_import(state.length, nowSec >>> 0));
     },
   };
 }
