@@ -18,7 +18,7 @@ const seed = testSeed();
 console.log(`  property seed ${seed} (replay with CORE_TEST_SEED=${seed})`);
 const SEED = seed | 0;
 
-/** Runs per property: the whole file took about 3 s on a shared 2-core machine with this core. */
+/** Runs per property: the whole file took about 3 s of CPU time (7 s wall under heavy load) on 2 cores. */
 const NO_TRAP_RUNS = 15000;
 const ROUND_TRIP_RUNS = 3000;
 
