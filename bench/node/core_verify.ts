@@ -16,7 +16,7 @@ const FRAME_COUNT = 4000;
 const DEFAULT_ROUNDS = 9;
 const BLOCK_FRAMES = 100;
 const NOW = 1764871200;
-/** docs/core-abi.md goal for the Node host: frame_accept at most 10% slower than bare verify. */
+/** The Node host's goal (bench/README.md): frame_accept at most 10% slower than bare verify. */
 const GOAL_OVERHEAD_PERCENT = 10;
 
 const FRAME_CONTEXT = Buffer.from("homemesh/frame/v1\0", "ascii");

@@ -36,7 +36,7 @@ function framePool(): Buffer[] {
   return pool;
 }
 
-/** The entry points, weighted toward frame_accept; frame_precheck and command_accept when exported. */
+/** Lists the entry points, weighted toward frame_accept, with frame_precheck and command_accept when exported. */
 function entryPoints(core: CoreHandle): Array<[string, (len: number) => number]> {
   const byName = core.exports as unknown as Record<string, ExportFn | undefined>;
   const accept: [string, (len: number) => number] = ["frame_accept", (len) => core.exports.frame_accept(len, T0)];

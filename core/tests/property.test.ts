@@ -28,7 +28,7 @@ const CHUNK_DATA_OFFSET = 39;
 
 type ExportFn = (...args: number[]) => number;
 
-/** The core's exports by name, for functions that only a newer core has (docs/core-abi.md). */
+/** Returns the core's exports by name, for functions that only a newer core has (docs/core-abi.md). */
 function exportsByName(core: CoreHandle): Record<string, ExportFn | undefined> {
   return core.exports as unknown as Record<string, ExportFn | undefined>;
 }
@@ -90,7 +90,7 @@ function writeInput(core: CoreHandle, bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** The entry points that take a frame, each called as its host would call it. */
+/** Lists the entry points that take a frame, each called as its host would call it. */
 function entryPoints(core: CoreHandle): Array<[string, (len: number) => number]> {
   const points: Array<[string, (len: number) => number]> = [
     ["frame_decode", (len) => core.exports.frame_decode(len)],

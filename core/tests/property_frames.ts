@@ -160,11 +160,11 @@ const manifestArb: fc.Arbitrary<PayloadCase> = fc
     };
   });
 
-/** One of the 6 orders of three members, so no test relies on the order the encoder writes. */
-function permute<T>(items: T[], which: number): T[] {
+/** Returns one of the 6 orders of three members, so no test relies on the order the encoder writes. */
+function permute<T>(items: T[], orderIndex: number): T[] {
   const [a, b, c] = items as [T, T, T];
   const orders: T[][] = [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]];
-  return orders[which % orders.length]!;
+  return orders[orderIndex % orders.length]!;
 }
 
 const chunkArb: fc.Arbitrary<PayloadCase> = fc

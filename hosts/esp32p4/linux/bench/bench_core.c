@@ -3,9 +3,9 @@
  * next to bare libsodium crypto_sign_verify_detached of the same signed messages.
  *
  * Usage: bench_core [rounds]
- * Every side runs in alternating blocks of BLOCK_FRAMES frames in one process (the order rotates per
- * block), and each engine's overhead is the median over rounds of its time ratio to the bare verify,
- * because a shared machine's speed drifts within seconds. Built only by `make bench-core`. */
+ * Every side runs in alternating blocks of BLOCK_FRAMES frames in one process, and the order rotates
+ * per block, because a shared machine's speed drifts within seconds. Each engine's overhead is the
+ * median over rounds of its time ratio to the bare verify. Built only by `make bench-core`. */
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +33,8 @@
 #define DEVICE_ID "bench-device"
 #define DEVICE_SLOT 0
 
-/* An engine's side of the run. The goals are those of the project: wasm2c at most 10% over the
- * bare verify, wasm3 at most 25%. */
+/* An engine's side of the run, with its goal (bench/README.md): wasm2c at most 10% over the bare
+ * verify, wasm3 at most 25%. */
 typedef struct {
     const char *name;
     double goal_percent;
@@ -208,14 +208,14 @@ static double run_round(engine_side_t *sides, size_t side_count, int round)
     }
     for (size_t first = 0, block = 0; first < FRAME_COUNT; first += BLOCK_FRAMES, block++) {
         for (size_t step = 0; step <= side_count; step++) {
-            size_t which = (block + step) % (side_count + 1);
-            if (which == side_count) {
+            size_t side_index = (block + step) % (side_count + 1);
+            if (side_index == side_count) {
                 reference += time_reference(first, BLOCK_FRAMES);
                 continue;
             }
-            double seconds = time_core(&sides[which], first, BLOCK_FRAMES);
+            double seconds = time_core(&sides[side_index], first, BLOCK_FRAMES);
             if (round >= 0) {
-                sides[which].seconds[round] += seconds;
+                sides[side_index].seconds[round] += seconds;
             }
         }
     }
