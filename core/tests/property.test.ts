@@ -116,8 +116,8 @@ test("arbitrary bytes never trap an entry point", async () => {
   const points = entryPoints(core);
 
   fc.assert(
-    fc.property(fc.oneof(bytesArb, mutatedArb), fc.nat({ max: points.length - 1 }), (bytes, which) => {
-      const [name, run] = points[which]!;
+    fc.property(fc.oneof(bytesArb, mutatedArb), fc.nat({ max: points.length - 1 }), (bytes, pointIndex) => {
+      const [name, run] = points[pointIndex]!;
       const len = writeInput(core, bytes);
       try {
         const status = run(len);
@@ -145,6 +145,41 @@ test("arbitrary bytes get a failure status or a decodable frame", async () => {
       assert.ok(bytes.length >= PAYLOAD_OFFSET + core.exports.frame_payload_len(), "decoded payload past the frame");
     }),
     { seed: SEED, numRuns: NO_TRAP_RUNS },
+  );
+});
+
+/** Arbitrary bytes for the request and state buffers, and states that start with the `HMR1` magic. */
+function inputArb(maxLength: number): fc.Arbitrary<Uint8Array> {
+  return fc.oneof(
+    fc.uint8Array({ maxLength }),
+    fc.uint8Array({ maxLength: maxLength - 4 }).map((rest) => Buffer.concat([Buffer.from("HMR1", "ascii"), rest])),
+  );
+}
+
+test("arbitrary requests and states never trap", async () => {
+  const core = await readyCore();
+  const requestSize = core.exports.buffer_request_size();
+  const points = ["request_verify", "request_accept", "request_signed_message"].filter((name) => hasExport(core, name));
+  if (hasExport(core, "replay_import")) points.push("replay_import");
+  const inputs = fc.oneof(inputArb(requestSize + 40), inputArb(4096 + 40));
+
+  fc.assert(
+    fc.property(inputs, fc.nat({ max: points.length - 1 }), (bytes, pointIndex) => {
+      const name = points[pointIndex]!;
+      const isState = name === "replay_import";
+      const buffer = isState ? call(core, "buffer_state") : core.exports.buffer_request();
+      const size = isState ? call(core, "buffer_state_size") : requestSize;
+      core.write(buffer, bytes.subarray(0, size), size);
+
+      try {
+        const status = name === "request_signed_message" ? call(core, name, bytes.length) : call(core, name, bytes.length, T0);
+        assert.ok(Number.isInteger(status), `${name} returned ${status}`);
+      } catch (error) {
+        throw new Error(`${name} trapped on ${Buffer.from(bytes).toString("hex")}: ${String(error)}`);
+      }
+      assertStillWorks(core);
+    }),
+    { seed: SEED, numRuns: NO_TRAP_RUNS / 3 },
   );
 });
 
