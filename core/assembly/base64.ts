@@ -1,6 +1,7 @@
 // Strict decoding of standard base64 (RFC 4648 section 4) for the binary values of JSON payloads
-// (docs/protocol.md section 1.2): padded, exactly the length of the expected byte count, and
-// canonical, so the unused bits of the last character must be zero. One value has one spelling.
+// (docs/protocol.md section 1.2). The text must be padded and exactly as long as the expected byte
+// count needs. It must also be canonical: the unused bits of the last character are zero, so one
+// value has one spelling.
 
 /** Returns the 6-bit value of a base64 character, or -1 for any other byte. */
 function sextet(c: u32): i32 {
@@ -12,7 +13,7 @@ function sextet(c: u32): i32 {
   return -1;
 }
 
-/** The length of the padded base64 text of `byteCount` bytes. */
+/** Returns the length of the padded base64 text of `byteCount` bytes. */
 export function base64Len(byteCount: u32): u32 {
   return (byteCount + 2) / 3 * 4;
 }

@@ -13,7 +13,7 @@ export const KEY_ID_BUFFER_SIZE: u32 = 64;
 export const BATCH_BUFFER_SIZE: u32 = 65536;
 /** The largest payload of any frame type: a chunk's 223 bytes, rounded up to 224. */
 export const PAYLOAD_BUFFER_SIZE: u32 = 224;
-/** The longest base64 value of a payload decodes to 80 bytes (a sealed key). */
+/** The maximum decoded base64 value of a payload: 80 bytes, a sealed key. */
 export const DECODED_BUFFER_SIZE: u32 = 80;
 export const ARG_DEVICE_BUFFER_SIZE: u32 = 16;
 /** Room for the largest state: 14 + 24 x 32 device records + 36 x 64 nonces is 3086 bytes. */

@@ -1,4 +1,4 @@
-// Building a frame for a signer that holds its private key outside the core (docs/core-abi.md,
+// Building a frame for a signer whose private key stays outside the core (docs/core-abi.md,
 // `frame_build`, `frame_message_len`, `frame_set_signature`): the core writes the frame with an
 // empty signature, checks it as any receiver would, and hands out the signed message; the host
 // signs it and gives the signature back. The core never holds a private key.
@@ -24,8 +24,8 @@ let messageLen: u32 = 0;
  * `payloadLen` bytes of the payload buffer and, for every type but the chunk, 64 zero bytes of
  * signature. Then decodes it and returns that status on failure, so no invalid frame is built.
  * Returns the frame length on success and, for signed types, writes the signed message.
- * A frame longer than 250 bytes is FRAME_TOO_LONG before anything is written, as its decode would
- * say at check 2; a type above 255 does not fit its byte and is FRAME_BAD_TYPE.
+ * A frame longer than 250 bytes is FRAME_TOO_LONG before anything is written, the status its
+ * decode would return at check 2. A type above 255 does not fit its byte and is FRAME_BAD_TYPE.
  */
 export function frameBuild(type: u32, timestamp: u32, seq: u32, payloadLen: u32): i32 {
   built = false;
@@ -54,7 +54,7 @@ export function frameBuild(type: u32, timestamp: u32, seq: u32, payloadLen: u32)
   return <i32>builtLen;
 }
 
-/** The signed message length of the last successful frameBuild, 0 for a chunk or before any. */
+/** Returns the signed message length of the last successful frameBuild, 0 for a chunk or before any. */
 export function frameMessageLen(): u32 {
   return messageLen;
 }

@@ -1,6 +1,6 @@
 // The strict command payload (docs/protocol.md sections 6.1 and 6.2): exactly `id`, `cmd` and the
-// arguments of that command, each at most once. A `cmd` outside the table is COMMAND_UNKNOWN; a
-// missing, repeated or unexpected member, a value of the wrong kind or out of range is
+// arguments of that command, each at most once. A `cmd` outside the table is COMMAND_UNKNOWN. A
+// missing, repeated or unexpected member, or a value of the wrong kind or out of range, is
 // COMMAND_BAD_SCHEMA.
 //
 // NOTE: `cmd` is read first, because its name decides which arguments are allowed. So a payload
@@ -72,7 +72,7 @@ function commandCode(ptr: usize, len: u32): u32 {
   return 0;
 }
 
-/** The arguments a command takes; the required ones are in requiredArgs. */
+/** Returns the bits of the arguments command `code` takes; requiredArgs gives those it needs. */
 function allowedArgs(code: u32): u32 {
   switch (code) {
     case CMD_REBOOT: return M_DELAY_SEC;

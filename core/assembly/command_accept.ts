@@ -1,5 +1,5 @@
 // The home base's command path (docs/protocol.md section 1.3, checks 1 to 17 for type 0x04, and
-// section 6.3): a command addressed to the home base itself or to a device in its table, checked
+// section 6.3). A command addressed to the home base itself or to a device in its table is checked
 // against the target's command window and the network key. A seq already marked whose signature
 // verifies is COMMAND_REPEATED, a success that changes nothing.
 

@@ -56,7 +56,7 @@ export function slotWindow(slot: u32): ReplayWindow {
   return changetype<ReplayWindow>(slotBase(slot) + WINDOW_OFFSET);
 }
 
-/** The command window of commands addressed to the device (docs/protocol.md section 6.3). */
+/** Returns the window of commands addressed to the device (docs/protocol.md section 6.3). */
 export function slotCommandWindow(slot: u32): ReplayWindow {
   return changetype<ReplayWindow>(slotBase(slot) + COMMAND_WINDOW_OFFSET);
 }

@@ -1,7 +1,7 @@
 // Persisted floors (docs/protocol.md section 10.3): a floor K = 64 above the highest accepted seq,
 // raised once every K seqs, so the home base writes its state once per K frames, commands or
-// batches. replay_floor_due tells the host that a floor moved (or a nonce was recorded) since the
-// last replay_export.
+// batches. replay_floor_due returns 1 after a floor moved (or a nonce was recorded) since the last
+// replay_export, so the host writes the state.
 
 import { ReplayWindow } from "./replay";
 
@@ -15,7 +15,7 @@ export function setFloorDue(due: bool): void {
   floorDue = due;
 }
 
-/** The floor that `seq` raises: min(seq + 64, 4294967295) (docs/core-abi.md). */
+/** Returns the floor that `seq` raises: min(seq + 64, 4294967295) (docs/core-abi.md). */
 export function floorAbove(seq: u32): u32 {
   const floor = <u64>seq + <u64>REPLAY_FLOOR_STEP;
   return floor > <u64>u32.MAX_VALUE ? u32.MAX_VALUE : <u32>floor;

@@ -65,17 +65,17 @@ export function isKnownType(type: u32): bool {
   return type >= FRAME_TYPE_HEARTBEAT && type <= FRAME_TYPE_CHUNK;
 }
 
-/** Every type but the chunk carries a signature (section 1.2). */
+/** Returns true for a signed type: every type but the chunk (section 1.2). */
 export function isSignedType(type: u32): bool {
   return type != FRAME_TYPE_CHUNK;
 }
 
-/** The types whose payload is a JSON object: all but the beacon and the chunk. */
+/** Returns true when the type's payload is a JSON object: every type but the beacon and the chunk. */
 function isJsonType(type: u32): bool {
   return type != FRAME_TYPE_BEACON && type != FRAME_TYPE_CHUNK;
 }
 
-/** The largest payload of a known type (section 1.2). */
+/** Returns the payload limit of a known type (section 1.2). */
 export function payloadMaxLen(type: u32): u32 {
   if (type == FRAME_TYPE_BEACON) return BEACON_PAYLOAD_LEN;
   if (type == FRAME_TYPE_CHUNK) return CHUNK_PAYLOAD_MAX_LEN;

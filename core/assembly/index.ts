@@ -81,7 +81,8 @@ export function frame_payload_len(): u32 { return frame.framePayloadLen; }
 export function frame_device_id_len(): u32 { return frame.frameDeviceIdLen; }
 export function frame_signed_message(len: u32): i32 { return frame.frameSignedMessage(len); }
 export function frame_verify(len: u32): i32 { return frame.frameVerify(len); }
-export function frame_signed(): u32 { return frame.isSignedType(frame.frameType) ? 1 : 0; }
+/** 1 when the last frame that decoded OK carries a signature; 0 for a chunk or before any decode. */
+export function frame_signed(): u32 { return frame.frameType != 0 && frame.isSignedType(frame.frameType) ? 1 : 0; }
 export function frame_build(type: u32, timestamp: u32, seq: u32, payload_len: u32): i32 {
   return build.frameBuild(type, timestamp, seq, payload_len);
 }

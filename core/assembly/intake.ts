@@ -57,8 +57,8 @@ export function precheckFrame(len: u32, now: u32): i32 {
 /**
  * Runs precheckFrame, then S < L and the signature under the device's key and, when that fails and
  * the device has a next key, under the next key. Only then marks the seq, raises the persisted
- * floor, sets the last accepted time and the online flag; a frame under the next key makes it the
- * device's key. Returns the first failing check's status or OK.
+ * floor, and sets the last accepted time and the online flag. A frame that verifies under the next
+ * key makes it the device's key. Returns the first failing check's status or OK.
  */
 export function acceptFrame(len: u32, now: u32): i32 {
   let status = precheckFrame(len, now);

@@ -1,8 +1,8 @@
 // The home base's bounded cache of request nonces (docs/protocol.md sections 10.1 and 11): a table
 // of NONCE_CAPACITY entries, each a nonce's 32 hex characters and its request's timestamp. An
 // entry is live while `now` is at most the timestamp + 300. A new nonce takes the lowest entry that
-// is empty or no longer live; when every entry is live the cache refuses (NONCE_CACHE_FULL) rather
-// than forget a nonce that could still be replayed.
+// is empty or no longer live. When every entry is live, the cache rejects the new nonce
+// (NONCE_CACHE_FULL), because forgetting a live one would let its request be replayed.
 
 import { OK, NONCE_REUSED, NONCE_CACHE_FULL } from "./status";
 import { bytesEqual } from "./bytes";
@@ -40,12 +40,12 @@ export function nonceLive(timestamp: u32, now: u32): bool {
   return <u64>now <= <u64>timestamp + <u64>NONCE_LIVE_SEC;
 }
 
-/** Returns true when entry `index` holds a nonce still live at `now`. */
+/** Returns true when entry `index` contains a nonce still live at `now`. */
 export function nonceEntryLive(index: u32, now: u32): bool {
   return nonceEntryUsed(index) && nonceLive(nonceEntryTimestamp(index), now);
 }
 
-/** The entry a new nonce would take at `now`, or -1 when every entry is live. */
+/** Returns the entry a new nonce would take at `now`, or -1 when every entry is live. */
 function freeEntry(now: u32): i32 {
   for (let i: u32 = 0; i < NONCE_CAPACITY; i++) {
     if (!nonceEntryLive(i, now)) return <i32>i;
@@ -54,7 +54,7 @@ function freeEntry(now: u32): i32 {
 }
 
 /**
- * Checks the 32-character nonce at `nonce` at `now`: NONCE_REUSED when a live entry holds it,
+ * Checks the 32-character nonce at `nonce` at `now`: NONCE_REUSED when a live entry contains it,
  * NONCE_CACHE_FULL when no entry is free, else OK. Reads only.
  */
 export function nonceCheck(nonce: usize, now: u32): i32 {

@@ -1,6 +1,6 @@
 // The typed fields of the last frame that decoded OK (docs/core-abi.md, "Typed payload getters").
-// A payload check writes into a pending set; only a decode that passes every check commits it, so
-// a failed decode leaves the previous frame's fields, its decoded value and its device argument.
+// A payload check writes into a pending set, and only a decode that passes every check commits it.
+// So a failed decode leaves the previous frame's fields, its decoded value and its device argument.
 // Fields a frame type does not have are 0.
 
 import { decodedBuffer, argDeviceBuffer, DECODED_BUFFER_SIZE, ARG_DEVICE_BUFFER_SIZE } from "./buffers";
@@ -29,9 +29,9 @@ const FIELD_COUNT: u32 = 20;
 
 const pending: usize = memory.data(FIELD_COUNT * 4, 16);
 const current: usize = memory.data(FIELD_COUNT * 4, 16);
-/** Where a payload check decodes a base64 value before the decode commits it. */
+/** The scratch area a payload check decodes a base64 value into, before the decode commits it. */
 export const pendingDecoded: usize = memory.data(DECODED_BUFFER_SIZE, 16);
-/** Where a command check writes its `device` argument, NUL-padded, before the decode commits it. */
+/** The scratch area for a command's `device` argument, NUL-padded, before the decode commits it. */
 export const pendingArgDevice: usize = memory.data(ARG_DEVICE_BUFFER_SIZE, 16);
 
 /** Zeroes the pending fields; a decode calls this before its payload check. */

@@ -134,8 +134,8 @@ export function requestVerify(len: u32, now: u32): i32 {
 }
 
 /**
- * The home base's check: requestVerify, then the nonce against the cache at `now` (NONCE_REUSED,
- * NONCE_CACHE_FULL). On OK records the nonce and sets replay_floor_due, so the host writes the
+ * Runs the home base's check: requestVerify, then the nonce against the cache at `now`
+ * (NONCE_REUSED, NONCE_CACHE_FULL). On OK records the nonce and sets replay_floor_due, so the host writes the
  * state before it acts on the request.
  */
 export function requestAccept(len: u32, now: u32): i32 {

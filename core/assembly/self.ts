@@ -32,7 +32,7 @@ export function isSelf(idField: usize): bool {
   return selfIsSet && bytesEqual(selfIdField, idField, DEVICE_ID_FIELD_LEN);
 }
 
-/** The persisted floor of the home base's command window, 0 when none. */
+/** Returns the persisted floor of the home base's command window, 0 when none. */
 export function selfCommandFloor(): u32 {
   return selfIsSet ? selfCommandWindow().persistedFloor : 0;
 }

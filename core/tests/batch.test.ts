@@ -4,6 +4,7 @@ import type { CoreHandle } from "../../hosts/node/src/core/index.ts";
 import { FRAME_TYPE } from "../vectors/encode.ts";
 import { STATUS, freshCore, fromHex, readVectors, setDevice, writeFrame } from "./helpers.ts";
 import { T0, accept, garden, makeFrame, registerDevices } from "./accept_helpers.ts";
+import { TYPE, beaconPayload, chunkFrame, chunkPayload, signedFrame } from "./v1_helpers.ts";
 
 const KEY_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/homebase";
 const INTERVAL_SEC = 60;
@@ -95,9 +96,26 @@ test("batch_add_frame rejects a bad rssi, a bad frame and a command", async () =
   assert.is(core.exports.batch_add_frame(frame.length, -129, T0), STATUS.BATCH_BAD_ARGUMENT);
   assert.is(core.exports.batch_add_frame(frame.length - 1, -50, T0), STATUS.BATCH_BAD_ARGUMENT);
 
-  const command = makeFrame(2, { type: FRAME_TYPE.command, payload: "{}" });
+  const command = makeFrame(2, { type: FRAME_TYPE.command, payload: '{"id":2,"cmd":"reboot"}' });
   writeFrame(core, command);
   assert.is(core.exports.batch_add_frame(command.length, -50, T0), STATUS.BATCH_BAD_ARGUMENT);
+  assert.is(core.exports.batch_entry_count(), 0);
+});
+
+test("batch_add_frame takes no acknowledgement, beacon, manifest or chunk", async () => {
+  const core = await batchCore();
+  const sha = Buffer.alloc(32).toString("base64");
+  const frames = [
+    signedFrame(TYPE.ack, '{"id":1,"result":"ok"}'),
+    signedFrame(TYPE.beacon, beaconPayload(1, 0, 1)),
+    signedFrame(TYPE.manifest, `{"size":1,"sha256":"${sha}","media":"a"}`),
+    chunkFrame(chunkPayload(1, 0, 1, Buffer.alloc(1))),
+  ];
+  for (const frame of frames) {
+    writeFrame(core, frame);
+    assert.is(core.exports.frame_decode(frame.length), STATUS.OK, `type ${frame[1]} decodes`);
+    assert.is(core.exports.batch_add_frame(frame.length, -50, T0), STATUS.BATCH_BAD_ARGUMENT, `type ${frame[1]}`);
+  }
   assert.is(core.exports.batch_entry_count(), 0);
 });
 

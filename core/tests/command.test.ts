@@ -67,6 +67,15 @@ test("set_config and ota_offer give their text, device commands their device arg
   assert.is(core.exports.command_text_len(), 0);
 });
 
+test("members are found across whitespace and nested strings with brackets and escapes", async () => {
+  const core = await freshCore();
+  const config = '{ "s" : "}]\\"{[" , "n" : [ { } , -1.5e3 ] }';
+  const payload = ` \n{ "cmd" :\t"set_config" , "config" : ${config} ,\r\n "id" : 42 } `;
+  assert.is(decodeName(core, commandFrame(payload)), "OK");
+  assert.is(core.exports.command_id(), 42);
+  assert.is(frameText(core, core.exports.command_text_offset(), core.exports.command_text_len()), config);
+});
+
 test("a cmd outside the table is COMMAND_UNKNOWN", async () => {
   const core = await freshCore();
   for (const payload of ['{"id":1,"cmd":"format"}', '{"id":1,"cmd":"Reboot"}', '{"cmd":"reboot2","extra":1}']) {

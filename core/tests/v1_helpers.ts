@@ -19,7 +19,7 @@ export interface SignedOptions {
   signer?: Signer;
 }
 
-/** A signed frame of `type` with `payload`, by default from "porch" under the porch key. */
+/** Encodes a signed frame of `type` with `payload`, by default from "porch" under the porch key. */
 export function signedFrame(type: number, payload: Buffer | string, options: SignedOptions = {}): Buffer {
   const header = {
     type,
@@ -31,12 +31,12 @@ export function signedFrame(type: number, payload: Buffer | string, options: Sig
   return encodeFrame(header, bytes, options.signer ?? porch, network.publicKey);
 }
 
-/** A command to `target`, signed by the network key. */
+/** Encodes a command to `target`, signed by the network key. */
 export function commandFrame(payload: string, target: string = "porch", seq: number = 1, timestamp: number = T0): Buffer {
   return signedFrame(TYPE.command, payload, { deviceId: target, seq, timestamp, signer: network });
 }
 
-/** The 12-byte chunk header and its data (docs/protocol.md section 1.7). */
+/** Encodes a chunk payload: the 12-byte chunk header and its data (docs/protocol.md section 1.7). */
 export function chunkPayload(content: number, offset: number, total: number, data: Buffer): Buffer {
   const head = Buffer.alloc(12);
   head.writeUInt32LE(content, 0);
@@ -45,12 +45,12 @@ export function chunkPayload(content: number, offset: number, total: number, dat
   return Buffer.concat([head, data]);
 }
 
-/** An unsigned chunk frame: header and payload only. */
+/** Encodes an unsigned chunk frame: header and payload only. */
 export function chunkFrame(payload: Buffer, deviceId: string = "porch"): Buffer {
   return frameBody({ type: TYPE.chunk, deviceId, timestamp: T0, seq: 0 }, payload);
 }
 
-/** The 6-byte beacon payload (docs/protocol.md section 1.6). */
+/** Encodes the 6-byte beacon payload (docs/protocol.md section 1.6). */
 export function beaconPayload(channel: number, flags: number, boot: number): Buffer {
   const bytes = Buffer.alloc(6);
   bytes[0] = channel;

@@ -15,7 +15,31 @@ export const GROUP_ORDER = (1n << 252n) + 27742317777372353535851937790883648493
 export const FRAME_CONTEXT = Buffer.from("homemesh/frame/v1\0", "ascii");
 export const REQUEST_CONTEXT = Buffer.from("homemesh/request/v1\0", "ascii");
 
-export const FRAME_TYPE = { heartbeat: 0x01, motion: 0x02, log: 0x03, command: 0x04 } as const;
+/** docs/protocol.md section 1.2. */
+export const FRAME_TYPE = {
+  heartbeat: 0x01, motion: 0x02, log: 0x03, command: 0x04,
+  acknowledgement: 0x05, beacon: 0x06, manifest: 0x07, chunk: 0x08,
+} as const;
+
+/** The header before the payload, and the signature trailer of every type but chunks. */
+export const HEADER_LEN = 27;
+export const SIGNATURE_LEN = 64;
+/** The largest frame, the ESP-NOW v1 payload limit. */
+export const FRAME_MAX_LEN = 250;
+/** The largest payload of a signed type and of a chunk. */
+export const SIGNED_PAYLOAD_MAX_LEN = 159;
+export const CHUNK_PAYLOAD_MAX_LEN = 223;
+/** The largest manifest size and chunk total (docs/protocol.md section 1.7). */
+export const CONTENT_MAX_SIZE = 16777216;
+
+/** Command codes by name (docs/protocol.md section 6.2); 1 to 15 target devices, 16 to 31 the home base. */
+export const COMMAND_CODE: Record<string, number> = {
+  reboot: 1, identify: 2, set_config: 3, rotate_key: 4, ota_offer: 5,
+  device_add: 16, device_rotate_key: 17, device_revoke: 18, set_dashboard_token: 19,
+};
+
+/** Acknowledgement results and their ack_result() codes (docs/core-abi.md). */
+export const ACK_RESULT: Record<string, number> = { ok: 0, in_progress: 1, error: 2, unsupported: 3 };
 
 export interface Signer {
   seed: Buffer;
@@ -73,6 +97,51 @@ export function encodeFrame(header: FrameHeader, payload: Buffer, signer: Signer
   const body = frameBody(header, payload);
   const signature = sign(null, frameSignedMessage(networkKey, body), signer.privateKey);
   return Buffer.concat([body, signature]);
+}
+
+/**
+ * Encodes a chunk frame (type 0x08): header and payload, no signature (docs/protocol.md section 1).
+ */
+export function encodeChunkFrame(header: FrameHeader, payload: Buffer): Buffer {
+  return frameBody(header, payload);
+}
+
+/** Builds the 6-byte time beacon payload (docs/protocol.md section 1.6). */
+export function beaconPayload(channel: number, flags: number, boot: number): Buffer {
+  const payload = Buffer.alloc(6);
+  payload[0] = channel;
+  payload[1] = flags;
+  payload.writeUInt32LE(boot, 2);
+  return payload;
+}
+
+/** Builds a chunk payload: content id, offset, total (u32 each), then the data (docs/protocol.md section 1.7). */
+export function chunkPayload(content: number, offset: number, total: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(content, 0);
+  head.writeUInt32LE(offset, 4);
+  head.writeUInt32LE(total, 8);
+  return Buffer.concat([head, data]);
+}
+
+/** Standard base64 with padding (RFC 4648 section 4), the form of binary values in JSON payloads. */
+export function base64(data: Buffer): string {
+  return data.toString("base64");
+}
+
+/**
+ * Writes a JSON object from members in the given order. Each value goes through JSON.stringify,
+ * except a `RawJson` value, which is copied as it is. That lets vectors contain what JSON.stringify
+ * never writes (leading zeros, exponents, repeated names).
+ */
+export function jsonObject(members: Array<[string, unknown]>): string {
+  const parts = members.map(([name, value]) => `${JSON.stringify(name)}:${value instanceof RawJson ? value.text : JSON.stringify(value)}`);
+  return `{${parts.join(",")}}`;
+}
+
+/** JSON text written into a payload byte for byte. */
+export class RawJson {
+  constructor(readonly text: string) {}
 }
 
 /** Replaces the S half of the 64-byte signature at `offset` with S + `multiple` * L. */

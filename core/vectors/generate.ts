@@ -1,79 +1,25 @@
 /**
- * Writes frames.json, requests.json, accept.json and batch.json: frames, signed requests and
- * scenarios built byte by byte from docs/protocol.md with node:crypto Ed25519 (encode.ts), never
- * with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
+ * Writes frames.json, requests.json, accept.json, batch.json, scenarios.json and sealed-keys.json:
+ * frames, signed requests and scenarios built byte by byte from docs/protocol.md with node:crypto
+ * Ed25519 (encode.ts) and a replay model of its own (replay-model.ts), never with the core they test. Seeds are fixed, so a run writes the same files again. Run from the
  * repository root:
  *   node --import tsx core/vectors/generate.ts
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  FRAME_TYPE, addGroupOrder, flipBits, canonicalText, encodeFrame, frameBody, frameSignedMessage, requestSignedMessage,
-  seedFromLabel, sha256Hex, signRequest, signerFromSeed, type FrameHeader, type RequestParts, type Signer,
+  FRAME_TYPE, addGroupOrder, flipBits, canonicalText, encodeFrame, requestSignedMessage,
+  sha256Hex, signRequest, type FrameHeader, type RequestParts, type Signer,
 } from "./encode.ts";
-import type { FrameVector } from "./types.ts";
+import {
+  TIMESTAMP, addBadSignature, addMalformed, addValid, builds, frames, hall, header, hex, homeBase, network, otherNetwork, porch,
+} from "./frame-collector.ts";
+import { addTypedFrameVectors } from "./frame-cases.ts";
+import { buildScenarios, scenarioKeys } from "./scenarios.ts";
+import { buildSealedKeyVectors } from "./sealed-keys.ts";
 
 const OUTPUT_DIR = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = `core/vectors/generate.ts with node:crypto Ed25519 (Node ${process.version}); byte layout written from docs/protocol.md, fixed seeds from labels`;
-
-const network = signerFromSeed(seedFromLabel("network"));
-const otherNetwork = signerFromSeed(seedFromLabel("other network"));
-const porch = signerFromSeed(seedFromLabel("device porch-cam"));
-const hall = signerFromSeed(seedFromLabel("device hall_sensor-2"));
-const homeBase = signerFromSeed(seedFromLabel("home base"));
-
-const TIMESTAMP = 1764871200;
-
-
-const frames: FrameVector[] = [];
-
-function hex(data: Buffer): string {
-  return data.toString("hex");
-}
-
-function header(type: number, seq: number, overrides: Partial<FrameHeader> = {}): FrameHeader {
-  return { type, deviceId: "porch-cam", timestamp: TIMESTAMP, seq, ...overrides };
-}
-
-/** Adds a frame that passes every check, with its fields and signed message. */
-function addValid(name: string, head: FrameHeader, payload: string | Buffer, signer: Signer = porch): void {
-  const payloadBytes = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
-  const frame = encodeFrame(head, payloadBytes, signer, network.publicKey);
-  frames.push({
-    name,
-    frame: hex(frame),
-    network_public_key: hex(network.publicKey),
-    signer_public_key: hex(signer.publicKey),
-    decode: "OK",
-    verify: "OK",
-    fields: { type: head.type, device_id: head.deviceId, timestamp: head.timestamp, seq: head.seq, payload: hex(payloadBytes) },
-    signed_message: hex(frameSignedMessage(network.publicKey, frameBody(head, payloadBytes))),
-  });
-}
-
-/** Adds a frame that fails a form check: frame_decode and frame_verify both return `status`. */
-function addMalformed(name: string, frame: Buffer, status: string): void {
-  frames.push({
-    name,
-    frame: hex(frame),
-    network_public_key: hex(network.publicKey),
-    signer_public_key: hex(porch.publicKey),
-    decode: status,
-    verify: status,
-  });
-}
-
-/** Adds a well-formed frame whose signature check fails with `status`. */
-function addBadSignature(name: string, frame: Buffer, status: string, signerKey: Buffer, networkKey: Buffer = network.publicKey): void {
-  frames.push({
-    name,
-    frame: hex(frame),
-    network_public_key: hex(networkKey),
-    signer_public_key: hex(signerKey),
-    decode: "OK",
-    verify: status,
-  });
-}
 
 function signed(head: FrameHeader, payload: string): Buffer {
   return encodeFrame(head, Buffer.from(payload, "utf8"), porch, network.publicKey);
@@ -83,10 +29,16 @@ function signed(head: FrameHeader, payload: string): Buffer {
 addValid("heartbeat frame", header(FRAME_TYPE.heartbeat, 1), '{"battery":91,"uptime":3600}');
 addValid("motion frame", header(FRAME_TYPE.motion, 2), '{"zone":"porch","confidence":0.82}');
 addValid("log frame", header(FRAME_TYPE.log, 3), '{"level":"info","category":"sensor","message":"door closed"}');
-addValid("command frame signed by the network key", header(FRAME_TYPE.command, 4), '{"command":"reboot"}', network);
+addValid("command frame signed by the network key", header(FRAME_TYPE.command, 4), '{"id":4,"cmd":"reboot"}', network, { command_id: 4, command_code: 1 });
 addValid("shortest frame with an empty object", header(FRAME_TYPE.heartbeat, 5), "{}");
 const longMessage = "x".repeat(159 - '{"level":"debug","category":"c","message":""}'.length);
 addValid("longest frame of 250 bytes", header(FRAME_TYPE.log, 6), `{"level":"debug","category":"c","message":"${longMessage}"}`);
+const longest = frames.at(-1)!;
+addMalformed("log frame of 251 bytes", Buffer.concat([Buffer.from(longest.frame, "hex"), Buffer.from(" ")]), "FRAME_TOO_LONG");
+const longHeartbeat = addValid("largest heartbeat frame of 250 bytes", header(FRAME_TYPE.heartbeat, 10), `{"note":"${"h".repeat(159 - 11)}"}`);
+addMalformed("heartbeat frame of 251 bytes", Buffer.concat([longHeartbeat, Buffer.from(" ")]), "FRAME_TOO_LONG");
+const longMotion = addValid("largest motion frame of 250 bytes", header(FRAME_TYPE.motion, 11), `{"zone":"${"z".repeat(159 - 11)}"}`);
+addMalformed("motion frame of 251 bytes", Buffer.concat([longMotion, Buffer.from(" ")]), "FRAME_TOO_LONG");
 addValid("device id of 15 characters", { type: FRAME_TYPE.heartbeat, deviceId: "hall_sensor-2AZ", timestamp: TIMESTAMP, seq: 7 }, "{}", porch);
 addValid("payload with whitespace, escapes and UTF-8", header(FRAME_TYPE.log, 8), ' {"level":"info","category":"door.front","message":"T\\u00fcr \\"zu\\" \u00e9\u20ac\u{1f600}\\n"} ');
 addValid("payload nested eight deep", header(FRAME_TYPE.log, 9), '{"a":[{"b":[{"c":[{"d":[1,2.5e-3,-0,true,false,null]}]}]}]}');
@@ -98,10 +50,23 @@ const good = signed(header(FRAME_TYPE.log, 20), '{"level":"info","category":"sen
 addMalformed("frame of 90 bytes is too short", good.subarray(0, 90), "FRAME_TOO_SHORT");
 addMalformed("empty frame is too short", Buffer.alloc(0), "FRAME_TOO_SHORT");
 addMalformed("frame of 251 bytes is too long", Buffer.concat([good, Buffer.alloc(251 - good.length, 0x20)]), "FRAME_TOO_LONG");
+addMalformed("frame of 26 bytes is too short", good.subarray(0, 26), "FRAME_TOO_SHORT");
+addMalformed("header alone is too short for a signed type", good.subarray(0, 27), "FRAME_TOO_SHORT");
+
+// The order of checks 1 to 8: when two checks fail, the earlier one gives the status.
+addMalformed("26 bytes with version 2: the length is checked first", signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}").subarray(0, 26), "FRAME_TOO_SHORT");
+addMalformed("251 bytes with version 2: the length is checked first", Buffer.concat([signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}"), Buffer.alloc(160)]), "FRAME_TOO_LONG");
+addMalformed("version 2 and type 9: the version is checked first", signed(header(9, 21, { version: 2 }), "{}"), "FRAME_BAD_VERSION");
+addMalformed("type 9 in 30 bytes: the type is checked before the length", signed(header(9, 21), "{}").subarray(0, 30), "FRAME_BAD_TYPE");
+addMalformed("bad device id in 30 bytes: the length is checked first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam" }), "{}").subarray(0, 30), "FRAME_TOO_SHORT");
+addMalformed("bad device id and payload length 200: the device id is checked first", signed(header(FRAME_TYPE.log, 21, { deviceId: "porch.cam", payloadLenByte: 200 }), "{}"), "FRAME_BAD_DEVICE_ID");
+addMalformed("payload length 200 in a short frame: the payload limit is checked first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 200 }), "{}"), "FRAME_PAYLOAD_TOO_LONG");
+addMalformed("length mismatch with a bad payload: the length is checked first", signed(header(FRAME_TYPE.log, 21, { payloadLenByte: 3 }), "{x"), "FRAME_LENGTH_MISMATCH");
 addMalformed("version 2", signed(header(FRAME_TYPE.log, 21, { version: 2 }), "{}"), "FRAME_BAD_VERSION");
 addMalformed("version 0", signed(header(FRAME_TYPE.log, 21, { version: 0 }), "{}"), "FRAME_BAD_VERSION");
 addMalformed("type 0", signed(header(0, 22), "{}"), "FRAME_BAD_TYPE");
-addMalformed("type 5", signed(header(5, 22), "{}"), "FRAME_BAD_TYPE");
+addMalformed("type 9", signed(header(9, 22), "{}"), "FRAME_BAD_TYPE");
+addMalformed("type 255", signed(header(0xff, 22), "{}"), "FRAME_BAD_TYPE");
 addMalformed("device id without a NUL", signed(header(FRAME_TYPE.log, 23, { deviceIdField: Buffer.from("abcdefghijklmnop") }), "{}"), "FRAME_BAD_DEVICE_ID");
 addMalformed("device id with a dot", signed(header(FRAME_TYPE.log, 23, { deviceId: "porch.cam" }), "{}"), "FRAME_BAD_DEVICE_ID");
 addMalformed("device id with a space", signed(header(FRAME_TYPE.log, 23, { deviceId: "porch cam" }), "{}"), "FRAME_BAD_DEVICE_ID");
@@ -149,7 +114,9 @@ for (const [name, payload] of badJson) {
   addMalformed(`payload: ${name}`, encodeFrame(header(FRAME_TYPE.log, 26), bytes, porch, network.publicKey), "FRAME_BAD_JSON");
 }
 
-// Signature checks 12 and 13.
+addTypedFrameVectors();
+
+// Signature checks 16 and 17.
 const goodSigOffset = good.length - 64;
 addBadSignature("signature with S + L", addGroupOrder(good, goodSigOffset), "SIGNATURE_NONCANONICAL", porch.publicKey);
 const sEqualsL = Buffer.from(good);
@@ -223,6 +190,7 @@ addRequest("request 301 seconds ahead of the clock", goodText, "REQUEST_TIMESTAM
 addRequest("timestamp 0", withParts({ timestamp: "0" }), "OK", "OK", 0);
 addRequest("timestamp at the u32 maximum", withParts({ timestamp: "4294967295" }), "OK", "OK", 4294967295);
 addRequest("method of seven letters and a path of 256 characters", withParts({ method: "OPTIONS", path: `/${"p".repeat(255)}` }), "OK", "OK");
+addRequest("network key id: the UUID alone", withParts({ method: "POST", path: "/api/v1/command", keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11" }), "OK", "OK");
 addRequest("device id of 15 characters in the key id", withParts({ keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/hb_0123456789-Z" }), "OK", "OK");
 
 const badForms: Array<[string, Partial<RequestParts>]> = [
@@ -243,6 +211,14 @@ const badForms: Array<[string, Partial<RequestParts>]> = [
   ["key id with a dot in the device id", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/home.base" }],
   ["key id with a misplaced dash", { keyId: "6f1c2d0a8-a55-4c3e-9d1b-2f7f0c4b9e11/homebase" }],
   ["key id with a short UUID", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e1/homebase" }],
+  ["bare UUID key id with upper-case hex", { keyId: "6F1C2D0A-8A55-4C3E-9D1B-2F7F0C4B9E11" }],
+  ["bare UUID key id of 35 characters", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e1" }],
+  ["bare UUID key id of 37 characters", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e110" }],
+  ["UUID key id without dashes", { keyId: "6f1c2d0a8a554c3e9d1b2f7f0c4b9e11" }],
+  ["UUID key id in braces", { keyId: "{6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11}" }],
+  ["UUID key id with a non-hex letter", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e1g" }],
+  ["empty key id", { keyId: "" }],
+  ["key id with two device ids", { keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11/homebase/x" }],
   ["timestamp with a leading zero", { timestamp: `0${REQUEST_TIMESTAMP}` }],
   ["timestamp with a plus sign", { timestamp: `+${REQUEST_TIMESTAMP}` }],
   ["negative timestamp", { timestamp: "-5" }],
@@ -298,7 +274,7 @@ const acceptDevices = [
 const acceptSteps: AcceptStep[] = [];
 
 function porchFrame(seq: number, timestamp = TIMESTAMP, signer: Signer = porch, type: number = FRAME_TYPE.log): Buffer {
-  const payload = type === FRAME_TYPE.command ? '{"command":"reboot"}' : '{"level":"info","category":"door","message":"opened"}';
+  const payload = type === FRAME_TYPE.command ? `{"id":${seq},"cmd":"reboot"}` : '{"level":"info","category":"door","message":"opened"}';
   return encodeFrame(header(type, seq, { deviceId: "porch-cam", timestamp }), Buffer.from(payload), signer, network.publicKey);
 }
 
@@ -321,8 +297,9 @@ step("signature with a flipped byte", flipBits(nextPorch, nextPorch.length - 30,
 step("the real frame after two forgeries of its seq", nextPorch, "OK", TIMESTAMP + 1, { slot: 0, came_online: 0, highest_seq: 102 });
 step("frame for another device signed with the wrong key", encodeFrame(header(FRAME_TYPE.motion, 1, { deviceId: "hall_sensor-2" }), Buffer.from('{"zone":"hall"}'), porch, network.publicKey), "SIGNATURE_INVALID");
 step("first frame of the second device", encodeFrame(header(FRAME_TYPE.motion, 1, { deviceId: "hall_sensor-2" }), Buffer.from('{"zone":"hall"}'), hall, network.publicKey), "OK", TIMESTAMP + 2, { slot: 5, came_online: 1, highest_seq: 1 });
-step("command signed by the network key", porchFrame(103, TIMESTAMP, network, FRAME_TYPE.command), "OK", TIMESTAMP + 3, { slot: 0, came_online: 0, highest_seq: 103 });
-step("command signed by a device key", porchFrame(104, TIMESTAMP, porch, FRAME_TYPE.command), "SIGNATURE_INVALID");
+// frame_accept takes device frames only: a command goes through command_accept (check 11).
+step("command offered as a device frame", porchFrame(103, TIMESTAMP, network, FRAME_TYPE.command), "FRAME_WRONG_DIRECTION");
+step("command signed by a device key", porchFrame(104, TIMESTAMP, porch, FRAME_TYPE.command), "FRAME_WRONG_DIRECTION");
 step("frame too short", porchFrame(105).subarray(0, 90), "FRAME_TOO_SHORT");
 step("seq far above the highest", porchFrame(1_000_000), "OK", TIMESTAMP + 4, { slot: 0, came_online: 0, highest_seq: 1_000_000 });
 step("old seq after the window slid", porchFrame(102), "REPLAY_TOO_OLD");
@@ -376,14 +353,16 @@ function write(file: string, body: object): void {
 
 write("frames.json", {
   source: SOURCE,
-  notes: "Hex is lower-case. decode is the status of frame_decode; verify is the status of frame_verify under signer_public_key and network_public_key. fields and signed_message are given for frames that decode OK and verify OK.",
+  notes: "Hex is lower-case. decode is the status of frame_decode; verify is the status of frame_verify under signer_public_key and network_public_key (FRAME_NOT_SIGNED for a chunk). fields, signed_message (signed types) and typed (every typed getter of docs/core-abi.md, 0 or empty for a field the frame does not have) are given for frames that decode OK and verify OK, and for chunks that decode OK. builds are frame_build(type, timestamp, seq, payload length) calls, with device_id NUL-padded in buffer_device_id and payload in buffer_payload, that must return status.",
   keys: {
     network: { seed: hex(network.seed), public_key: hex(network.publicKey) },
     other_network: { seed: hex(otherNetwork.seed), public_key: hex(otherNetwork.publicKey) },
     "porch-cam": { seed: hex(porch.seed), public_key: hex(porch.publicKey) },
     "hall_sensor-2": { seed: hex(hall.seed), public_key: hex(hall.publicKey) },
+    homebase: { seed: hex(homeBase.seed), public_key: hex(homeBase.publicKey) },
   },
   vectors: frames,
+  builds,
 });
 
 write("requests.json", {
@@ -411,4 +390,27 @@ write("batch.json", {
   steps: batchSteps,
 });
 
-console.log(`wrote ${frames.length} frame vectors, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);
+const scenarios = buildScenarios();
+write("scenarios.json", {
+  source: SOURCE,
+  notes: "Each scenario runs on a fresh core instance, its steps in order; restart replaces the instance. network_key writes buffer_network_key; device ids are written NUL-padded to 16 bytes; text is the UTF-8 canonical text of request_accept, signed by public_key. status is the expected status name; floor_due is replay_floor_due() after the step, given except where docs/core-abi.md leaves it open (right after replay_import); slot, came_online, key_rotated, frame_floor (device_frame_floor), highest_seq (device_highest_seq), command_id, command_code and command_floor (device_command_floor of the slot, or self_command_floor for slot -1) are checked for OK and COMMAND_REPEATED. batch_seal gives batch_sealed_seq, floor_due and batch_floor; replay_export gives the bytes of buffer_state.",
+  keys: {
+    network: { seed: hex(network.seed), public_key: hex(network.publicKey) },
+    "porch-cam": { seed: hex(porch.seed), public_key: hex(porch.publicKey) },
+    "hall_sensor-2": { seed: hex(hall.seed), public_key: hex(hall.publicKey) },
+    homebase: { seed: hex(homeBase.seed), public_key: hex(homeBase.publicKey) },
+    ...Object.fromEntries(Object.entries(scenarioKeys).map(([name, signer]) => [name, { seed: hex(signer.seed), public_key: hex(signer.publicKey) }])),
+  },
+  scenarios,
+});
+
+const sealedKeys = await buildSealedKeyVectors();
+write("sealed-keys.json", {
+  source: `${SOURCE}; sealed boxes with libsodium-wrappers (crypto_box_seed_keypair, crypto_generichash, crypto_box_easy: the crypto_box_seal construction with a fixed ephemeral key), each opened again with crypto_box_seal_open`,
+  notes: "docs/protocol.md section 7. Open sealed (80 bytes) with crypto_box_seal_open under crypto_sign_ed25519_pk_to_curve25519(device public key) and crypto_sign_ed25519_sk_to_curve25519 of the device's 64-byte secret key (crypto_sign_seed_keypair(device_seed)); opens is true when that gives new_seed. command_frame is the rotate_key command to device_id, signed by the network key, whose sealed member is base64 of sealed.",
+  network_public_key: hex(network.publicKey),
+  vectors: sealedKeys,
+});
+console.log(`wrote ${sealedKeys.length} sealed key vectors,`);
+console.log(`wrote ${scenarios.length} scenarios (${scenarios.reduce((sum, item) => sum + item.steps.length, 0)} steps),`);
+console.log(`wrote ${frames.length} frame vectors, ${builds.length} build rejects, ${requests.length} request vectors, ${acceptSteps.length} intake steps and ${batchSteps.length} batch steps to ${OUTPUT_DIR}`);

@@ -73,3 +73,18 @@ export interface Scenario {
   name: string;
   steps: ScenarioStep[];
 }
+
+/** One rotate_key case of sealed-keys.json (docs/protocol.md section 7). Hex is lower-case. */
+export interface SealedKeyVector {
+  name: string;
+  device_id: string;
+  device_seed: string;
+  device_public_key: string;
+  new_seed: string;
+  new_public_key: string;
+  sealed: string;
+  /** The rotate_key command frame, hex, whose `sealed` member is base64 of `sealed`. */
+  command_frame: string;
+  /** Whether crypto_box_seal_open with the device's converted key pair opens `sealed` to new_seed. */
+  opens: boolean;
+}

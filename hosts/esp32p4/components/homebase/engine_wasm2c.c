@@ -46,6 +46,7 @@ void Z_envZ_abort(struct Z_env_instance_t *env, u32 message_ptr, u32 file_ptr, u
 #define CALL_1(name) Z_coreZ_##name(instance, args[0])
 #define CALL_2(name) Z_coreZ_##name(instance, args[0], args[1])
 #define CALL_3(name) Z_coreZ_##name(instance, args[0], args[1], args[2])
+#define CALL_4(name) Z_coreZ_##name(instance, args[0], args[1], args[2], args[3])
 #define EXPORT_CASE(name, argc)            \
     case ENGINE_FN_##name:                 \
         *result = CALL_##argc(name);       \

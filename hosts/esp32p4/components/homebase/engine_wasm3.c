@@ -50,7 +50,8 @@ static int call_export(engine_t *engine, engine_fn_t fn, const uint32_t args[ENG
                        uint32_t *result)
 {
     engine_wasm3_t *self = (engine_wasm3_t *)engine;
-    const void *arg_pointers[ENGINE_MAX_ARGS] = { &args[0], &args[1], &args[2] };
+    const void *arg_pointers[ENGINE_MAX_ARGS] = { &args[0], &args[1], &args[2],
+                                                    &args[3] };
     const void *result_pointers[1] = { result };
     M3Result failure;
 

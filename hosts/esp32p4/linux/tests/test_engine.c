@@ -13,6 +13,7 @@ static const struct {
     int32_t code;
     const char *name;
 } s_status_names[] = {
+    { 1, "COMMAND_REPEATED" },
     { 0, "OK" },
     { -1, "FRAME_TOO_SHORT" },
     { -2, "FRAME_TOO_LONG" },
@@ -28,13 +29,30 @@ static const struct {
     { -12, "REPLAY_TOO_OLD" },
     { -13, "SIGNATURE_NONCANONICAL" },
     { -14, "SIGNATURE_INVALID" },
+    { -15, "FRAME_WRONG_DIRECTION" },
+    { -16, "REPLAY_BELOW_FLOOR" },
+    { -17, "FRAME_NOT_SIGNED" },
+    { -18, "BUILD_NOT_READY" },
     { -20, "REQUEST_BAD_FORM" },
     { -21, "REQUEST_TIMESTAMP_SKEW" },
+    { -22, "NONCE_REUSED" },
+    { -23, "NONCE_CACHE_FULL" },
+    { -24, "STATE_BAD_FORMAT" },
     { -30, "BATCH_FULL" },
     { -31, "BATCH_BAD_ARGUMENT" },
     { -40, "DEVICE_BAD_SLOT" },
+    { -50, "COMMAND_UNKNOWN" },
+    { -51, "COMMAND_BAD_SCHEMA" },
+    { -52, "COMMAND_WRONG_TARGET" },
+    { -53, "COMMAND_EXPIRED" },
+    { -54, "ACK_BAD_PAYLOAD" },
+    { -55, "BEACON_BAD_PAYLOAD" },
+    { -56, "MANIFEST_BAD_PAYLOAD" },
+    { -57, "CHUNK_BAD_RANGE" },
+    { 2, "UNKNOWN_STATUS" },
     { 7, "UNKNOWN_STATUS" },
-    { -15, "UNKNOWN_STATUS" },
+    { -19, "UNKNOWN_STATUS" },
+    { -58, "UNKNOWN_STATUS" },
 };
 
 /* The group order L of Ed25519, little-endian (RFC 8032 section 5.1). */

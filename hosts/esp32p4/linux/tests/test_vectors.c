@@ -1,88 +1,17 @@
 /* The shared vectors of core/vectors through this engine: Ed25519 (RFC 8032, Wycheproof) through
- * signature_verify, and the frame, accept, request and batch vectors written by the independent
- * generator in core/vectors/generate.ts. Every host runs the same files. */
+ * signature_verify, and the accept and batch vectors written by the independent generator in
+ * core/vectors/generate.ts. Every host runs the same files; frames, requests, scenarios and sealed
+ * keys have their own test files. */
 #include "support.h"
 
-#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hb_hex.h"
-
-#ifndef HB_VECTORS_DIR
-#error "HB_VECTORS_DIR must name core/vectors"
-#endif
+#include "vector_file.h"
 
 #define VECTOR_BYTES_MAX 2048
-
-static cJSON *load_vectors(const char *name)
-{
-    char path[512];
-    FILE *file;
-    char *text;
-    size_t len;
-    cJSON *root;
-
-    snprintf(path, sizeof path, "%s/%s", HB_VECTORS_DIR, name);
-    file = fopen(path, "rb");
-    if (file == NULL) {
-        fail_msg("cannot open vector file %s", path);
-    }
-    fseek(file, 0, SEEK_END);
-    len = (size_t)ftell(file);
-    rewind(file);
-    text = malloc(len + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, len, file), len);
-    fclose(file);
-    text[len] = '\0';
-
-    root = cJSON_Parse(text);
-    free(text);
-    assert_non_null(root);
-    return root;
-}
-
-static const char *string_at(const cJSON *object, const char *field)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, field);
-
-    if (!cJSON_IsString(item)) {
-        fail_msg("vector field %s is missing", field);
-    }
-    return item->valuestring;
-}
-
-static double number_at(const cJSON *object, const char *field)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, field);
-
-    if (!cJSON_IsNumber(item)) {
-        fail_msg("vector field %s is missing", field);
-    }
-    return item->valuedouble;
-}
-
-/* Decodes a hex field into `out` and returns its byte length. */
-static size_t bytes_at(const cJSON *object, const char *field, uint8_t *out, size_t cap)
-{
-    const char *hex = string_at(object, field);
-    size_t len = strlen(hex) / 2;
-
-    assert_true(len <= cap);
-    assert_int_equal(hb_hex_decode(hex, out, len), 0);
-    return len;
-}
-
-static void assert_status(core_t *core, int32_t status, const char *expected, const char *vector)
-{
-    char name[CORE_STATUS_NAME_MAX + 1];
-
-    if (strcmp(core_status_name(core, status, name), expected) != 0) {
-        fail_msg("vector \"%s\": status %s, expected %s", vector, name, expected);
-    }
-}
 
 /* Runs one Ed25519 vector; returns 1 when it ran through the core, 0 when its message does not fit
  * the core's message buffer. */
@@ -119,15 +48,15 @@ static void ed25519_rfc8032_vectors(void **state)
 {
     core_t core;
     engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("ed25519-rfc8032.json");
+    cJSON *root = vector_load("ed25519-rfc8032.json");
     const cJSON *vector;
     int run = 0;
     int too_long = 0;
 
     (void)state;
-    cJSON_ArrayForEach(vector, cJSON_GetObjectItemCaseSensitive(root, "vectors")) {
-        int ran = run_ed25519(&core, string_at(vector, "publicKey"), string_at(vector, "message"),
-                              string_at(vector, "signature"), true, string_at(vector, "name"));
+    cJSON_ArrayForEach(vector, vector_array(root, "vectors")) {
+        int ran = run_ed25519(&core, vector_string(vector, "publicKey"), vector_string(vector, "message"),
+                              vector_string(vector, "signature"), true, vector_string(vector, "name"));
 
         run += ran;
         too_long += !ran;
@@ -144,25 +73,25 @@ static void ed25519_wycheproof_vectors(void **state)
 {
     core_t core;
     engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("ed25519-wycheproof.json");
+    cJSON *root = vector_load("ed25519-wycheproof.json");
     const cJSON *group;
     int run = 0;
     int too_long = 0;
 
     (void)state;
-    cJSON_ArrayForEach(group, cJSON_GetObjectItemCaseSensitive(root, "testGroups")) {
-        const char *key = string_at(cJSON_GetObjectItemCaseSensitive(group, "publicKey"), "pk");
+    cJSON_ArrayForEach(group, vector_array(root, "testGroups")) {
+        const char *key = vector_string(cJSON_GetObjectItemCaseSensitive(group, "publicKey"), "pk");
         const cJSON *test;
 
-        cJSON_ArrayForEach(test, cJSON_GetObjectItemCaseSensitive(group, "tests")) {
-            const char *result = string_at(test, "result");
+        cJSON_ArrayForEach(test, vector_array(group, "tests")) {
+            const char *result = vector_string(test, "result");
             char label[32];
             int ran;
 
             /* "acceptable" allows either outcome; this file has none, so every test is checked. */
             assert_true(strcmp(result, "valid") == 0 || strcmp(result, "invalid") == 0);
-            snprintf(label, sizeof label, "tcId %d", (int)number_at(test, "tcId"));
-            ran = run_ed25519(&core, key, string_at(test, "msg"), string_at(test, "sig"),
+            snprintf(label, sizeof label, "tcId %d", (int)vector_number(test, "tcId"));
+            ran = run_ed25519(&core, key, vector_string(test, "msg"), vector_string(test, "sig"),
                               strcmp(result, "valid") == 0, label);
             run += ran;
             too_long += !ran;
@@ -176,92 +105,36 @@ static void ed25519_wycheproof_vectors(void **state)
     engine_destroy(engine);
 }
 
-static void frame_vectors_verify(void **state)
-{
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("frames.json");
-    const cJSON *vector;
-    uint8_t frame[VECTOR_BYTES_MAX];
-    uint8_t network_key[32];
-    uint8_t signer_key[32];
-
-    (void)state;
-    cJSON_ArrayForEach(vector, cJSON_GetObjectItemCaseSensitive(root, "vectors")) {
-        size_t len = bytes_at(vector, "frame", frame, sizeof frame);
-
-        bytes_at(vector, "network_public_key", network_key, sizeof network_key);
-        bytes_at(vector, "signer_public_key", signer_key, sizeof signer_key);
-        core_set_network_key(&core, network_key);
-        assert_status(&core, core_frame_verify(&core, frame, len, signer_key),
-                      string_at(vector, "verify"), string_at(vector, "name"));
-    }
-    cJSON_Delete(root);
-    engine_destroy(engine);
-}
-
 static void accept_vectors_in_order(void **state)
 {
     core_t core;
     engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("accept.json");
+    cJSON *root = vector_load("accept.json");
     const cJSON *item;
     uint8_t bytes[VECTOR_BYTES_MAX];
 
     (void)state;
-    bytes_at(root, "network_public_key", bytes, 32);
+    vector_bytes(root, "network_public_key", bytes, 32);
     core_set_network_key(&core, bytes);
-    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(root, "devices")) {
-        bytes_at(item, "public_key", bytes, 32);
-        assert_int_equal(core_device_set(&core, (uint32_t)number_at(item, "slot"),
-                                         string_at(item, "device_id"), bytes), CORE_OK);
+    cJSON_ArrayForEach(item, vector_array(root, "devices")) {
+        vector_bytes(item, "public_key", bytes, 32);
+        assert_int_equal(core_device_set(&core, (uint32_t)vector_number(item, "slot"),
+                                         vector_string(item, "device_id"), bytes), CORE_OK);
     }
 
-    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(root, "steps")) {
-        size_t len = bytes_at(item, "frame", bytes, sizeof bytes);
-        int32_t status = core_frame_accept(&core, bytes, len, (uint32_t)number_at(item, "now"));
+    cJSON_ArrayForEach(item, vector_array(root, "steps")) {
+        size_t len = vector_bytes(item, "frame", bytes, sizeof bytes);
+        int32_t status = core_frame_accept(&core, bytes, len, (uint32_t)vector_number(item, "now"));
         uint32_t slot;
 
-        assert_status(&core, status, string_at(item, "status"), string_at(item, "name"));
+        vector_assert_status(&core, status, vector_string(item, "status"), vector_string(item, "name"));
         if (status != CORE_OK) {
             continue;
         }
         slot = core_frame_slot(&core);
-        assert_int_equal(slot, (uint32_t)number_at(item, "slot"));
-        assert_int_equal(core_frame_came_online(&core), number_at(item, "came_online") == 1);
-        assert_int_equal(core_device_highest_seq(&core, slot), (uint32_t)number_at(item, "highest_seq"));
-    }
-    cJSON_Delete(root);
-    engine_destroy(engine);
-}
-
-static void request_vectors_form(void **state)
-{
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("requests.json");
-    const cJSON *vector;
-    uint8_t message[VECTOR_BYTES_MAX];
-    uint8_t expected[VECTOR_BYTES_MAX];
-
-    (void)state;
-    cJSON_ArrayForEach(vector, cJSON_GetObjectItemCaseSensitive(root, "vectors")) {
-        const char *canonical = string_at(vector, "canonical");
-        int32_t len = core_request_signed_message(&core, canonical, strlen(canonical), message,
-                                                  sizeof message);
-
-        if (strlen(canonical) > core.request.size) {
-            assert_int_equal(len, CORE_INPUT_TOO_LONG);
-            continue;
-        }
-        assert_status(&core, len < 0 ? len : CORE_OK, string_at(vector, "form"),
-                      string_at(vector, "name"));
-        if (len >= 0) {
-            size_t expected_len = bytes_at(vector, "signed_message", expected, sizeof expected);
-
-            assert_int_equal((size_t)len, expected_len);
-            assert_memory_equal(message, expected, expected_len);
-        }
+        assert_int_equal(slot, (uint32_t)vector_number(item, "slot"));
+        assert_int_equal(core_frame_came_online(&core), vector_number(item, "came_online") == 1);
+        assert_int_equal(core_device_highest_seq(&core, slot), (uint32_t)vector_number(item, "highest_seq"));
     }
     cJSON_Delete(root);
     engine_destroy(engine);
@@ -271,43 +144,43 @@ static void batch_vectors_byte_for_byte(void **state)
 {
     core_t core;
     engine_t *engine = test_open_engine(&core);
-    cJSON *root = load_vectors("batch.json");
+    cJSON *root = vector_load("batch.json");
     const cJSON *item;
     uint8_t bytes[VECTOR_BYTES_MAX];
     char *json = malloc(core_batch_max_len(&core) + 1);
 
     (void)state;
     assert_non_null(json);
-    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(root, "devices")) {
-        bytes_at(item, "public_key", bytes, 32);
-        assert_int_equal(core_device_set(&core, (uint32_t)number_at(item, "slot"),
-                                         string_at(item, "device_id"), bytes), CORE_OK);
+    cJSON_ArrayForEach(item, vector_array(root, "devices")) {
+        vector_bytes(item, "public_key", bytes, 32);
+        assert_int_equal(core_device_set(&core, (uint32_t)vector_number(item, "slot"),
+                                         vector_string(item, "device_id"), bytes), CORE_OK);
     }
-    assert_int_equal(core_batch_configure(&core, string_at(root, "key_id"),
-                                          (uint32_t)number_at(root, "interval_sec"),
-                                          (uint32_t)number_at(root, "next_seq")), CORE_OK);
+    assert_int_equal(core_batch_configure(&core, vector_string(root, "key_id"),
+                                          (uint32_t)vector_number(root, "interval_sec"),
+                                          (uint32_t)vector_number(root, "next_seq")), CORE_OK);
 
-    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(root, "steps")) {
-        const char *op = string_at(item, "op");
-        uint32_t now = (uint32_t)number_at(item, "now");
+    cJSON_ArrayForEach(item, vector_array(root, "steps")) {
+        const char *op = vector_string(item, "op");
+        uint32_t now = (uint32_t)vector_number(item, "now");
 
         if (strcmp(op, "add_frame") == 0) {
-            size_t len = bytes_at(item, "frame", bytes, sizeof bytes);
+            size_t len = vector_bytes(item, "frame", bytes, sizeof bytes);
 
             /* The vector puts the frame in the frame buffer directly, without frame_accept. */
             memcpy(engine_bytes(engine, core.frame.ptr, (uint32_t)len), bytes, len);
-            assert_status(&core, core_batch_add_frame(&core, len, (int32_t)number_at(item, "rssi"), now),
-                          string_at(item, "status"), op);
+            vector_assert_status(&core, core_batch_add_frame(&core, len, (int32_t)vector_number(item, "rssi"), now),
+                          vector_string(item, "status"), op);
         } else if (strcmp(op, "add_status") == 0) {
-            assert_status(&core, core_batch_add_status(&core, (uint32_t)number_at(item, "slot"),
-                                                       number_at(item, "online") == 1, now),
-                          string_at(item, "status"), op);
+            vector_assert_status(&core, core_batch_add_status(&core, (uint32_t)vector_number(item, "slot"),
+                                                       vector_number(item, "online") == 1, now),
+                          vector_string(item, "status"), op);
         } else {
             assert_string_equal(op, "seal");
             assert_true(core_batch_seal(&core, now, json, core_batch_max_len(&core) + 1) > 0);
-            assert_string_equal(json, string_at(item, "batch"));
-            assert_int_equal(core_batch_sealed_seq(&core), (uint32_t)number_at(item, "sealed_seq"));
-            assert_int_equal(core_batch_next_seq(&core), (uint32_t)number_at(item, "next_seq"));
+            assert_string_equal(json, vector_string(item, "batch"));
+            assert_int_equal(core_batch_sealed_seq(&core), (uint32_t)vector_number(item, "sealed_seq"));
+            assert_int_equal(core_batch_next_seq(&core), (uint32_t)vector_number(item, "next_seq"));
         }
     }
     free(json);
@@ -320,9 +193,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ed25519_rfc8032_vectors),
         cmocka_unit_test(ed25519_wycheproof_vectors),
-        cmocka_unit_test(frame_vectors_verify),
         cmocka_unit_test(accept_vectors_in_order),
-        cmocka_unit_test(request_vectors_form),
         cmocka_unit_test(batch_vectors_byte_for_byte),
     };
 

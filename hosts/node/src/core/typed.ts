@@ -10,7 +10,7 @@ const FRAME_TYPE_ACK = 0x05;
 const FRAME_TYPE_BEACON = 0x06;
 const FRAME_TYPE_MANIFEST = 0x07;
 const FRAME_TYPE_CHUNK = 0x08;
-/** Where a chunk's data starts in the frame: the header and the 12 bytes of chunk fields. */
+/** The offset of a chunk's data in the frame: the header and the 12 bytes of chunk fields. */
 const CHUNK_DATA_OFFSET = 39;
 
 const ACK_RESULT_WORDS: readonly AckResultWord[] = ["ok", "in_progress", "error", "unsupported"];

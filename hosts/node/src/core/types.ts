@@ -21,7 +21,7 @@ export interface FrameFields {
   payload: Buffer;
   /** False for a chunk (type 0x08), the only type without a signature. */
   signed: boolean;
-  /** What the core read from the payload (docs/core-abi.md, "Typed payload getters"). */
+  /** The payload's content as the core read it (docs/core-abi.md, "Typed payload getters"). */
   typed: TypedPayload;
 }
 
@@ -108,7 +108,10 @@ export interface Core {
    */
   buildFrame(input: FrameInput, networkKey: Uint8Array): BuildResult;
 
-  /** Puts `signature` into the frame the last buildFrame wrote and returns the whole frame. */
+  /**
+   * Puts `signature` into the frame the last buildFrame wrote and returns the whole frame. Throws a
+   * RangeError for a signature that is not 64 bytes, since the caller made it.
+   */
   setFrameSignature(signature: Uint8Array): FrameBytesResult;
 
   // The home base's state: a registry, command windows, the nonce cache and their persistence.

@@ -1,7 +1,7 @@
 /* The engine interface: one loaded instance of core.wasm, whichever WebAssembly engine runs it.
  *
  * The core's ABI (docs/core-abi.md) is plain 32-bit integers and the module's own memory, so an
- * engine only has to call a fixed list of exports with up to three i32 arguments, each returning
+ * engine only has to call a fixed list of exports with up to four i32 arguments, each returning
  * one i32, and expose its linear memory. Every engine supplies the same two imports
  * (engine_import_ed25519_verify and engine_import_abort below).
  *
@@ -14,59 +14,113 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* X(name, argument count): every export the home base calls. An engine resolves all of them at load
- * and fails the load when one is missing, so a core that drifts from the ABI is caught at start. */
-#define ENGINE_EXPORTS(X)            \
-    X(status_name, 1)                \
-    X(status_name_len, 1)            \
-    X(buffer_frame, 0)               \
-    X(buffer_frame_size, 0)          \
-    X(buffer_network_key, 0)         \
-    X(buffer_network_key_size, 0)    \
-    X(buffer_key, 0)                 \
-    X(buffer_key_size, 0)            \
-    X(buffer_device_id, 0)           \
-    X(buffer_device_id_size, 0)      \
-    X(buffer_message, 0)             \
-    X(buffer_message_size, 0)        \
-    X(buffer_request, 0)             \
-    X(buffer_request_size, 0)        \
-    X(buffer_signature, 0)           \
-    X(buffer_signature_size, 0)      \
-    X(buffer_key_id, 0)              \
-    X(buffer_key_id_size, 0)         \
-    X(buffer_batch, 0)               \
-    X(buffer_batch_size, 0)          \
-    X(frame_decode, 1)               \
-    X(frame_type, 0)                 \
-    X(frame_timestamp, 0)            \
-    X(frame_seq, 0)                  \
-    X(frame_payload_len, 0)          \
-    X(frame_device_id_len, 0)        \
-    X(frame_signed_message, 1)       \
-    X(frame_verify, 1)               \
-    X(signature_verify, 1)           \
-    X(device_capacity, 0)            \
-    X(device_set, 1)                 \
-    X(device_clear, 1)               \
-    X(device_find, 0)                \
-    X(frame_accept, 2)               \
-    X(frame_slot, 0)                 \
-    X(frame_came_online, 0)          \
-    X(device_expire, 2)              \
-    X(device_online, 1)              \
-    X(device_last_seen, 1)           \
-    X(device_highest_seq, 1)         \
-    X(request_verify, 2)             \
-    X(request_nonce_offset, 0)       \
-    X(request_signed_message, 1)     \
-    X(batch_configure, 3)            \
-    X(batch_add_frame, 3)            \
-    X(batch_add_status, 3)           \
-    X(batch_entry_count, 0)          \
-    X(batch_due, 1)                  \
-    X(batch_seal, 1)                 \
-    X(batch_sealed_seq, 0)           \
+/* X(name, argument count): every export of docs/core-abi.md, in its order. An engine resolves all of
+ * them at load and fails the load when one is missing, so a core that drifts from the ABI is caught
+ * at start. */
+#define ENGINE_EXPORTS(X)           \
+    X(status_name, 1)               \
+    X(status_name_len, 1)           \
+    X(buffer_frame, 0)              \
+    X(buffer_frame_size, 0)         \
+    X(buffer_network_key, 0)        \
+    X(buffer_network_key_size, 0)   \
+    X(buffer_key, 0)                \
+    X(buffer_key_size, 0)           \
+    X(buffer_device_id, 0)          \
+    X(buffer_device_id_size, 0)     \
+    X(buffer_message, 0)            \
+    X(buffer_message_size, 0)       \
+    X(buffer_request, 0)            \
+    X(buffer_request_size, 0)       \
+    X(buffer_signature, 0)          \
+    X(buffer_signature_size, 0)     \
+    X(buffer_key_id, 0)             \
+    X(buffer_key_id_size, 0)        \
+    X(buffer_batch, 0)              \
+    X(buffer_batch_size, 0)         \
+    X(buffer_payload, 0)            \
+    X(buffer_payload_size, 0)       \
+    X(buffer_decoded, 0)            \
+    X(buffer_decoded_size, 0)       \
+    X(buffer_arg_device, 0)         \
+    X(buffer_arg_device_size, 0)    \
+    X(buffer_state, 0)              \
+    X(buffer_state_size, 0)         \
+    X(device_capacity, 0)           \
+    X(nonce_capacity, 0)            \
+    X(replay_window, 0)             \
+    X(replay_floor_step, 0)         \
+    X(frame_max_skew, 0)            \
+    X(command_max_age, 0)           \
+    X(content_max_size, 0)          \
+    X(frame_decode, 1)              \
+    X(frame_type, 0)                \
+    X(frame_timestamp, 0)           \
+    X(frame_seq, 0)                 \
+    X(frame_payload_len, 0)         \
+    X(frame_device_id_len, 0)       \
+    X(frame_signed, 0)              \
+    X(frame_signed_message, 1)      \
+    X(frame_verify, 1)              \
+    X(frame_build, 4)               \
+    X(frame_message_len, 0)         \
+    X(frame_set_signature, 0)       \
+    X(signature_verify, 1)          \
+    X(ack_id, 0)                    \
+    X(ack_result, 0)                \
+    X(ack_reason_offset, 0)         \
+    X(ack_reason_len, 0)            \
+    X(beacon_channel, 0)            \
+    X(beacon_boot, 0)               \
+    X(manifest_size, 0)             \
+    X(manifest_media_offset, 0)     \
+    X(manifest_media_len, 0)        \
+    X(decoded_len, 0)               \
+    X(chunk_content, 0)             \
+    X(chunk_offset, 0)              \
+    X(chunk_total, 0)               \
+    X(chunk_data_len, 0)            \
+    X(command_id, 0)                \
+    X(command_code, 0)              \
+    X(command_number, 0)            \
+    X(command_text_offset, 0)       \
+    X(command_text_len, 0)          \
+    X(command_device_len, 0)        \
+    X(self_set, 0)                  \
+    X(device_set, 1)                \
+    X(device_set_next_key, 1)       \
+    X(device_has_next_key, 1)       \
+    X(device_clear, 1)              \
+    X(device_find, 0)               \
+    X(frame_precheck, 2)            \
+    X(frame_accept, 2)              \
+    X(frame_slot, 0)                \
+    X(frame_came_online, 0)         \
+    X(frame_key_rotated, 0)         \
+    X(command_accept, 2)            \
+    X(command_slot, 0)              \
+    X(device_expire, 2)             \
+    X(device_online, 1)             \
+    X(device_last_seen, 1)          \
+    X(device_highest_seq, 1)        \
+    X(device_frame_floor, 1)        \
+    X(device_command_floor, 1)      \
+    X(self_command_floor, 0)        \
+    X(batch_floor, 0)               \
+    X(replay_floor_due, 0)          \
+    X(replay_export, 1)             \
+    X(replay_import, 2)             \
+    X(request_verify, 2)            \
+    X(request_accept, 2)            \
+    X(request_nonce_offset, 0)      \
+    X(request_signed_message, 1)    \
+    X(batch_configure, 3)           \
+    X(batch_add_frame, 3)           \
+    X(batch_add_status, 3)          \
+    X(batch_entry_count, 0)         \
+    X(batch_due, 1)                 \
+    X(batch_seal, 1)                \
+    X(batch_sealed_seq, 0)          \
     X(batch_next_seq, 0)
 
 #define ENGINE_EXPORT_ENUM(name, argc) ENGINE_FN_##name,
@@ -76,7 +130,7 @@ typedef enum {
 } engine_fn_t;
 #undef ENGINE_EXPORT_ENUM
 
-#define ENGINE_MAX_ARGS 3
+#define ENGINE_MAX_ARGS 4
 #define ENGINE_ERROR_LEN 160
 
 typedef struct engine engine_t;

@@ -9,7 +9,7 @@
 #include "hb_clock.h"
 #include "registry.h"
 
-/* Rejected counters are indexed by -status; the core's codes run from -1 to -40. */
+/* Rejected counters are indexed by -status; the core's codes run from -1 to -57. */
 #define INTAKE_REASON_SLOTS 64
 #define INTAKE_MAC_LEN 6
 /* Rejected-frame log lines per clock second; a flood of bad frames is counted, not all logged. */
