@@ -106,7 +106,7 @@ export async function login(deps: LoginDeps, credentials: Credentials, client: L
   if (!charge.allowed) {
     const retryAfterSec = Math.max(1, Math.ceil(charge.retryAfterMs / 1000));
     deps.log.warn("login throttled", { username: credentials.username, clientAddress: client.address, blockedKeys: charge.blockedKeys, retryAfterSec });
-    throw new ApiError("LOGIN_THROTTLED", `retry in ${retryAfterSec} seconds`, undefined, { "Retry-After": String(retryAfterSec) });
+    throw new ApiError("LOGIN_THROTTLED", `wait ${retryAfterSec} s before the next login attempt`, undefined, { "Retry-After": String(retryAfterSec) });
   }
 
   const outcome = await checkFactors(deps, credentials);
