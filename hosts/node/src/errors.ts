@@ -23,7 +23,7 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, title: "not found" },
   NETWORK_NOT_FOUND: { status: 404, title: "network not found" },
   DEVICE_NOT_FOUND: { status: 404, title: "device not found" },
-  /** An unknown session id, or the id of another user's session: both get this same answer. */
+  /** An unknown session id and the id of another user's session both get this code, so neither can be told apart. */
   SESSION_NOT_FOUND: { status: 404, title: "session not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "method not allowed" },
   NETWORK_EXISTS: { status: 409, title: "a network with this name already exists" },
@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   HOME_BASE_EXISTS: { status: 409, title: "the network already has a home base" },
   /** Usernames are unique regardless of letter case. */
   USER_EXISTS: { status: 409, title: "a user with this username already exists" },
-  /** Too many failed logins for the username or from the client address; the body never says which. */
+  /** Too many failed logins for the username or from the client address. The body does not name which. */
   LOGIN_THROTTLED: { status: 429, title: "too many failed logins; retry later" },
   KEY_ID_MISMATCH: { status: 400, title: "batch key_id does not match the signed key id" },
   INTERNAL: { status: 500, title: "internal server error" },

@@ -1,7 +1,7 @@
 /**
  * Login: username, password and either the current TOTP code or one unused recovery code, all
  * checked before the response. Every failure throws the same AUTH_FAILED error, so a client cannot
- * tell which factor was wrong or whether the user exists; the reason goes to the server log only.
+ * tell which factor was wrong or whether the user exists. The reason goes to the server log only.
  * Attempts are throttled first (auth/throttle.ts): a throttled attempt gets 429 LOGIN_THROTTLED
  * with Retry-After and no credential is checked.
  */
@@ -70,7 +70,7 @@ async function checkTotpFactor(deps: LoginDeps, user: UserRow, passwordOk: boole
   return { ok: true, userId: user.id, factor: "totp" };
 }
 
-/** A recovery code login does not mark the user verified, because it proves nothing about the authenticator. */
+/** Checks a recovery code; a success does not mark the user verified, because it proves nothing about the authenticator. */
 async function checkRecoveryFactor(deps: LoginDeps, user: UserRow, passwordOk: boolean, code: string): Promise<Outcome> {
   const state = await recoveryCodeState(deps.db, user.id, code);
   if (!passwordOk) return { ok: false, reason: "wrong password" };

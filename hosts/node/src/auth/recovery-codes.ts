@@ -7,8 +7,8 @@
  * back, case, hyphens and spaces are ignored, and i, l and o are read as 1, 1 and 0.
  *
  * Only `SHA-256("<user id>:<16 lower-case characters>")` in hex is stored. A fast hash is enough
- * because 80 random bits cannot be guessed offline from the hash (2^80 SHA-256 runs), unlike a
- * password; the user id in the input makes equal codes of two users hash differently. A used code
+ * because, unlike a password, 80 random bits cannot be guessed offline from the hash (2^80 SHA-256
+ * runs). The user id in the input makes equal codes of two users hash differently. A used code
  * keeps its row with used_at set and is never accepted again.
  */
 import { createHash, randomInt } from "node:crypto";

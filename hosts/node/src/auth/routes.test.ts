@@ -12,7 +12,7 @@ test.before(async () => {
   user = await createTestUser(app, "alice");
 });
 
-// Every case starts with no failed logins counted, so throttling from earlier cases cannot answer 429.
+// Every case starts with no failed logins counted, so throttling from earlier cases cannot return 429.
 test.before.each(async () => {
   await resetLoginThrottle(app.deps.db);
 });

@@ -10,7 +10,7 @@
  *
  * counted from the last failure. So a user gets 3 free attempts, then waits 1 s, 2 s, 4 s, ...,
  * 512 s, then 15 min after each further failure. An attempt made while either key is waiting is
- * answered 429 LOGIN_THROTTLED without checking any credential, and is not counted. A key's count
+ * rejected with 429 LOGIN_THROTTLED without checking any credential, and is not counted. A key's count
  * starts again at 0 when its last failure is FORGET_AFTER_MS (24 h) old.
  *
  * Each attempt is charged as a failure to both keys before the credentials are checked, in one
@@ -77,7 +77,11 @@ function blockedUntil(failures: number, freeFailures: number, lastFailureAt: Dat
   return delay === 0 ? null : new Date(lastFailureAt.getTime() + delay);
 }
 
-/** Locks the rows of `keys` (creating missing ones) in key order, so that two attempts cannot deadlock. */
+/**
+ * Locks the rows of `keys`, creating missing ones, in sorted key order. An attempt has at most one
+ * `address:` and one `user:` key, which sort alike in JavaScript and in any PostgreSQL collation,
+ * so two attempts take their locks in the same order and cannot deadlock.
+ */
 async function lockRows(trx: Knex.Transaction, keys: readonly ThrottleKey[], now: Date): Promise<Map<string, ThrottleRow>> {
   const names = keys.map((entry) => entry.key).sort();
   for (const key of names) {

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import type { Context } from "koa";
 import { clientAddress, ipv6Groups, throttleAddress } from "./client-address.ts";
 
-/** A Koa context with only what clientAddress reads: the socket's address and the X-Forwarded-For header. */
+/** Builds a Koa context with only what clientAddress reads: the socket's address and the X-Forwarded-For header. */
 function fakeContext(remoteAddress: string | undefined, forwardedFor?: string): Context {
   return {
     req: { socket: { remoteAddress } },

@@ -19,7 +19,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /** Shortest password POST /users accepts; generated passwords are 27 characters. */
 export const PASSWORD_MIN_CHARS = 12;
-/** Longest password accepted anywhere, which keeps scrypt's input and the request small. */
+/** Maximum password length accepted anywhere, which keeps scrypt's input and the request small. */
 export const PASSWORD_MAX_CHARS = 1024;
 
 export interface UserRow {

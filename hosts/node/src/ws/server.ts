@@ -14,11 +14,11 @@
  * Each authenticated socket is bound to its session id. A socket whose session was logged out,
  * revoked or has expired is closed with WS_CLOSE_AUTH_FAILED (4401). A logout or revocation in any
  * server process on the same database reaches this one through the event bus's session-ended
- * notification (PostgreSQL LISTEN/NOTIFY), which closes the session's sockets at once. As a
- * fallback, for expiry and for a notification missed while the listener reconnected, the server
- * also checks every open socket's session in one read-only query every config.wsSessionCheckMs,
- * and before it delivers each batch of events, so no event reaches a socket whose session had
- * ended when that check ran.
+ * notification (PostgreSQL LISTEN/NOTIFY), which closes the session's sockets at once. Expiry, and
+ * a notification missed while the listener reconnected, are caught by a fallback check. It reads
+ * every open socket's session in one read-only query every config.wsSessionCheckMs and before it
+ * delivers each batch of events, so no event reaches a socket whose session had ended when that
+ * check ran.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";

@@ -148,8 +148,8 @@ test("logout closes an idle socket at once", async () => {
 });
 
 test("revocation in another process closes the socket", async () => {
-  // A second app with its own event bus on the same database stands in for a second server
-  // process: on PostgreSQL its bus listens on a connection of its own.
+  // A second app with its own event bus on the same database acts as a second server process.
+  // On PostgreSQL its bus listens on a connection of its own.
   const otherEvents = await createEventBus({ db: server.deps.db, clock: server.clock, log: server.deps.log });
   const otherHttp = createServer(createApp({ ...server.deps, events: otherEvents }).callback());
   const otherUrl = `http://127.0.0.1:${await listenInTestRange(otherHttp)}`;
