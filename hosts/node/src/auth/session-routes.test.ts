@@ -91,7 +91,9 @@ test("GET /auth/sessions pages with a cursor", async () => {
 
 test("GET /auth/sessions rejects bad paging without 500", async () => {
   const token = await loginWith(alice, "paging");
-  for (const query of ["?limit=-1", "?limit=1e3", "?cursor=%00", "?cursor=WyJub3QgYSBkYXRlIiwieCJd"]) {
+  // The last cursor names February 30, which JavaScript's Date.parse accepts and PostgreSQL rejects.
+  const february30 = Buffer.from(JSON.stringify(["2026-02-30T10:00:00.000Z", "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11"])).toString("base64url");
+  for (const query of ["?limit=-1", "?limit=1e3", "?cursor=%00", "?cursor=WyJub3QgYSBkYXRlIiwieCJd", `?cursor=${february30}`]) {
     const response = await app.request("GET", `/auth/sessions${query}`, { token });
     assert.is(response.status, 400, query);
     assert.is(response.body.code, "VALIDATION_FAILED");

@@ -117,6 +117,12 @@ test("keygen refuses an existing user without the files", async () => {
   assert.match(run.stderr, /user admin already exists in the database; pass --force/);
 });
 
+test("keygen refuses a username differing in case", async () => {
+  const run = await keygen("--username", "ADMIN");
+  assert.is(run.status, 3);
+  assert.match(run.stderr, /user admin already exists in the database; pass --force/);
+});
+
 test("--force replaces seed and admin", async () => {
   const run = await keygen("--force", "--json");
   assert.is(run.status, 0, run.stderr);

@@ -125,15 +125,17 @@ export async function runKeygen(argv: string[], io: KeygenIo): Promise<number> {
   const db = openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
     await migrateLatest(db);
-    const existing = await db("users").where("username", options.username).first("id");
+    // Usernames are unique regardless of letter case, so "Admin" blocks "admin" too.
+    const sameName = () => db.raw("lower(username) = lower(?)", [options.username]);
+    const existing = await db("users").where(sameName()).first("username");
     if (existing && !options.force) {
-      io.stderr(`keygen: user ${options.username} already exists in the database; pass --force to replace it\n`);
+      io.stderr(`keygen: user ${existing.username} already exists in the database; pass --force to replace it\n`);
       return EXIT_EXISTS;
     }
 
     if (options.force) {
       const [networks] = await db("networks").count({ count: "*" });
-      const [others] = await db("users").whereNot("username", options.username).count({ count: "*" });
+      const [others] = await db("users").whereNot(sameName()).count({ count: "*" });
       if (Number(networks?.count) > 0 || Number(others?.count) > 0) {
         io.stderr(`keygen: warning: the new seed invalidates the keys of ${networks?.count} registered networks and the TOTP secrets of ${others?.count} other users\n`);
       }
@@ -145,7 +147,7 @@ export async function runKeygen(argv: string[], io: KeygenIo): Promise<number> {
     let recoveryCodes: string[] = [];
     // The user is committed only after both files are written, so a failed write leaves no account.
     await db.transaction(async (trx) => {
-      await trx("users").where("username", options.username).delete();
+      await trx("users").where(trx.raw("lower(username) = lower(?)", [options.username])).delete();
       const user = await createUser(trx, systemClock, createSecretBox(seed), { username: options.username, password, role: "admin" });
       otpauthUri = totpUri(options.username, user.totpSecret);
       recoveryCodes = user.recoveryCodes;
