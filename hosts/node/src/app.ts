@@ -13,6 +13,7 @@ import { requestLog } from "./http/request-log.ts";
 import { createIngestRouter } from "./ingest/routes.ts";
 import { createLogsRouter } from "./logs/routes.ts";
 import { createNetworksRouter } from "./networks/routes.ts";
+import { createUsersRouter } from "./users/routes.ts";
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps): Koa {
   const routers: Router[] = [
     createHealthRouter(deps),
     createAuthRouter(deps),
+    createUsersRouter(deps),
     createNetworksRouter(deps),
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),

@@ -23,10 +23,16 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, title: "not found" },
   NETWORK_NOT_FOUND: { status: 404, title: "network not found" },
   DEVICE_NOT_FOUND: { status: 404, title: "device not found" },
+  /** An unknown session id and the id of another user's session both get this code, so neither can be told apart. */
+  SESSION_NOT_FOUND: { status: 404, title: "session not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "method not allowed" },
   NETWORK_EXISTS: { status: 409, title: "a network with this name already exists" },
   DEVICE_EXISTS: { status: 409, title: "a device with this id already exists in the network" },
   HOME_BASE_EXISTS: { status: 409, title: "the network already has a home base" },
+  /** Usernames are unique regardless of letter case. */
+  USER_EXISTS: { status: 409, title: "a user with this username already exists" },
+  /** Too many failed logins for the username or from the client address. The body does not name which. */
+  LOGIN_THROTTLED: { status: 429, title: "too many failed logins; retry later" },
   KEY_ID_MISMATCH: { status: 400, title: "batch key_id does not match the signed key id" },
   INTERNAL: { status: 500, title: "internal server error" },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -39,13 +45,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly extra: Record<string, unknown> | undefined;
+  /** Response headers that belong to the error, such as Retry-After. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>, headers?: Record<string, string>) {
     super(detail ?? ERROR_CATALOGUE[code].title);
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
     this.detail = detail;
     this.extra = extra;
+    this.headers = headers;
   }
 }
 
@@ -81,6 +90,7 @@ export function problemMiddleware(log: Logger) {
       if (ctx.status === 405 && ctx.body === undefined) sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
     } catch (error) {
       if (error instanceof ApiError) {
+        if (error.headers) ctx.set(error.headers);
         sendProblem(ctx, error.code, error.detail, error.extra);
         return;
       }

@@ -8,6 +8,7 @@ import { createAuthRouter } from "../auth/routes.ts";
 import { createHealthRouter } from "../health/routes.ts";
 import { createIngestRouter } from "../ingest/routes.ts";
 import { createNetworksRouter } from "../networks/routes.ts";
+import { createUsersRouter } from "../users/routes.ts";
 import { createLogsRouter } from "../logs/routes.ts";
 import { WS_PATH } from "../ws/server.ts";
 import { readYamlOutline } from "./yaml-outline.ts";
@@ -21,6 +22,7 @@ const unusedDeps = { masterSeed: Buffer.alloc(32) } as AppDeps;
 const routers: Router[] = [
   createHealthRouter(unusedDeps),
   createAuthRouter(unusedDeps),
+  createUsersRouter(unusedDeps),
   createNetworksRouter(unusedDeps),
   createIngestRouter(unusedDeps),
   createLogsRouter(unusedDeps, async (_ctx, next) => next()),

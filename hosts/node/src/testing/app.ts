@@ -118,16 +118,18 @@ export async function startTestApp(): Promise<TestApp> {
 }
 
 export interface TestUser {
+  id: string;
   username: string;
   password: string;
   totpSecret: string;
+  recoveryCodes: string[];
 }
 
 /** Creates a user through the same code path as the key generation script. */
 export async function createTestUser(app: TestApp, username = "alice", role: UserRole = "admin"): Promise<TestUser> {
   const password = `pw-${username}-correct horse`;
   const user = await createUser(app.deps.db, app.clock, createSecretBox(app.deps.masterSeed), { username, password, role });
-  return { username, password, totpSecret: user.totpSecret };
+  return { id: user.id, username, password, totpSecret: user.totpSecret, recoveryCodes: user.recoveryCodes };
 }
 
 /** Computes the TOTP code at the app clock's time with the independent oathtool (OATH Toolkit). */
