@@ -4,6 +4,8 @@
  */
 import Koa from "koa";
 import type Router from "@koa/router";
+import { installRequestValidation } from "./api/request-validation.ts";
+import { loadApiSpec } from "./api/spec.ts";
 import { requireSession } from "./auth/middleware.ts";
 import { createAuthRouter } from "./auth/routes.ts";
 import type { AppDeps } from "./deps.ts";
@@ -28,6 +30,7 @@ export function createApp(deps: AppDeps): Koa {
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),
   ];
+  installRequestValidation(loadApiSpec(), routers);
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
