@@ -47,7 +47,7 @@ test.after(async () => {
 });
 
 async function getLogs(query: string, headers = auth): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${server.baseUrl}/logs${query}`, { headers });
+  const response = await server.fetch(`/logs${query}`, { headers });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
