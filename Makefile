@@ -14,8 +14,9 @@ SHELL := /bin/bash
 
 # Debian packages that the build and the tests need, installed by `make deps` when missing.
 # PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
+# chromium renders the API reference page (GET /docs) in hosts/node/src/docs/routes.test.ts.
 DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
-	libcmocka-dev oathtool qrencode
+	libcmocka-dev oathtool qrencode chromium
 
 NODE_TS := node --import tsx
 UVU := $(NODE_TS) node_modules/uvu/bin.js

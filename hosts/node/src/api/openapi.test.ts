@@ -5,6 +5,7 @@ import type Router from "@koa/router";
 import type { AppDeps } from "../deps.ts";
 import { ERROR_CATALOGUE } from "../errors.ts";
 import { createAuthRouter } from "../auth/routes.ts";
+import { createDocsRouter } from "../docs/routes.ts";
 import { createHealthRouter } from "../health/routes.ts";
 import { createIngestRouter } from "../ingest/routes.ts";
 import { createNetworksRouter } from "../networks/routes.ts";
@@ -20,6 +21,7 @@ const outline = readYamlOutline(text);
 const unusedDeps = { masterSeed: Buffer.alloc(32) } as AppDeps;
 const routers: Router[] = [
   createHealthRouter(unusedDeps),
+  createDocsRouter(),
   createAuthRouter(unusedDeps),
   createNetworksRouter(unusedDeps),
   createIngestRouter(unusedDeps),
