@@ -39,7 +39,7 @@ endif
 # The suites of `make test`, in the order they run; test-SUITE runs one of them.
 TEST_SUITES := typecheck core node-pglite node-postgres homebase tools e2e ci
 
-.PHONY: help run test deps deps-debian deps-npm build core homebase typecheck postgres \
+.PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
 	test-ci test-typecheck clean
 
@@ -50,6 +50,7 @@ help:
 	@echo "make build               build the core (core/build/core.wasm) and the Linux home base"
 	@echo "make core | homebase     build one of them"
 	@echo "make typecheck           tsc over the TypeScript sources"
+	@echo "make api-types           regenerate hosts/node/src/api/openapi-types.ts from openapi.yaml"
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
 	@echo "make clean               remove build outputs and test logs"
 
@@ -75,6 +76,10 @@ deps-npm:
 	@tools/ci/install-npm-packages.sh
 
 build: core homebase
+
+# The route tests read response bodies through these types; a test fails when they are stale.
+api-types: | deps-npm
+	node_modules/.bin/openapi-typescript openapi.yaml -o hosts/node/src/api/openapi-types.ts
 
 core: $(CORE_WASM)
 

@@ -16,6 +16,7 @@ import { createEventBus } from "../events/bus.ts";
 import { createSecretBox } from "../keys/secret-box.ts";
 import { createMemoryLogger } from "../logger.ts";
 import { createUser, type UserRole } from "../users/users.ts";
+import { bodyOf } from "./api-types.ts";
 import { openTestDatabase } from "./db.ts";
 import { createSpecResponseRecorder } from "./spec-responses.ts";
 
@@ -156,6 +157,5 @@ export function totpCodeAt(secret: string, clock: ManualClock, offsetSec = 0): s
 export async function loginAs(app: TestApp, user: TestUser): Promise<string> {
   app.clock.advanceSec(30);
   const response = await app.request("POST", "/auth/session", { body: { username: user.username, password: user.password, totp: totpCodeAt(user.totpSecret, app.clock) } });
-  if (response.status !== 200) throw new Error(`login as ${user.username} failed with ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body.token as string;
+  return bodyOf(response, "createSession", 200).token;
 }
