@@ -70,11 +70,11 @@ export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extr
 }
 
 /**
- * @koa/router answers 501 with an empty Allow header for a method that no router handles (TRACE,
- * CONNECT). No route of this server takes such a method, so a known path gets 405 and an
- * unknown one 404, like every other method.
+ * Replaces the empty 501 that @koa/router sets for a method no router handles (TRACE, CONNECT).
+ * Its Allow header is empty on an unknown path. No route takes such a method, so a known path
+ * gets 405 and an unknown one 404, like every other method.
  */
-function answerUnroutedMethod(ctx: Context): void {
+function sendUnroutedMethodProblem(ctx: Context): void {
   if (ctx.response.get("Allow")) {
     sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
     return;
@@ -94,7 +94,7 @@ export function problemMiddleware(log: Logger) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
       if (ctx.status === 405 && ctx.body === undefined) sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
-      if (ctx.status === 501 && ctx.body === undefined) answerUnroutedMethod(ctx);
+      if (ctx.status === 501 && ctx.body === undefined) sendUnroutedMethodProblem(ctx);
     } catch (error) {
       if (error instanceof ApiError) {
         sendProblem(ctx, error.code, error.detail, error.extra);

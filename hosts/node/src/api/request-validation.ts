@@ -4,7 +4,7 @@
  * before the route's handler, so authentication (401) and role checks (403) still come first.
  *
  * The middleware checks, in this order:
- * - path parameters: a value that fails its schema names no resource, so the answer is 404 with the
+ * - path parameters: a value that fails its schema names no resource, so the response is 404 with the
  *   parameter's `x-not-found-code` (a 404 code of the catalogue), or 400 VALIDATION_FAILED without one;
  * - query parameters: 400 VALIDATION_FAILED naming the parameter for a value that fails its schema,
  *   a repeated parameter whose schema is not an array, and a parameter the operation does not document;
@@ -125,7 +125,7 @@ export function operationMiddleware(spec: ApiSpec, operation: SpecOperation): Mi
     (ctx.state as BodyCheckState)[JSON_BODY_CHECK] = entry;
     await next();
     // A handler that read its body some other way would skip the check, so fail loudly.
-    if (ctx.status < 400 && !entry.done) throw new Error(`${name} answered ${ctx.status} without reading its JSON body through body.ts, so the body was not checked against openapi.yaml`);
+    if (ctx.status < 400 && !entry.done) throw new Error(`${name} responded ${ctx.status} without reading its JSON body through body.ts, so the body was not checked against openapi.yaml`);
   };
 }
 

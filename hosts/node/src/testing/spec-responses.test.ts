@@ -123,7 +123,7 @@ test("recorder reports a mismatch that a server wrote", async () => {
     recorder.assertAllMatched();
 
     await (await fetch(`http://127.0.0.1:${port}/items/bad`)).text();
-    assert.throws(() => recorder.assertAllMatched(), /GET \/items\/bad answered 200: body\/name must be string/);
+    assert.throws(() => recorder.assertAllMatched(), /GET \/items\/bad got status 200: body\/name must be string/);
     recorder.assertAllMatched();
   } finally {
     http.closeAllConnections();

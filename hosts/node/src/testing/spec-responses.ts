@@ -75,7 +75,7 @@ function documentedResponse(responses: SpecObject, status: number): { key: strin
 export function checkResponse(spec: ApiSpec, observed: ObservedResponse): string[] {
   const pathname = new URL(observed.url, "http://localhost").pathname;
   const { operation, pathKnown } = spec.match(observed.method, pathname);
-  if (!operation && observed.method === "OPTIONS" && pathKnown) return observed.status === 200 || observed.status === 204 ? [] : [`OPTIONS answered ${observed.status}`];
+  if (!operation && observed.method === "OPTIONS" && pathKnown) return observed.status === 200 || observed.status === 204 ? [] : [`OPTIONS got status ${observed.status}`];
   if (!operation) return pathKnown ? undocumentedProblems(spec, observed, 405, "METHOD_NOT_ALLOWED") : undocumentedProblems(spec, observed, 404, "NOT_FOUND");
 
   const responses = (operation.object.responses ?? {}) as SpecObject;
@@ -149,7 +149,7 @@ export function createSpecResponseRecorder(spec: ApiSpec = loadApiSpec()): SpecR
       } catch (error) {
         found = [`the check failed: ${(error as Error).message}`];
       }
-      for (const problem of found) mismatches.push(`${observed.method} ${observed.url} answered ${observed.status}: ${problem}; body: ${shown(body)}`);
+      for (const problem of found) mismatches.push(`${observed.method} ${observed.url} got status ${observed.status}: ${problem}; body: ${shown(body)}`);
     });
   };
 
