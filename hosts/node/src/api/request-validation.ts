@@ -12,6 +12,9 @@
  *   syntax of each handler keep their order, then the body is checked against the schema before
  *   the handler sees any field (400 VALIDATION_FAILED naming the field).
  * Handlers keep their own checks for rules that a schema does not state.
+ *
+ * NOTE: header parameters are not checked; the only ones documented are the WebSocket upgrade's,
+ * and /ws is served outside Koa.
  */
 import type Router from "@koa/router";
 import type { Context, Middleware, Next } from "koa";
