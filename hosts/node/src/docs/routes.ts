@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Router from "@koa/router";
 import { SPEC_FILE_URL } from "../api/spec.ts";
 import { ApiError } from "../errors.ts";
@@ -43,7 +44,7 @@ const PAGE = `<!doctype html>
 
 function readAssets(): Map<string, Buffer> {
   const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-  const localDir = dirname(new URL(import.meta.url).pathname);
+  const localDir = dirname(fileURLToPath(import.meta.url));
   const files = new Map<string, Buffer>();
   for (const [name, { source }] of Object.entries(ASSETS)) {
     files.set(name, readFileSync(join(source === "local" ? localDir : swaggerDir, name)));
