@@ -3,12 +3,10 @@ import * as assert from "uvu/assert";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
 import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestNetwork, type TestServer } from "../testing/mesh.ts";
-import type { LogItem } from "./item.ts";
+import type { ResponseBody } from "../testing/api-types.ts";
 
-interface LogPage {
-  items: LogItem[];
-  next_cursor: string | null;
-}
+/** The 200 body of GET /logs, as openapi.yaml documents it. */
+type LogPage = ResponseBody<"listLogs", 200>;
 
 let server: TestServer;
 let network: TestNetwork;
