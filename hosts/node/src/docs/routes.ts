@@ -3,15 +3,15 @@
  *   GET /openapi.yaml     the HTTP contract, as served to clients
  *   GET /docs             a page that renders it with Swagger UI
  *   GET /docs/{file}      the page's scripts and styles, from the swagger-ui-dist package
- * Every file is read once when the router is built, so a request never touches the disk, and
- * nothing comes from another host.
+ * Every file is read once per process, so a request never touches the disk, and nothing comes
+ * from another host.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Router from "@koa/router";
-import { SPEC_FILE_URL } from "../api/spec.ts";
+import { loadApiSpec } from "../api/spec.ts";
 import { ApiError } from "../errors.ts";
 
 /** The files of GET /docs/{file}; openapi.yaml lists the same names. */
@@ -42,19 +42,25 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
+let cachedAssets: Map<string, Buffer> | undefined;
+
+/** Reads the files once per process; they are about 1.9 MB and never change while it runs. */
 function readAssets(): Map<string, Buffer> {
+  if (cachedAssets) return cachedAssets;
+
   const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   const localDir = dirname(fileURLToPath(import.meta.url));
   const files = new Map<string, Buffer>();
   for (const [name, { source }] of Object.entries(ASSETS)) {
     files.set(name, readFileSync(join(source === "local" ? localDir : swaggerDir, name)));
   }
+  cachedAssets = files;
   return files;
 }
 
 export function createDocsRouter(): Router {
   const router = new Router();
-  const spec = readFileSync(SPEC_FILE_URL);
+  const spec = loadApiSpec().text;
   const files = readAssets();
 
   router.get("/openapi.yaml", (ctx) => {
