@@ -84,10 +84,88 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Logs in with username, password and a TOTP code, and returns a bearer token. */
+        /**
+         * Logs in with username, password and a TOTP code (or a recovery code), and returns a bearer token.
+         * @description Send exactly one of `totp` and `recovery_code`. Any wrong factor gives the same 401
+         *     AUTH_FAILED body. A TOTP code is accepted once. A recovery code is accepted once and does
+         *     not mark the user verified.
+         *
+         *     Failed logins are throttled per username and per client address. After n failures of a
+         *     key, the next attempt must wait min(1 s * 2^(n - free), 15 min) after the last failure,
+         *     where free is 3 for a username and 10 for an address (an IPv6 address counts by its /64);
+         *     there is no wait while n < free. An attempt during a wait gets 429 LOGIN_THROTTLED with
+         *     `Retry-After` (seconds), checks no credential and is not counted. A successful login resets
+         *     the username's count; a key's count is also forgotten 24 hours after its last failure.
+         *     The client address is the socket's peer, or, when the peer is listed in TRUSTED_PROXIES,
+         *     the right-most `X-Forwarded-For` entry that is not a trusted proxy.
+         */
         post: operations["createSession"];
-        /** Logs out, ending the session of the bearer token. */
+        /**
+         * Logs out, ending the session of the bearer token.
+         * @description WebSocket sockets of the session are closed with 4401 in every server process.
+         */
         delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the caller's live sessions, newest first. */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Ends one of the caller's sessions, which may be the current one.
+         * @description WebSocket sockets of the session are closed with 4401 in every server process.
+         */
+        delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the users, oldest first (admin role). */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Creates a user with a new TOTP secret and ten recovery codes (admin role).
+         * @description The response carries the TOTP secret, its otpauth:// URI and the recovery codes. They are
+         *     shown only in this response: the server keeps the secret encrypted under a key derived from
+         *     the master seed and only a SHA-256 hash of each recovery code. The user becomes `verified`
+         *     at their first login with a TOTP code.
+         */
+        post: operations["createUser"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -266,10 +344,14 @@ export interface components {
         /**
          * @description Every code a client can see. METHOD_NOT_ALLOWED (405) is the response to a known path
          *     with another method. INTERNAL (500) carries no detail. FORBIDDEN (403) is the response
-         *     to a user without the admin role who tries to create a network or a device.
+         *     to a user without the admin role who tries to create a network or a device, or to list
+         *     or create users. SESSION_NOT_FOUND (404) is the response to revoking a session the caller
+         *     does not have, whether unknown or another user's. USER_EXISTS (409) means the username is
+         *     taken in some letter case. LOGIN_THROTTLED (429) answers a login attempt made while the
+         *     username or the client address must wait after failed logins, with Retry-After.
          * @enum {string}
          */
-        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "KEY_ID_MISMATCH" | "INTERNAL";
+        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "INTERNAL";
         /** @description An RFC 9457 problem with the stable `code`. */
         Problem: {
             /** Format: uri */
@@ -292,6 +374,51 @@ export interface components {
         /** @enum {string} */
         LogLevel: "debug" | "info" | "warning" | "error" | "critical";
         LogCategory: string;
+        /** @enum {string} */
+        UserRole: "admin" | "user";
+        User: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            role: components["schemas"]["UserRole"];
+            /** @description True once the user has logged in with a TOTP code, which shows that the authenticator is set up. */
+            verified: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description A one-time code for `recovery_code` at login: 16 characters of the Crockford base32
+         *     alphabet (80 random bits) in four groups of four. Accepted once; typed case, hyphens and
+         *     spaces do not matter.
+         */
+        RecoveryCode: string;
+        Session: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The login.
+             */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /**
+             * Format: date-time
+             * @description When the session ends unless it is used again; each use moves it to 15 minutes after the use, never past absolute_expires_at.
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description 12 hours after the login.
+             */
+            absolute_expires_at: string;
+            /** @description The client address at login (see POST /auth/session). */
+            client_address: string | null;
+            /** @description The User-Agent header at login, at most 256 characters. */
+            user_agent: string | null;
+            /** @description True for the session whose token made this request. */
+            current: boolean;
+        };
         Network: {
             /** Format: uuid */
             id: string;
@@ -485,7 +612,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description FORBIDDEN: creating networks and devices needs the admin role. */
+        /** @description FORBIDDEN: creating networks and devices and listing and creating users need the admin role. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -503,7 +630,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description NETWORK_EXISTS, DEVICE_EXISTS or HOME_BASE_EXISTS. */
+        /** @description NETWORK_EXISTS, DEVICE_EXISTS, HOME_BASE_EXISTS or USER_EXISTS. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -512,9 +639,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description BODY_TOO_LARGE: the body is over its limit: 1 MiB for POST /logs/ingest, 4096 bytes for login, network and device bodies. */
+        /** @description BODY_TOO_LARGE: the body is over its limit: 1 MiB for POST /logs/ingest, 4096 bytes for login, user, network and device bodies. */
         TooLarge: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description LOGIN_THROTTLED: too many failed logins for this username or from this client address; the body does not say which. Retry after the `Retry-After` seconds. */
+        LoginThrottled: {
+            headers: {
+                /** @description Seconds to wait before the next attempt, at least 1. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -651,7 +789,10 @@ export interface operations {
     createSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Kept with the session (control characters removed, first 256 characters) and shown in `GET /auth/sessions`. */
+                "User-Agent"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -662,7 +803,9 @@ export interface operations {
                     /** Format: password */
                     password: string;
                     /** @description The current six-digit code of the user's authenticator. A code in another format fails like a wrong code, with 401 AUTH_FAILED. */
-                    totp: string;
+                    totp?: string;
+                    /** @description One of the user's unused recovery codes, in place of `totp`. Case, hyphens and spaces are ignored. Exactly one of `totp` and `recovery_code` must be given; both or neither is 400 VALIDATION_FAILED. */
+                    recovery_code?: string;
                 };
             };
         };
@@ -685,6 +828,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["LoginThrottled"];
         };
     };
     deleteSession: {
@@ -705,6 +849,143 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's sessions that have neither expired nor ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Session"][];
+                        next_cursor: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id from `GET /auth/sessions`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended; its token no longer works. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description SESSION_NOT_FOUND: the caller has no live session with this id. An unknown id, a value that is not a UUID and another user's session all get this answer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        next_cursor: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique regardless of letter case; login needs the exact letter case. */
+                    username: string;
+                    role: components["schemas"]["UserRole"];
+                    /**
+                     * Format: password
+                     * @description Omit it to have the server generate one (4 groups of 6 letters and digits, about 138 bits).
+                     */
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"] & {
+                        /** @description Present only when the server generated the password. */
+                        password?: string;
+                        /** @description The 20-byte TOTP secret in base32 (SHA-1, 6 digits, 30 s steps). */
+                        totp_secret: string;
+                        /** @description `otpauth://totp/homemesh:<username>?secret=<secret>&issuer=homemesh`, for a QR code. */
+                        otpauth_uri: string;
+                        recovery_codes: components["schemas"]["RecoveryCode"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listNetworks: {
