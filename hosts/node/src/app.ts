@@ -12,6 +12,7 @@ import { createHealthRouter } from "./health/routes.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createIngestRouter } from "./ingest/routes.ts";
 import { createLogsRouter } from "./logs/routes.ts";
+import { createMotionRouter } from "./motion/routes.ts";
 import { createNetworksRouter } from "./networks/routes.ts";
 
 export function createApp(deps: AppDeps): Koa {
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Koa {
     createNetworksRouter(deps),
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),
+    createMotionRouter(deps, requireSession(deps)),
   ];
   for (const router of routers) {
     app.use(router.routes());

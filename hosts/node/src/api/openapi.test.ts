@@ -9,6 +9,7 @@ import { createHealthRouter } from "../health/routes.ts";
 import { createIngestRouter } from "../ingest/routes.ts";
 import { createNetworksRouter } from "../networks/routes.ts";
 import { createLogsRouter } from "../logs/routes.ts";
+import { createMotionRouter } from "../motion/routes.ts";
 import { WS_PATH } from "../ws/server.ts";
 import { readYamlOutline } from "./yaml-outline.ts";
 
@@ -24,6 +25,7 @@ const routers: Router[] = [
   createNetworksRouter(unusedDeps),
   createIngestRouter(unusedDeps),
   createLogsRouter(unusedDeps, async (_ctx, next) => next()),
+  createMotionRouter(unusedDeps, async (_ctx, next) => next()),
 ];
 
 function documentedPath(koaPath: string): string {
