@@ -5,6 +5,7 @@
  * mark is complete, and one from below it is known to have lost events.
  */
 import type { Knex } from "knex";
+import type { MeshEvent, MeshEventType } from "../deps.ts";
 
 export const EVENTS_RETENTION_MS = 24 * 3600 * 1000;
 export const EVENTS_RETENTION_MAX_ROWS = 100_000;
@@ -36,4 +37,34 @@ export async function pruneEvents(db: Knex, nowMs: number, limits: RetentionLimi
 export async function prunedThrough(db: Knex): Promise<string> {
   const row = await db("event_retention").first(db.raw("pruned_through::text as pruned_through"));
   return String(row?.pruned_through ?? "0");
+}
+
+export interface EventFilter {
+  /** Null for every network. */
+  networks: ReadonlySet<string> | null;
+  /** Null for every type. */
+  types: ReadonlySet<string> | null;
+}
+
+interface StoredEventRow {
+  id: string;
+  type: MeshEventType;
+  network_id: string;
+  time: Date | string;
+  data: Record<string, unknown> | string;
+}
+
+/** Returns up to `limit` stored events with an id above `afterId` that pass `filter`, in id order. */
+export async function eventsAfter(db: Knex, afterId: string, filter: EventFilter, limit: number): Promise<MeshEvent[]> {
+  const query = db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").whereRaw("id > ?::bigint", [afterId]);
+  if (filter.networks) query.whereIn("network_id", [...filter.networks]);
+  if (filter.types) query.whereIn("type", [...filter.types]);
+  const rows = (await query.orderBy("id").limit(limit)) as StoredEventRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    network_id: row.network_id,
+    time: new Date(row.time).toISOString(),
+    data: typeof row.data === "string" ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
+  }));
 }
