@@ -94,7 +94,7 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
     try {
       while (queuedIds.length > 0 && !closed) {
         const ids = queuedIds.splice(0, LOAD_BATCH_MAX_EVENTS);
-        const rows = (await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").whereIn("id", ids).orderBy("id")) as EventRow[];
+        const rows = (await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").whereIn("id", ids).orderByRaw("events.id")) as EventRow[];
         if (rows.length < ids.length) log.warn("event notification ignored", { reason: "no event row", missing: ids.length - rows.length });
         deliverRows(rows);
       }

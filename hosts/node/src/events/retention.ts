@@ -59,7 +59,8 @@ export async function eventsAfter(db: Knex, afterId: string, filter: EventFilter
   const query = db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").whereRaw("id > ?::bigint", [afterId]);
   if (filter.networks) query.whereIn("network_id", [...filter.networks]);
   if (filter.types) query.whereIn("type", [...filter.types]);
-  const rows = (await query.orderBy("id").limit(limit)) as StoredEventRow[];
+  // Sorts by the bigint column: the selected id is text, so ORDER BY "id" would sort "10" before "9".
+  const rows = (await query.orderByRaw("events.id").limit(limit)) as StoredEventRow[];
   return rows.map((row) => ({
     id: row.id,
     type: row.type,
