@@ -16,8 +16,8 @@ export function invalidQuery(field: string, rule: string): never {
 }
 
 /**
- * Returns the parameters as single strings; rejects a parameter outside `known` and one given twice,
- * so that a misspelt filter is an error instead of being ignored.
+ * Returns the parameters as single strings. Rejects a parameter outside `known`, so that a misspelt
+ * filter is an error instead of being ignored, and a parameter given twice.
  */
 export function singleValues(query: Record<string, string | string[] | undefined>, known: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};

@@ -1,8 +1,8 @@
 /**
  * The filters of GET /logs and the query they build. Results are newest first (timestamp desc,
- * id desc). The cursor is the (timestamp, id) of the last item of the previous page, and the next
- * page is a keyset query after it, not an OFFSET, so a page never repeats or skips a row even
- * when rows share a timestamp or new rows arrive between pages.
+ * id desc). The cursor is the (timestamp, id) of the last item of the previous page. The next page
+ * is a keyset query after it, not an OFFSET, so a page never repeats or skips a row, even when
+ * rows share a timestamp or new rows arrive between pages.
  */
 import type { Knex } from "knex";
 import { CATEGORY_PATTERN, LEVEL_RANK, LOG_LEVELS, type LogLevel } from "../ingest/payloads.ts";

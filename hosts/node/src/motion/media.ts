@@ -3,8 +3,8 @@
  * stores only the path. The request is GET http://<home base host>:<port>/api/v1/media/<path>.
  *
  * NOTE: the request is not signed. Signing it with the network key (key id `<network id>`, as for
- * command deliveries) needs a core that accepts that key id form, and this core accepts only
- * `<network id>/<device id>`; until it does, the home base must not expose this path beyond its LAN.
+ * command deliveries) needs a core that accepts that key id form, but this core accepts only
+ * `<network id>/<device id>`. Until it does, the home base must not expose this path beyond its LAN.
  */
 import { request, type IncomingMessage } from "node:http";
 import type { AppDeps } from "../deps.ts";
@@ -34,8 +34,8 @@ async function homeBaseOf(deps: AppDeps, networkId: string): Promise<HomeBaseAdd
 
 /**
  * Requests `mediaPath` (checked by MEDIA_PATH_PATTERN at ingest, so it needs no escaping) from the
- * network's home base. Throws MEDIA_NOT_FOUND when the home base answers 404, HOME_BASE_UNREACHABLE
- * when it cannot be reached in time, and HOME_BASE_BAD_RESPONSE for any other non-2xx answer.
+ * network's home base. Throws MEDIA_NOT_FOUND when the home base responds 404, HOME_BASE_UNREACHABLE
+ * when it cannot be reached in time, and HOME_BASE_BAD_RESPONSE for any other non-2xx status.
  */
 export async function fetchMedia(deps: AppDeps, networkId: string, mediaPath: string): Promise<MediaResponse> {
   const homeBase = await homeBaseOf(deps, networkId);
@@ -60,7 +60,7 @@ export async function fetchMedia(deps: AppDeps, networkId: string, mediaPath: st
   if (status < 200 || status > 299) {
     response.resume();
     log.warn("media fetch failed", { status });
-    throw new ApiError("HOME_BASE_BAD_RESPONSE", `the home base answered ${status}`);
+    throw new ApiError("HOME_BASE_BAD_RESPONSE", `the home base responded with status ${status}`);
   }
 
   // A home base that stalls mid-stream is cut off, so the client's request ends instead of hanging.

@@ -47,7 +47,7 @@ async function authenticatedClient(url = wsUrl): Promise<Client> {
   return client;
 }
 
-/** Sends a subscribe message and waits for its `subscribed` answer. */
+/** Sends a subscribe message and waits for the `subscribed` reply. */
 async function subscribe(client: Client, message: Record<string, unknown>): Promise<Record<string, unknown>> {
   const before = client.messages.length;
   client.socket.send(JSON.stringify({ type: "subscribe", ...message }));
@@ -72,7 +72,7 @@ async function ingestMix(target: TestNetwork): Promise<void> {
   server.clock.advanceSec(2);
 }
 
-/** The events among a client's messages (those with an id). */
+/** Returns the events among a client's messages (those with an id). */
 function eventsOf(client: Client): MeshEvent[] {
   return client.messages.filter((message) => typeof message.id === "string") as unknown as MeshEvent[];
 }

@@ -10,7 +10,7 @@
 import { MESH_EVENT_TYPES, type MeshEvent, type MeshEventType } from "../deps.ts";
 import type { EventFilter } from "../events/retention.ts";
 
-/** The most networks one subscribe message may name. */
+/** The maximum number of networks in one subscribe message. */
 export const WS_SUBSCRIBE_MAX_NETWORKS = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
