@@ -5,7 +5,7 @@
  * Rules, applied in entry order:
  * - an observation (a status entry, or frames marking the device online) is applied only when it is
  *   newer than the stored last_seen, so an old spooled batch never overrides a newer state;
- * - frames only collect the newest frame timestamp per device; a status entry first applies the
+ * - frames only collect the newest frame timestamp per device. A status entry first applies the
  *   frames of its own device that came before it, so the result equals applying every entry in order;
  * - an applied status entry is a device_status event; frames are one only when they bring a device
  *   from offline to online (for example after the presence sweeper marked it offline).

@@ -1,8 +1,8 @@
 /**
  * The bulk writes of one batch: one statement per table, whatever the number of entries. Rows go
- * to PostgreSQL as one JSON array expanded by jsonb_to_recordset, which keeps the statement to a
- * few bind parameters (a row per parameter list would pass PostgreSQL's 65,535 limit at about
- * 6,000 log entries) and runs the same on PGlite.
+ * to PostgreSQL as one JSON array expanded by jsonb_to_recordset, so each statement has a few bind
+ * parameters and runs the same on PGlite. A bind parameter per column and row would pass the
+ * protocol's limit of 65,535 parameters at about 6,000 log entries.
  */
 import type { Knex } from "knex";
 import { LOG_COLUMNS, type LogRow } from "../logs/item.ts";

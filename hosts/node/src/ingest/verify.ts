@@ -18,7 +18,7 @@ export const FRAME_MAX_AHEAD_SEC = 600;
 /** Frame type bytes (docs/protocol.md section 1) that each entry kind must carry. */
 const FRAME_TYPE_OF_KIND = { motion: 0x02, log: 0x03 } as const;
 
-/** What every verified frame gives, whatever its type. */
+/** The fields that every verified frame gives, whatever its type. */
 interface VerifiedFrame {
   /** The entry's position in the batch. */
   index: number;
