@@ -50,6 +50,9 @@ export const WS_MAX_MESSAGE_BYTES = 8192;
 export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Stored events loaded per query while a client resumes. */
 const REPLAY_PAGE_EVENTS = 500;
+/** How long a replay waits for a client to read what it was sent before the client is dropped. */
+export const WS_REPLAY_STALL_MS = 30_000;
+const REPLAY_POLL_MS = 10;
 
 export interface WsIdentity {
   userId: string;
@@ -154,6 +157,27 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
 
+  /**
+   * Waits until the client's send buffer is below half the limit, so a long replay goes at the
+   * client's pace instead of being dropped; returns false when the client read nothing for
+   * WS_REPLAY_STALL_MS or closed.
+   */
+  const waitForDrain = async (socket: WebSocket): Promise<boolean> => {
+    let last = socket.bufferedAmount;
+    let stalledSince = Date.now();
+    while (socket.readyState === WebSocket.OPEN && socket.bufferedAmount > maxBufferedBytes / 2) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
+      if (socket.bufferedAmount < last) stalledSince = Date.now();
+      last = socket.bufferedAmount;
+      if (Date.now() - stalledSince > WS_REPLAY_STALL_MS) {
+        log.warn("websocket dropped", { reason: "client stopped reading during replay", bufferedBytes: socket.bufferedAmount });
+        socket.terminate();
+        return false;
+      }
+    }
+    return socket.readyState === WebSocket.OPEN;
+  };
+
   /** Sends the stored events after `resumeAfter` that pass the subscription; returns how many. */
   const replay = async (socket: WebSocket, state: ClientState, resumeAfter: string): Promise<number> => {
     const pruned = await prunedThrough(deps.db);
@@ -172,6 +196,7 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     for (;;) {
       const events = await eventsAfter(deps.db, after, state.subscription, REPLAY_PAGE_EVENTS);
       for (const event of events) {
+        if (socket.bufferedAmount > maxBufferedBytes / 2 && !(await waitForDrain(socket))) return count;
         if (!sendEvent(socket, state, event, JSON.stringify(event))) return count;
         count += 1;
       }

@@ -29,6 +29,8 @@ test.before(async () => {
     },
   });
   wsUrl = server.baseUrl.replace("http://", "ws://") + "/ws";
+  // Longer than the slowest test, so fetch never reuses a connection that the server is closing (ECONNRESET).
+  server.http.keepAliveTimeout = 60_000;
   network = await insertNetwork(server.deps.db, server.clock);
   other = await insertNetwork(server.deps.db, server.clock);
 });
@@ -256,6 +258,35 @@ test("client that stops reading is dropped", async () => {
     reader.socket.close();
   } finally {
     await limited.close();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+});
+
+test("replay larger than the buffer limit completes", async () => {
+  // A stream whose buffer limit (8 KiB) is far below the replayed 150 events of about 400 bytes.
+  // NOTE: loopback socket buffers take all 60 KB at once, so this does not reach the wait for a
+  // slow reader in ws/server.ts (waitForDrain); it checks that a replay is not cut at the limit.
+  const http = createServer();
+  const small = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), (sessionIds) => liveSessionIds(server.deps, sessionIds), { maxBufferedBytes: 8 * 1024 });
+  const port = await listenInTestRange(http);
+  try {
+    const before = await server.deps.db("events").max({ id: "id" }).first();
+    seq += 1;
+    const now = nowSec(server.clock);
+    const entries = Array.from({ length: 150 }, (_, index) =>
+      frameEntry(network, { kind: "log", deviceId: "hall", seq: seq * 1000 + index, timestamp: now, payload: { level: "info", category: "replay", message: `replayed line ${index} `.padEnd(100, "-") } }),
+    );
+    assert.is((await sendSigned(server, network, batchBody(network, seq, entries))).status, 200);
+
+    const client = await authenticatedClient(`ws://127.0.0.1:${port}/ws`);
+    const answer = await subscribe(client, { networks: [network.id], types: ["log_entry"], resume_after: String(before!.id ?? 0) });
+    assert.is(answer.replayed, 150);
+    assert.is(eventsOf(client).length, 150);
+    assert.is(small.clientCount(), 1);
+    client.socket.close();
+  } finally {
+    await small.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }
