@@ -263,30 +263,35 @@ test("client that stops reading is dropped", async () => {
   }
 });
 
-test("replay larger than the buffer limit completes", async () => {
-  // A stream whose buffer limit (8 KiB) is far below the replayed 150 events of about 400 bytes.
-  // NOTE: loopback socket buffers take all 60 KB at once, so this does not reach the wait for a
-  // slow reader in ws/server.ts (waitForDrain); it checks that a replay is not cut at the limit.
+test("replay waits for a client that pauses", async () => {
+  // 24 MiB of stored events against a 1 MiB buffer limit: more than the loopback socket buffers
+  // hold, so the replay must wait while the client is paused instead of dropping it.
   const http = createServer();
-  const small = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), (sessionIds) => liveSessionIds(server.deps, sessionIds), { maxBufferedBytes: 8 * 1024 });
+  const limited = attachWebSocket(http, server.deps, (token) => authenticateToken(server.deps, token), (sessionIds) => liveSessionIds(server.deps, sessionIds), { maxBufferedBytes: 1024 * 1024 });
   const port = await listenInTestRange(http);
+  const quiet = await insertNetwork(server.deps.db, server.clock);
   try {
     const before = await server.deps.db("events").max({ id: "id" }).first();
-    seq += 1;
-    const now = nowSec(server.clock);
-    const entries = Array.from({ length: 150 }, (_, index) =>
-      frameEntry(network, { kind: "log", deviceId: "hall", seq: seq * 1000 + index, timestamp: now, payload: { level: "info", category: "replay", message: `replayed line ${index} `.padEnd(100, "-") } }),
-    );
-    assert.is((await sendSigned(server, network, batchBody(network, seq, entries))).status, 200);
+    const padding = "p".repeat(64 * 1024);
+    for (let chunk = 0; chunk < 4; chunk += 1) {
+      await server.deps.events.publishMany(server.deps.db, Array.from({ length: 96 }, (_, index) => ({ type: "log_entry" as const, networkId: quiet.id, data: { index: chunk * 96 + index, padding } })));
+    }
 
     const client = await authenticatedClient(`ws://127.0.0.1:${port}/ws`);
-    const answer = await subscribe(client, { networks: [network.id], types: ["log_entry"], resume_after: String(before!.id ?? 0) });
-    assert.is(answer.replayed, 150);
-    assert.is(eventsOf(client).length, 150);
-    assert.is(small.clientCount(), 1);
+    const tcp = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    client.socket.send(JSON.stringify({ type: "subscribe", networks: [quiet.id], resume_after: String(before!.id ?? 0) }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.is(limited.clientCount(), 1, "paused client was dropped");
+    tcp.resume();
+
+    const answer = await client.messageOfType("subscribed");
+    assert.is(answer.replayed, 384);
+    const indexes = eventsOf(client).map((event) => event.data.index);
+    assert.equal(indexes, Array.from({ length: 384 }, (_, index) => index));
     client.socket.close();
   } finally {
-    await small.close();
+    await limited.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }
