@@ -1418,6 +1418,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The motion event's id; one that is not a positive integer is 404 like an unknown one. */
                 id: string;
             };
             cookie?: never;

@@ -113,9 +113,8 @@ test("GET /logs filters by message text", async () => {
 test("GET /logs invalid date names the parameter", async () => {
   const { status, body } = await getLogs("?since=2026-02-30T00:00:00Z");
   assert.is(status, 400);
+  assert.is(body.code, "VALIDATION_FAILED");
   assert.is(body.field, "since");
-  assert.match(String(body.detail), "2026-02-30T00:00:00Z");
-  assert.match(String(body.detail), "not a valid date");
 });
 
 test("GET /logs pages rows of one timestamp without loss", async () => {
