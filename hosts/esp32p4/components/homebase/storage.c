@@ -59,6 +59,17 @@ bool storage_path_valid(const char *relative)
     return segment_len > 0;
 }
 
+void storage_default_limits(storage_limits_t *limits, uint64_t capacity_bytes, uint32_t cluster_bytes)
+{
+    memset(limits, 0, sizeof *limits);
+    limits->capacity_bytes = capacity_bytes;
+    limits->cluster_bytes = cluster_bytes;
+    limits->warn_percent = STORAGE_WARN_PERCENT_DEFAULT;
+    limits->quota_bytes[STORAGE_AREA_MEDIA] = capacity_bytes / 100 * STORAGE_MEDIA_QUOTA_PERCENT;
+    limits->quota_bytes[STORAGE_AREA_SPOOL] = capacity_bytes / 100 * STORAGE_SPOOL_QUOTA_PERCENT;
+    limits->quota_bytes[STORAGE_AREA_LOGS] = capacity_bytes / 100 * STORAGE_LOGS_QUOTA_PERCENT;
+}
+
 static void area_dir(const storage_t *storage, storage_area_t area, char out[FULL_PATH_LEN])
 {
     snprintf(out, FULL_PATH_LEN, "%s/%s", storage->root, s_area_names[area]);

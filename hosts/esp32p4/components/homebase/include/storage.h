@@ -89,6 +89,15 @@ typedef struct {
 
 /* ---- Setup ---- */
 
+/* Quotas as docs/sd-layout.md gives them, in percent of the capacity: media 70, spool 20, logs 5;
+ * the other 5 percent is room for the state files and the temporary copy of a write. */
+#define STORAGE_MEDIA_QUOTA_PERCENT 70
+#define STORAGE_SPOOL_QUOTA_PERCENT 20
+#define STORAGE_LOGS_QUOTA_PERCENT 5
+
+/* Fills `limits` for a card of `capacity_bytes` with the default quotas and warning threshold. */
+void storage_default_limits(storage_limits_t *limits, uint64_t capacity_bytes, uint32_t cluster_bytes);
+
 /* Uses `root` (created when missing) with `limits`, creates the area folders, removes temporary
  * files left by a power cut and counts what the card holds. Returns 0, or -1 with a reason in
  * `error` (STORAGE_ERROR_LEN bytes). */
