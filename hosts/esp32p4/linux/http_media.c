@@ -119,11 +119,17 @@ static int handle_get(struct mg_connection *connection, http_media_t *media, con
     size_t len = 0;
     int result = STORAGE_ERR_NOT_FOUND;
 
-    if (authorization == NULL) {
-        return send_problem(connection, 401, "AUTH_REQUIRED", "Authorization: Bearer <dashboard token> is required");
-    }
-    if (!hb_dashboard_token_check(authorization)) {
+    switch (hb_dashboard_token_check(authorization)) {
+    case HB_DASHBOARD_TOKEN_OK:
+        break;
+    case HB_DASHBOARD_TOKEN_NOT_SET:
+        return send_problem(connection, 503, "DASHBOARD_TOKEN_NOT_SET",
+                            "the central server has not sent set_dashboard_token yet");
+    case HB_DASHBOARD_TOKEN_WRONG:
         return send_problem(connection, 401, "AUTH_FAILED", "the dashboard token is invalid");
+    default:
+        return send_problem(connection, 401, "AUTH_REQUIRED",
+                            "Authorization: Bearer <dashboard token> is required");
     }
 
     /* Only a path of the stored form reaches the card; anything else is simply not found. */

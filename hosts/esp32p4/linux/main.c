@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dashboard_token.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
@@ -57,7 +58,9 @@ static void print_usage(FILE *out)
             "  --data DIR             the sd card (docs/sd-layout.md): media, spool; without it\n"
             "                         the home base stores no media\n"
             "  --card-mb MB           the sd card's capacity in MiB (default 1024)\n"
-            "  --dashboard-token-sha256 HEX  SHA-256 of the local dashboard token, 64 hex characters\n"
+            "  --dashboard-token-sha256 B64\n"
+            "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
+            "                         set_dashboard_token does; for the simulator and its launcher\n"
             "  --http-port PORT       local API port (default 8081)\n"
             "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
@@ -162,6 +165,25 @@ typedef struct {
     int udp_fd;
 } simulator_t;
 
+/* Sets the dashboard token's hash from --dashboard-token-sha256 when given. Returns 0, or -1 after
+ * logging why. */
+static int set_dashboard_token(const options_t *options)
+{
+    uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
+    size_t len = 0;
+
+    if (options->dashboard_token_sha256 == NULL) {
+        return 0;
+    }
+    if (sodium_base642bin(sha, sizeof sha, options->dashboard_token_sha256,
+                          strlen(options->dashboard_token_sha256), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || len != sizeof sha) {
+        hb_log(HB_LOG_ERROR, "--dashboard-token-sha256 must be base64 of 32 bytes");
+        return -1;
+    }
+    return hb_dashboard_token_set_sha256(sha);
+}
+
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
 static int start(simulator_t *sim, const options_t *options)
 {
@@ -194,9 +216,12 @@ static int start(simulator_t *sim, const options_t *options)
     }
 
     if (options->data_dir != NULL &&
-        sim_card_open(&sim->card, options->data_dir, options->card_mb, options->dashboard_token_sha256,
-                      &sim->homebase, error) != 0) {
+        sim_card_open(&sim->card, options->data_dir, options->card_mb, &sim->homebase, error) != 0) {
         hb_log(HB_LOG_ERROR, "home base not started: %s", error);
+        return -1;
+    }
+
+    if (set_dashboard_token(options) != 0) {
         return -1;
     }
 

@@ -21,11 +21,10 @@ typedef struct {
     bool open;
 } sim_card_t;
 
-/* Opens the card at `dir` with `capacity_mb` megabytes (MiB), attaches media to `homebase` and,
- * when `token_sha256_hex` is not NULL, sets the dashboard token's SHA-256 (64 hex characters).
+/* Opens the card at `dir` with `capacity_mb` megabytes (MiB) and attaches media to `homebase`.
  * Returns 0, or -1 with a reason in `error` (SIM_CARD_ERROR_LEN bytes). */
-int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb,
-                  const char *token_sha256_hex, homebase_t *homebase, char *error);
+int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, homebase_t *homebase,
+                  char *error);
 
 void sim_card_close(sim_card_t *card, homebase_t *homebase);
 

@@ -84,7 +84,7 @@ static int http_media_teardown(void **state)
     void *home_state = fixture->home;
 
     http_api_stop(fixture->api);
-    hb_dashboard_token_clear();
+    hb_dashboard_token_reset();
     media_free(&fixture->media);
     test_remove_tree(fixture->card_dir);
     test_home_teardown(&home_state);
@@ -192,6 +192,12 @@ static void get_requires_dashboard_token(void **state)
     assert_memory_equal(response, "HTTP/1.1 401", 12);
     assert_non_null(strstr(response, "\"code\":\"AUTH_FAILED\""));
     assert_non_null(strstr(response, "Content-Type: application/problem+json"));
+
+    /* Before the central server provisions a token, no token opens it. */
+    hb_dashboard_token_reset();
+    response = get_media(fixture, "/api/v1/media/2025-12-04/18/0000-porch-cam-5.png", TOKEN);
+    assert_memory_equal(response, "HTTP/1.1 503", 12);
+    assert_non_null(strstr(response, "\"code\":\"DASHBOARD_TOKEN_NOT_SET\""));
 }
 
 static void unknown_path_is_404_problem(void **state)
