@@ -70,7 +70,7 @@ bool media_path_format(char out[MEDIA_PATH_LEN], uint32_t received_at, const cha
         gmtime_r(&seconds, &utc) == NULL) {
         return false;
     }
-    return snprintf(out, MEDIA_PATH_LEN, "%04d-%02d-%02d/%02d/%02d%02d-%s-%u.%s", utc.tm_year + 1900,
+    return snprintf(out, MEDIA_PATH_LEN, "%04d-%02d/%02d/%02d/%02d%02d-%s-%u.%s", utc.tm_year + 1900,
                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, device_id,
                     (unsigned)content_id, extension) < MEDIA_PATH_LEN;
 }
@@ -89,11 +89,11 @@ static bool digits_in_range(const char *text, size_t count, unsigned min, unsign
     return value >= min && value <= max;
 }
 
-/* Checks "YYYY-MM-DD/HH/MMSS-", the 19 characters every path starts with. */
+/* Checks "YYYY-MM/DD/HH/MMSS-", the 19 characters every path starts with. */
 static bool parse_time_prefix(const char *path)
 {
     return digits_in_range(path, 4, 1970, 2106) && path[4] == '-' &&
-           digits_in_range(path + 5, 2, 1, 12) && path[7] == '-' &&
+           digits_in_range(path + 5, 2, 1, 12) && path[7] == '/' &&
            digits_in_range(path + 8, 2, 1, 31) && path[10] == '/' &&
            digits_in_range(path + 11, 2, 0, 23) && path[13] == '/' &&
            digits_in_range(path + 14, 2, 0, 59) && digits_in_range(path + 16, 2, 0, 60) &&

@@ -168,9 +168,9 @@ static void posted_media_read_back(void **state)
                  &fixture->home->devices[0], manifest);
     response = post_media(fixture, manifest, fixture->content, CONTENT_LEN);
     assert_memory_equal(response, "HTTP/1.1 201", 12);
-    assert_non_null(strstr(response, "{\"path\":\"2025-12-04/18/0000-porch-cam-5.png\",\"size\":300}"));
+    assert_non_null(strstr(response, "{\"path\":\"2025-12/04/18/0000-porch-cam-5.png\",\"size\":300}"));
 
-    snprintf(target, sizeof target, "/api/v1/media/2025-12-04/18/0000-porch-cam-5.png");
+    snprintf(target, sizeof target, "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png");
     response = get_media(fixture, target, TOKEN);
     assert_memory_equal(response, "HTTP/1.1 200", 12);
     assert_non_null(strstr(response, "Content-Type: image/png"));
@@ -184,18 +184,18 @@ static void get_requires_dashboard_token(void **state)
     http_media_fixture_t *fixture = *state;
     const char *response;
 
-    response = get_media(fixture, "/api/v1/media/2025-12-04/18/0000-porch-cam-5.png", NULL);
+    response = get_media(fixture, "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png", NULL);
     assert_memory_equal(response, "HTTP/1.1 401", 12);
     assert_non_null(strstr(response, "\"code\":\"AUTH_REQUIRED\""));
 
-    response = get_media(fixture, "/api/v1/media/2025-12-04/18/0000-porch-cam-5.png", "wrong-token");
+    response = get_media(fixture, "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png", "wrong-token");
     assert_memory_equal(response, "HTTP/1.1 401", 12);
     assert_non_null(strstr(response, "\"code\":\"AUTH_FAILED\""));
     assert_non_null(strstr(response, "Content-Type: application/problem+json"));
 
     /* Before the central server provisions a token, no token opens it. */
     hb_dashboard_token_reset();
-    response = get_media(fixture, "/api/v1/media/2025-12-04/18/0000-porch-cam-5.png", TOKEN);
+    response = get_media(fixture, "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png", TOKEN);
     assert_memory_equal(response, "HTTP/1.1 503", 12);
     assert_non_null(strstr(response, "\"code\":\"DASHBOARD_TOKEN_NOT_SET\""));
 }
@@ -203,7 +203,7 @@ static void get_requires_dashboard_token(void **state)
 static void unknown_path_is_404_problem(void **state)
 {
     http_media_fixture_t *fixture = *state;
-    const char *response = get_media(fixture, "/api/v1/media/2025-12-04/18/0000-porch-cam-99.png", TOKEN);
+    const char *response = get_media(fixture, "/api/v1/media/2025-12/04/18/0000-porch-cam-99.png", TOKEN);
 
     assert_memory_equal(response, "HTTP/1.1 404", 12);
     assert_non_null(strstr(response, "Content-Type: application/problem+json"));
@@ -218,7 +218,7 @@ static void traversal_paths_never_leave_media(void **state)
         "/api/v1/media/../../homebase.json",
         "/api/v1/media/%2e%2e/homebase.json",
         "/api/v1/media/%2E%2E/%2e%2e/homebase.json",
-        "/api/v1/media/2025-12-04/18/..%2f..%2f..%2fhomebase.json",
+        "/api/v1/media/2025-12/04/18/..%2f..%2f..%2fhomebase.json",
         "/api/v1/media//etc/passwd",
         "/api/v1/media/%2fetc%2fpasswd",
         "/api/v1/media/homebase.json",

@@ -175,7 +175,7 @@ static void out_of_order_chunks_stored(void **state)
     assert_string_equal(fixture->last_stored.device_id, "porch-cam");
     assert_int_equal(fixture->last_stored.content_id, 10);
     /* TEST_NOW is 2025-12-04 18:00:00 UTC. */
-    assert_string_equal(fixture->last_stored.path, "2025-12-04/18/0000-porch-cam-10.jpg");
+    assert_string_equal(fixture->last_stored.path, "2025-12/04/18/0000-porch-cam-10.jpg");
     assert_true(stored_file_equals(fixture, fixture->last_stored.path, fixture->content, CONTENT_LEN));
 }
 
@@ -378,7 +378,7 @@ static void motion_event_names_media_path(void **state)
     assert_int_equal(fixture->last_stored.motion_seq, 40);
     assert_non_null(media_path_for_motion(&fixture->media, "porch-cam", 40));
     assert_string_equal(media_path_for_motion(&fixture->media, "porch-cam", 40),
-                        "2025-12-04/18/0005-porch-cam-41.jpg");
+                        "2025-12/04/18/0005-porch-cam-41.jpg");
 }
 
 static void motion_too_old_not_linked(void **state)
@@ -396,12 +396,12 @@ static void motion_too_old_not_linked(void **state)
 static void media_path_parse_rejects_escapes(void **state)
 {
     static const char *const bad[] = {
-        "../homebase.json", "2025-12-04/18/../../homebase.json", "/etc/passwd",
-        "%2e%2e/2025-12-04/18/0000-cam-1.jpg", "2025-12-04/18/0000-cam-1.jpg/..",
-        "2025-12-04/18/0000-cam-01.jpg", "2025-12-04/18/0000-cam-1.exe", "2025-12-04/18/0000-cam-1",
-        "2025-13-04/18/0000-cam-1.jpg", "2025-12-04/24/0000-cam-1.jpg", "2025-12-04/18/0000-c.m-1.jpg",
-        "2025-12-04/18/0000--1.jpg", "2025-12-04/18/0000-cam-4294967296.jpg", "2025-12-04%2f18/x",
-        "2025-12-04/18/0000-a23456789012345x-1.jpg", "",
+        "../homebase.json", "2025-12/04/18/../../homebase.json", "/etc/passwd",
+        "%2e%2e/2025-12/04/18/0000-cam-1.jpg", "2025-12/04/18/0000-cam-1.jpg/..",
+        "2025-12/04/18/0000-cam-01.jpg", "2025-12/04/18/0000-cam-1.exe", "2025-12/04/18/0000-cam-1",
+        "2025-13/04/18/0000-cam-1.jpg", "2025-12/04/24/0000-cam-1.jpg", "2025-12/04/18/0000-c.m-1.jpg",
+        "2025-12/04/18/0000--1.jpg", "2025-12/04/18/0000-cam-4294967296.jpg", "2025-12%2f04/18/x",
+        "2025-12/04/18/0000-a23456789012345x-1.jpg", "",
     };
     char path[MEDIA_PATH_LEN];
     const char *extension = NULL;
@@ -411,7 +411,7 @@ static void media_path_parse_rejects_escapes(void **state)
         assert_false(media_path_parse(bad[i], &extension));
     }
     assert_true(media_path_format(path, TEST_NOW, "porch-cam", 4294967295u, "webp"));
-    assert_string_equal(path, "2025-12-04/18/0000-porch-cam-4294967295.webp");
+    assert_string_equal(path, "2025-12/04/18/0000-porch-cam-4294967295.webp");
     assert_true(media_path_parse(path, &extension));
     assert_string_equal(extension, "webp");
     assert_true(storage_path_valid(path));

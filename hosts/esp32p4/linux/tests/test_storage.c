@@ -286,7 +286,7 @@ static void path_rule_rejects_escapes(void **state)
     storage_fixture_t *fixture = *state;
     static const char *const bad[] = {
         "", "../homebase.json", "a/../../x", "/etc/passwd", ".hidden", "a/.x", "a//b", "a/",
-        "%2e%2e/x", "a\\b", "a/b/c/d", "a b", "x:y",
+        "%2e%2e/x", "a\\b", "a/b/c/d/e", "a b", "x:y",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
 

@@ -1,7 +1,9 @@
-/* Names of stored media (docs/sd-layout.md, Media): `YYYY-MM-DD/HH/MMSS-<device id>-<content id>.<ext>`
- * inside the card's media folder, in UTC of the home base's clock when the content's manifest
- * arrived. The date and time lead, so the smallest name is the oldest file and eviction needs no
- * index. The same string is the {path} of GET /api/v1/media/{path}. */
+/* Names of stored media (docs/sd-layout.md, Media):
+ * `YYYY-MM/DD/HH/MMSS-<device id>-<content id>.<ext>` inside the card's media folder, in UTC of the
+ * home base's clock when the content's manifest arrived. The date and time lead, so the smallest
+ * path is the oldest file and eviction needs no index; and each folder level holds a bounded number
+ * of entries (months, at most 31 days, 24 hours). The same string is the {path} of
+ * GET /api/v1/media/{path}. */
 #ifndef MEDIA_PATH_H
 #define MEDIA_PATH_H
 
@@ -9,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "2026-12-04/22/1530-" (19), a device id (15), "-", a content id (10), ".", an extension (4), NUL. */
+/* "2026-12/04/22/1530-" (19), a device id (15), "-", a content id (10), ".", an extension (4), NUL. */
 #define MEDIA_PATH_LEN 52
 #define MEDIA_EXTENSION_LEN 5
 

@@ -21,7 +21,7 @@
 #define STORAGE_ERROR_LEN 400
 /* A relative path inside an area: at most this many characters and STORAGE_DEPTH_MAX segments. */
 #define STORAGE_RELATIVE_LEN 96
-#define STORAGE_DEPTH_MAX 3
+#define STORAGE_DEPTH_MAX 4
 /* Entries (files and folders) one folder may hold. FAT has no index: every open or create reads the
  * folder's entries from its first one, so this bound keeps each lookup to a few sectors. */
 #define STORAGE_FOLDER_ENTRIES_MAX 256
