@@ -47,7 +47,7 @@ export function encodeChunkFrame(fields: ChunkFields): Buffer {
   return out;
 }
 
-/** The manifest payload of section 1.7 for `content`: size, base64 SHA-256 and media type. */
+/** Builds the manifest payload of section 1.7 for `content`: size, base64 SHA-256 and media type. */
 export function manifestPayload(content: Uint8Array, mediaType: string): { size: number; sha256: string; media: string } {
   return { size: content.length, sha256: createHash("sha256").update(content).digest("base64"), media: mediaType };
 }

@@ -10,8 +10,8 @@
 
 typedef struct http_media http_media_t;
 
-/* Registers both routes on `context`. Returns NULL when out of memory; the routes then answer
- * civetweb's 404. */
+/* Registers both routes on `context`. Returns NULL when out of memory, and then civetweb responds
+ * 404 on both routes. */
 http_media_t *http_media_register(struct mg_context *context, homebase_t *homebase,
                                   pthread_mutex_t *lock);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dashboard_token.h"
@@ -204,6 +205,11 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    /* The card's folder comes first, since the spool defaults to a folder inside it. */
+    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
+        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
+        return -1;
+    }
     if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
         uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,

@@ -52,8 +52,8 @@ static void reject_frame(homebase_t *homebase, int32_t status, media_post_result
     set_problem(out, status_for_frame(status), name, "the manifest frame was rejected");
 }
 
-/* Decodes the header into `frame`; only a manifest may go on to frame_accept, so a captured frame
- * of another type cannot have its seq used up here. Returns its length, or 0 after a problem. */
+/* Decodes the header into `frame` and returns its length, or 0 after a problem. Only a manifest
+ * may go on to frame_accept, so a captured frame of another type cannot have its seq used up here. */
 static size_t decode_manifest(homebase_t *homebase, const char *manifest_hex,
                               uint8_t frame[FRAME_MAX_LEN], media_post_result_t *out)
 {

@@ -287,7 +287,7 @@ static int make_room(storage_t *storage, storage_area_t area, uint64_t cost, uin
     return STORAGE_OK;
 }
 
-/* Fails when `folder` already holds the most entries a folder may have. */
+/* Fails when `folder` already contains STORAGE_FOLDER_ENTRIES_MAX entries. */
 static int check_entry_room(const char *folder, char *error)
 {
     if (storage_walk_entry_count(folder) >= STORAGE_FOLDER_ENTRIES_MAX) {

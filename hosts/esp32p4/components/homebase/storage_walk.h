@@ -1,4 +1,4 @@
-/* Folder walks of the storage adapter: counting what a folder holds and finding its oldest file.
+/* Folder walks of the storage adapter: counting the bytes under a folder and finding its oldest file.
  * Private to storage.c. */
 #ifndef STORAGE_WALK_H
 #define STORAGE_WALK_H
@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The deepest folder level a walk enters below its start; deeper folders are skipped, so a foreign
+/* The deepest folder level a walk enters below its start. Deeper folders are skipped, so a foreign
  * tree on the card cannot make a walk recurse without end. */
 #define STORAGE_WALK_DEPTH_MAX 4
 

@@ -49,7 +49,7 @@ typedef enum {
     STORAGE_ERR_FULL = -4,
     /* The file exists and the write was not a replacement. */
     STORAGE_ERR_EXISTS = -5,
-    /* The folder already holds STORAGE_FOLDER_ENTRIES_MAX entries. */
+    /* The folder already contains STORAGE_FOLDER_ENTRIES_MAX entries. */
     STORAGE_ERR_FOLDER_FULL = -6,
     STORAGE_ERR_NOT_FOUND = -7,
 } storage_result_t;
@@ -71,15 +71,14 @@ typedef struct {
     uint32_t percent;
 } storage_warning_t;
 
-/* Called when usage reaches the warning threshold; the home base turns it into a log entry and a
- * status field. */
+/* Called when usage reaches the warning threshold; the home base logs it as an error. */
 typedef void (*storage_warning_fn)(void *ctx, const storage_warning_t *warning);
 
 typedef struct {
     char root[STORAGE_PATH_LEN];
     storage_limits_t limits;
     uint64_t used_bytes[STORAGE_AREA_COUNT];
-    /* Files outside the areas: provisioning, registry, replay state. Counted, never evicted. */
+    /* Files outside the areas, such as the provisioning file. Counted, never evicted. */
     uint64_t other_bytes;
     uint32_t evicted_files;
     bool warning_active;
