@@ -75,8 +75,8 @@ void homebase_free(homebase_t *homebase);
 /* Routes manifests and chunk frames to `media` from now on, and notes motion frames for linking. */
 void homebase_attach_media(homebase_t *homebase, media_t *media);
 
-/* Takes a chunk frame when media is attached: returns true and sets `status` (CORE_OK, or the
- * failure of an engine trap); false for any other frame. */
+/* Takes a chunk frame when media is attached and returns true, with `status` CORE_OK or
+ * CORE_ENGINE_FAILED. Returns false for any other frame, which the caller gives to the intake. */
 bool homebase_media_frame(homebase_t *homebase, const uint8_t *frame, size_t len, int32_t *status);
 
 #endif

@@ -49,7 +49,7 @@ typedef struct {
 void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
                  const hb_clock_t *clock, intake_batch_full_fn on_batch_full, void *ctx);
 
-/* Sets the hook that sees each accepted frame first (NULL removes it). */
+/* Sets the hook that is called first for each accepted frame (NULL removes it). */
 void intake_set_accepted_hook(intake_t *intake, intake_accepted_fn on_accepted, void *ctx);
 
 /* Takes one frame as received and returns the core's status for it. `mac` is the sender's radio
