@@ -3,6 +3,7 @@
  * manifest's SHA-256 is computed here with libsodium, never by the code under test. */
 #include "support.h"
 
+#include <cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "media.h"
 #include "media_path.h"
 #include "remove_tree.h"
+#include "status.h"
 #include "storage.h"
 
 #define FRAME_TYPE_MANIFEST 0x07
@@ -177,6 +179,34 @@ static void out_of_order_chunks_stored(void **state)
     /* TEST_NOW is 2025-12-04 18:00:00 UTC. */
     assert_string_equal(fixture->last_stored.path, "2025-12/04/18/0000-porch-cam-10.jpg");
     assert_true(stored_file_equals(fixture, fixture->last_stored.path, fixture->content, CONTENT_LEN));
+}
+
+static void status_reports_card_and_media(void **state)
+{
+    media_fixture_t *fixture = *state;
+    char *json;
+    cJSON *root;
+    cJSON *storage;
+
+    assert_int_equal(send_manifest(fixture, 10, CONTENT_LEN, fixture->content, CONTENT_LEN), CORE_OK);
+    for (unsigned i = 0; i < CHUNK_COUNT; i++) {
+        send_chunk(fixture, 10, i);
+    }
+    json = status_render(&fixture->home->homebase);
+    assert_non_null(json);
+    root = cJSON_Parse(json);
+    free(json);
+    storage = cJSON_GetObjectItem(root, "storage");
+    assert_non_null(storage);
+
+    /* 1000 bytes take two 512-byte clusters of the 64 KiB card. */
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(storage, "sd_card"), "media_bytes")->valueint, 1024);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(storage, "sd_card"), "capacity_bytes")->valueint,
+                     64 * 1024);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(storage, "sd_card"), "nearly_full")));
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(storage, "media"), "stored")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(storage, "media"), "transfers_open")->valueint, 0);
+    cJSON_Delete(root);
 }
 
 static void manifest_not_batched_as_entry(void **state)
@@ -422,6 +452,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(out_of_order_chunks_stored, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(manifest_not_batched_as_entry, media_setup, media_teardown),
+        cmocka_unit_test_setup_teardown(status_reports_card_and_media, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(duplicate_chunks_counted_once, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(forged_chunk_spoils_transfer, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(chunk_with_other_total_dropped, media_setup, media_teardown),
