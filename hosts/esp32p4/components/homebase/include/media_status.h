@@ -1,5 +1,5 @@
 /* The SD card and media in GET /api/v1/status: usage against the capacity, the full-card warning
- * and the media counters, so the dashboard sees a card that is filling up. */
+ * and the media counters, so the dashboard can show a card that is filling up. */
 #ifndef MEDIA_STATUS_H
 #define MEDIA_STATUS_H
 
