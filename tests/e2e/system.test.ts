@@ -208,7 +208,7 @@ system("a camera's still is stored and served by GET /api/v1/media", async (cont
     `motion_seq ${stored.motionSeq} is a motion frame the simulator sent`,
   );
 
-  const token = readFileSync(join(context.settings.dataDir, "homebase-dashboard-token"), "utf8").trim();
+  const token = (JSON.parse(readFileSync(join(context.settings.dataDir, "dashboard-token.json"), "utf8")) as { token: string }).token;
   const url = `http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/${stored.path}`;
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   const body = Buffer.from(await response.arrayBuffer());
@@ -218,7 +218,7 @@ system("a camera's still is stored and served by GET /api/v1/media", async (cont
   assert.is(createHash("sha256").update(body).digest("hex"), sent!.match(/sha256=([0-9a-f]{64})/)?.[1]);
 
   assert.is((await fetch(url)).status, 401);
-  const escape = await fetch(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/%2e%2e/%2e%2e/homebase-dashboard-token`, { headers: { authorization: `Bearer ${token}` } });
+  const escape = await fetch(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/%2e%2e/%2e%2e/dashboard-token.json`, { headers: { authorization: `Bearer ${token}` } });
   assert.is(escape.status, 404);
 });
 

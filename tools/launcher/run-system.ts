@@ -52,8 +52,8 @@ function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void
     "--udp-port", String(settings.homeBaseUdpPort),
     // The SD card (docs/sd-layout.md): media, and the spool in its spool folder.
     "--data", join(settings.dataDir, "homebase-sd"),
-    "--dashboard-token-sha256", dashboardTokenSha256(ensureDashboardToken(settings.dataDir)),
     "--batch-interval", String(settings.batchIntervalSec),
+    "--dashboard-token-sha256", dashboardTokenSha256(ensureDashboardToken(settings.dataDir)),
   ];
   supervisor.start("homebase", binary, args, { cwd: REPO_ROOT });
 }

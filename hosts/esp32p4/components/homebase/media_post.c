@@ -68,7 +68,10 @@ static size_t decode_manifest(homebase_t *homebase, const char *manifest_hex,
     }
     status = core_frame_decode(homebase->core, frame, hex_len / 2);
     if (status == CORE_OK && core_frame_type(homebase->core) != FRAME_TYPE_MANIFEST) {
-        status = CORE_FRAME_WRONG_DIRECTION;
+        /* The local API's code for a frame of another type, as POST /api/v1/logs uses it. */
+        set_problem(out, 400, "FRAME_KIND_MISMATCH",
+                    "X-Mesh-Manifest must be a manifest frame (type 0x07)");
+        return 0;
     }
     if (status != CORE_OK) {
         reject_frame(homebase, status, out);

@@ -286,7 +286,7 @@ static void post_of_log_frame_leaves_its_seq_unused(void **state)
     hb_hex_encode(frame, len, hex);
     response = post_media(fixture, hex, "x", 1);
     assert_memory_equal(response, "HTTP/1.1 400", 12);
-    assert_non_null(strstr(response, "\"code\":\"FRAME_WRONG_DIRECTION\""));
+    assert_non_null(strstr(response, "\"code\":\"FRAME_KIND_MISMATCH\""));
 
     /* The captured log frame still arrives over the air as new. */
     assert_int_equal(intake_frame(&home->homebase.intake, frame, len, mac, -50), CORE_OK);
