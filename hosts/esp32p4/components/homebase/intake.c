@@ -120,7 +120,8 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
            (int)rssi);
 
     /* The hook runs before the batch calls, while the core's getters still describe the frame. */
-    taken_elsewhere = intake->on_accepted != NULL && intake->on_accepted(intake->on_accepted_ctx, len, now);
+    taken_elsewhere = intake->on_accepted != NULL &&
+                      intake->on_accepted(intake->on_accepted_ctx, len, now);
 
     /* The status entry goes first, so the batch shows the device online before its first entry. */
     if (came_online) {
