@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { systemClock } from "../../hosts/node/src/clock.ts";
 import { ApiClient, ApiError } from "./api-client.ts";
 import { credentialsPath, readCredentials } from "./credentials.ts";
+import { dashboardTokenSha256, ensureDashboardToken } from "./dashboard-token.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
 import { isFirstStart, runKeygen } from "./keygen-step.ts";
@@ -49,14 +50,16 @@ function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void
     "--config", demoPaths(settings.dataDir).homeBase,
     "--http-port", String(settings.homeBaseHttpPort),
     "--udp-port", String(settings.homeBaseUdpPort),
-    "--spool", join(settings.dataDir, "homebase-spool"),
+    // The SD card (docs/sd-layout.md): media, and the spool in its spool folder.
+    "--data", join(settings.dataDir, "homebase-sd"),
     "--batch-interval", String(settings.batchIntervalSec),
+    "--dashboard-token-sha256", dashboardTokenSha256(ensureDashboardToken(settings.dataDir)),
   ];
   supervisor.start("homebase", binary, args, { cwd: REPO_ROOT });
 }
 
 function startDeviceSimulator(supervisor: Supervisor, settings: LauncherSettings): void {
-  const args = ["--import", "tsx", "tools/device-sim/main.ts", "--config", demoPaths(settings.dataDir).devices, "--state-dir", join(settings.dataDir, "device-sim")];
+  const args = ["--import", "tsx", "tools/device-sim/main.ts", "--config", demoPaths(settings.dataDir).devices, "--state-dir", join(settings.dataDir, "device-sim"), "--camera-media"];
   supervisor.start("device-sim", process.execPath, args, { cwd: REPO_ROOT });
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hb_log.h"
+#include "http_media.h"
 #include "status.h"
 
 #define STRINGIFY_VALUE(x) #x
@@ -15,6 +16,7 @@ struct http_api {
     struct mg_context *context;
     homebase_t *homebase;
     pthread_mutex_t *lock;
+    http_media_t *media;
 };
 
 typedef char *(*render_fn)(homebase_t *homebase);
@@ -103,6 +105,7 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     /* The `$` ends the pattern, so /api/v1/status/extra falls through to civetweb's 404. */
     mg_set_request_handler(api->context, "/api/v1/status$", handle_status, api);
     mg_set_request_handler(api->context, "/api/v1/devices$", handle_devices, api);
+    api->media = http_media_register(api->context, homebase, lock);
     return api;
 }
 
@@ -110,6 +113,7 @@ void http_api_stop(http_api_t *api)
 {
     if (api != NULL) {
         mg_stop(api->context);
+        http_media_free(api->media);
         free(api);
     }
 }

@@ -9,14 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "dashboard_token.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
 #include "http_client.h"
 #include "registry.h"
+#include "sim_card.h"
 #include "system_clock.h"
 #include "udp_air.h"
 
@@ -27,6 +30,9 @@
 typedef struct {
     const char *config_path;
     const char *spool_dir;
+    const char *data_dir;
+    const char *dashboard_token_sha256;
+    uint32_t card_mb;
     const char *bind_host;
     const char *engine_name;
     uint16_t http_port;
@@ -46,9 +52,16 @@ static void request_stop(int signal_number)
 static void print_usage(FILE *out)
 {
     fprintf(out,
-            "usage: homebase-sim --config FILE --spool DIR [options]\n"
+            "usage: homebase-sim --config FILE (--data DIR | --spool DIR) [options]\n"
             "  --config FILE          provisioning file (docs/provisioning.md)\n"
             "  --spool DIR            folder for batches not yet taken by the central server\n"
+            "                         (default with --data: DIR/spool)\n"
+            "  --data DIR             the sd card (docs/sd-layout.md): media, spool; without it\n"
+            "                         the home base stores no media\n"
+            "  --card-mb MB           the sd card's capacity in MiB (default 1024)\n"
+            "  --dashboard-token-sha256 B64\n"
+            "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
+            "                         set_dashboard_token does; for the simulator and its launcher\n"
             "  --http-port PORT       local API port (default 8081)\n"
             "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
@@ -78,6 +91,9 @@ static int parse_options(int argc, char **argv, options_t *options)
     static const struct option long_options[] = {
         { "config", required_argument, NULL, 'c' },
         { "spool", required_argument, NULL, 's' },
+        { "data", required_argument, NULL, 'd' },
+        { "card-mb", required_argument, NULL, 'm' },
+        { "dashboard-token-sha256", required_argument, NULL, 't' },
         { "http-port", required_argument, NULL, 'h' },
         { "udp-port", required_argument, NULL, 'u' },
         { "bind", required_argument, NULL, 'b' },
@@ -94,6 +110,14 @@ static int parse_options(int argc, char **argv, options_t *options)
         switch (option) {
         case 'c': options->config_path = optarg; break;
         case 's': options->spool_dir = optarg; break;
+        case 'd': options->data_dir = optarg; break;
+        case 't': options->dashboard_token_sha256 = optarg; break;
+        case 'm':
+            if (parse_number(optarg, SIM_CARD_MAX_MB, "--card-mb", &value) != 0) {
+                return -1;
+            }
+            options->card_mb = (uint32_t)value;
+            break;
         case 'b': options->bind_host = optarg; break;
         case 'e': options->engine_name = optarg; break;
         case 'v': options->verbose = true; break;
@@ -115,8 +139,14 @@ static int parse_options(int argc, char **argv, options_t *options)
             return -1;
         }
     }
+    if (options->spool_dir == NULL && options->data_dir != NULL) {
+        static char spool_in_card[512];
+
+        snprintf(spool_in_card, sizeof spool_in_card, "%s/spool", options->data_dir);
+        options->spool_dir = spool_in_card;
+    }
     if (optind != argc || options->config_path == NULL || options->spool_dir == NULL) {
-        fprintf(stderr, "homebase-sim: --config and --spool are required\n");
+        fprintf(stderr, "homebase-sim: --config and --data or --spool are required\n");
         print_usage(stderr);
         return -1;
     }
@@ -130,10 +160,30 @@ typedef struct {
     spool_t spool;
     uplink_t uplink;
     homebase_t homebase;
+    sim_card_t card;
     pthread_mutex_t lock;
     http_api_t *api;
     int udp_fd;
 } simulator_t;
+
+/* Sets the dashboard token's hash from --dashboard-token-sha256 when given. Returns 0, or -1 after
+ * logging why. */
+static int set_dashboard_token(const options_t *options)
+{
+    uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
+    size_t len = 0;
+
+    if (options->dashboard_token_sha256 == NULL) {
+        return 0;
+    }
+    if (sodium_base642bin(sha, sizeof sha, options->dashboard_token_sha256,
+                          strlen(options->dashboard_token_sha256), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || len != sizeof sha) {
+        hb_log(HB_LOG_ERROR, "--dashboard-token-sha256 must be base64 of 32 bytes");
+        return -1;
+    }
+    return hb_dashboard_token_set_sha256(sha);
+}
 
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
 static int start(simulator_t *sim, const options_t *options)
@@ -155,6 +205,11 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    /* The card's folder comes first, since the spool defaults to a folder inside it. */
+    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
+        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
+        return -1;
+    }
     if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
         uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
@@ -163,6 +218,16 @@ static int start(simulator_t *sim, const options_t *options)
                       error) != 0) {
         hb_log(HB_LOG_ERROR, "home base not started: %s", error[0] != '\0' ? error :
                "central_url has no scheme://");
+        return -1;
+    }
+
+    if (options->data_dir != NULL &&
+        sim_card_open(&sim->card, options->data_dir, options->card_mb, &sim->homebase, error) != 0) {
+        hb_log(HB_LOG_ERROR, "home base not started: %s", error);
+        return -1;
+    }
+
+    if (set_dashboard_token(options) != 0) {
         return -1;
     }
 
@@ -223,6 +288,7 @@ static void stop(simulator_t *sim)
     if (sim->udp_fd >= 0) {
         close(sim->udp_fd);
     }
+    sim_card_close(&sim->card, &sim->homebase);
     homebase_free(&sim->homebase);
     engine_destroy(sim->engine);
     registry_wipe(&sim->registry);
@@ -235,6 +301,7 @@ int main(int argc, char **argv)
         .engine_name = "wasm2c",
         .http_port = 8081,
         .udp_port = 8082,
+        .card_mb = SIM_CARD_DEFAULT_MB,
     };
     static simulator_t sim = { .udp_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
     struct sigaction action = { .sa_handler = request_stop };
