@@ -45,7 +45,7 @@ function startCentralServer(supervisor: Supervisor, settings: LauncherSettings):
   supervisor.start("server", process.execPath, ["--import", "tsx", "hosts/node/src/server.ts"], { env, cwd: REPO_ROOT });
 }
 
-/** The symbolic link that radio-sim points at its pseudo-terminal, and the home base opens. */
+/** Returns the path of the symbolic link that radio-sim points at its pseudo-terminal and the home base opens. */
 function radioLinkPath(settings: LauncherSettings): string {
   return join(settings.dataDir, "radio-link");
 }

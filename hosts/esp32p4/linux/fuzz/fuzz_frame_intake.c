@@ -3,8 +3,8 @@
  *
  * The first input byte picks the mode. Even: the rest goes in as it is. Odd: the rest fills a frame
  * behind a plausible header (version 1, a type, a registered device id, a timestamp near the
- * clock, a seq), because random bytes almost never pass the header checks, and the checks behind
- * them (payload length, JSON payloads, replay) are where the core parses most.
+ * clock, a seq). Random bytes almost never pass the header checks, and the checks behind them
+ * (payload length, JSON payloads, replay) are where the core parses most.
  *
  * The registry has two devices with fixed keys and the clock stands still, so runs repeat. The
  * target aborts when the core traps or returns a status outside its documented range. Replay
@@ -35,7 +35,7 @@ static uint32_t fixed_now(void *ctx)
     return FUZZ_NOW;
 }
 
-static int refuse_batch_full(void *ctx)
+static int fail_batch_full(void *ctx)
 {
     (void)ctx;
     return -1;
@@ -74,7 +74,7 @@ static void set_up(void)
         abort();
     }
     s_clock = (hb_clock_t){ .now = fixed_now, .ctx = NULL };
-    intake_init(&s_intake, &s_core, &s_registry, &s_clock, refuse_batch_full, NULL);
+    intake_init(&s_intake, &s_core, &s_registry, &s_clock, fail_batch_full, NULL);
 }
 
 /* Offsets of docs/protocol.md section 1. */

@@ -1,9 +1,9 @@
 /* libFuzzer target: random bytes into the UART link decoder.
  *
- * Besides "never crashes", it checks three properties: every delivered message obeys its type's
- * bounds, a message encoded again parses to the same bytes, and feeding the input in two pieces
- * (split where the first byte says) gives the same messages and counters as feeding it whole. It
- * also round-trips the input through COBS. */
+ * Besides "never crashes", it checks three properties. Every delivered message obeys its type's
+ * bounds and encodes again. Feeding the input in two pieces, split at an offset taken from the
+ * first byte, gives the same messages and counters as feeding it whole. And the input survives a
+ * COBS round trip. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -64,7 +64,8 @@ static uint64_t monotonic_ms(void)
     return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
 }
 
-/* Reads from `fd` into the home base's link until `done` holds or WAIT_MS pass. */
+/* Reads from `fd` into the home base's link until *counter reaches `target` or WAIT_MS pass.
+ * Returns whether it reached it. */
 static bool pump_home(int fd, radio_link_t *link, const unsigned *counter, unsigned target)
 {
     uint64_t deadline = monotonic_ms() + WAIT_MS;
@@ -260,7 +261,7 @@ static void radio_sim_bridges_air_and_link(void **state)
     assert_int_equal((events.mac[4] << 8) | events.mac[5], device_port);
     assert_true(link.radio_version_known);
 
-    /* The home base answers that MAC; the datagram reaches the device and the status comes back. */
+    /* The home base sends a reply to that MAC: the datagram reaches the device, the status comes back. */
     assert_int_equal(radio_send(radio_link_radio(&link), events.mac, reply, sizeof reply, &id), 0);
     assert_true(pump_home(home_fd, &link, &events.statuses, 1));
     assert_true(events.delivered);

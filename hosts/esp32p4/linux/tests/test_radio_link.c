@@ -119,7 +119,7 @@ static void on_send_status(void *ctx, uint16_t send_id, bool delivered)
     pair->status_count++;
 }
 
-/* Passes the bytes written so far to the other side, until neither side has more to say. */
+/* Passes the bytes written so far to the other side, until neither side has bytes waiting. */
 static void exchange(pair_t *pair)
 {
     while (pair->to_radio_len > 0 || pair->to_home_len > 0) {

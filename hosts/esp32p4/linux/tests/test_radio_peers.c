@@ -1,5 +1,6 @@
 /* The co-processor's ESP-NOW peer list: add before send, evict the least recently used peer when
- * full, keep the broadcast address; and HOMEMESH_MAX_DEVICES against the core's device_capacity(). */
+ * full, keep the broadcast address. The last test checks HOMEMESH_MAX_DEVICES against the core's
+ * device_capacity(). */
 #include "support.h"
 
 #include <string.h>

@@ -116,7 +116,7 @@ static void udp_air_frames_in_and_out(void **state)
     assert_int_equal((events.mac[4] << 8) | events.mac[5], first_port);
     assert_int_equal(events.rssi, UDP_AIR_RSSI_DBM);
 
-    /* An answer reaches only the device that sent; the status waits for the next poll. */
+    /* A reply reaches only the device that sent; the status waits for the next poll. */
     assert_int_equal(radio_send(&air.radio, events.mac, answer, sizeof answer, &id), 0);
     assert_int_equal(events.statuses, 0);
     assert_int_equal(receive_within(first, received, sizeof received), sizeof answer);
