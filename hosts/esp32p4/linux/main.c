@@ -260,7 +260,10 @@ static int receive_link(simulator_t *sim)
         pthread_mutex_unlock(&sim->lock);
     }
     if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        hb_log(HB_LOG_ERROR, "radio link closed: %s", len == 0 ? "end of file" : strerror(errno));
+        /* During a stop the co-processor may close its side first; that is no error. */
+        if (!s_stop_requested) {
+            hb_log(HB_LOG_ERROR, "radio link closed: %s", len == 0 ? "end of file" : strerror(errno));
+        }
         return -1;
     }
     return 0;
@@ -276,7 +279,7 @@ static void run(simulator_t *sim)
             if (!use_link) {
                 receive_frames(sim);
             } else if (receive_link(sim) != 0) {
-                s_link_failed = 1;
+                s_link_failed = !s_stop_requested;
                 break;
             }
         }
