@@ -4,7 +4,10 @@
  *
  * The link counts as up while a message from the co-processor arrived within
  * RADIO_LINK_TIMEOUT_SEC. The co-processor's version is asked for at start and logged, with a
- * warning when it differs from the firmware the home base carries. */
+ * warning when it differs from the firmware the home base carries.
+ *
+ * NOTE: a frame-out lost to line noise gets no send-status, and this module keeps no timer for
+ * it. A caller that waits for a status needs its own timeout. */
 #ifndef RADIO_LINK_H
 #define RADIO_LINK_H
 
