@@ -263,7 +263,7 @@ static int receive_link(simulator_t *sim)
     }
     if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
         /* make run stops radio-sim and the home base together, and radio-sim may close its side
-         * before this process sees its own signal. A signal within the grace period (it ends the
+         * before this process receives its own signal. A signal within the grace period (it ends the
          * poll early) makes the closed link part of that stop, not an error. */
         if (!s_stop_requested) {
             poll(NULL, 0, LINK_CLOSE_GRACE_MS);

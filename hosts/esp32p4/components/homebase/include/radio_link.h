@@ -61,7 +61,7 @@ typedef struct {
 void radio_link_init(radio_link_t *link, radio_link_write_fn write, void *write_ctx,
                      const hb_clock_t *clock, const link_version_t *bundled);
 
-/* The radio interface of this link. */
+/* Returns the radio interface of this link. */
 radio_t *radio_link_radio(radio_link_t *link);
 
 /* Takes bytes read from the UART; handlers run from inside this call. */
