@@ -1,5 +1,7 @@
-/* homebase-sim: the home base on Linux. UDP on 127.0.0.1 is the air, a folder is the SD card,
- * civetweb serves the local API, and batches go to the central server over plain HTTP. */
+/* homebase-sim: the home base on Linux. The radio is the UART link to a radio co-processor on a
+ * terminal (--link, e.g. radio-sim's pseudo-terminal) or else UDP on 127.0.0.1 as the air, a folder
+ * is the SD card, civetweb serves the local API, and batches go to the central server over plain
+ * HTTP. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -18,10 +20,18 @@
 #include "homebase.h"
 #include "http_api.h"
 #include "http_client.h"
+#include "link_tty.h"
+#include "radio_firmware.h"
+#include "radio_link.h"
 #include "registry.h"
 #include "sim_card.h"
 #include "system_clock.h"
 #include "udp_air.h"
+
+/* Bytes read from the link terminal at a time. */
+#define LINK_READ_CHUNK_LEN 512
+/* How long a closed link waits for a stop signal before it counts as a failure. */
+#define LINK_CLOSE_GRACE_MS 500
 
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
@@ -35,6 +45,7 @@ typedef struct {
     uint32_t card_mb;
     const char *bind_host;
     const char *engine_name;
+    const char *link_path;
     uint16_t http_port;
     uint16_t udp_port;
     uint32_t batch_interval_sec;
@@ -42,6 +53,7 @@ typedef struct {
 } options_t;
 
 static volatile sig_atomic_t s_stop_requested;
+static int s_link_failed;
 
 static void request_stop(int signal_number)
 {
@@ -64,6 +76,8 @@ static void print_usage(FILE *out)
             "                         set_dashboard_token does; for the simulator and its launcher\n"
             "  --http-port PORT       local API port (default 8081)\n"
             "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
+            "  --link TTY             use the UART link to a radio co-processor on the terminal TTY\n"
+            "                         (docs/radio-link.md) instead of the UDP port\n"
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
@@ -99,6 +113,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         { "bind", required_argument, NULL, 'b' },
         { "batch-interval", required_argument, NULL, 'i' },
         { "engine", required_argument, NULL, 'e' },
+        { "link", required_argument, NULL, 'l' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
@@ -120,6 +135,7 @@ static int parse_options(int argc, char **argv, options_t *options)
             break;
         case 'b': options->bind_host = optarg; break;
         case 'e': options->engine_name = optarg; break;
+        case 'l': options->link_path = optarg; break;
         case 'v': options->verbose = true; break;
         case 'h':
         case 'u':
@@ -164,6 +180,10 @@ typedef struct {
     pthread_mutex_t lock;
     http_api_t *api;
     int udp_fd;
+    udp_air_radio_t air;
+    int link_fd;
+    radio_link_t link;
+    radio_t *radio;
 } simulator_t;
 
 /* Sets the dashboard token's hash from --dashboard-token-sha256 when given. Returns 0, or -1 after
@@ -183,6 +203,48 @@ static int set_dashboard_token(const options_t *options)
         return -1;
     }
     return hb_dashboard_token_set_sha256(sha);
+}
+
+/* Runs under sim->lock: the radio is fed with the lock held. */
+static void on_radio_frame(void *ctx, const uint8_t *frame, size_t len, const uint8_t mac[RADIO_MAC_LEN],
+                           int32_t rssi)
+{
+    simulator_t *sim = ctx;
+
+    homebase_frame(&sim->homebase, frame, len, mac, rssi);
+}
+
+/* Opens the radio: the link on options->link_path, or else the UDP air. Returns 0, or -1 after
+ * logging why. */
+static int open_radio(simulator_t *sim, const options_t *options)
+{
+    static const link_version_t bundled = {
+        .protocol_version = LINK_PROTOCOL_VERSION,
+        .firmware_major = RADIO_FIRMWARE_MAJOR,
+        .firmware_minor = RADIO_FIRMWARE_MINOR,
+        .firmware_patch = RADIO_FIRMWARE_PATCH,
+    };
+
+    if (options->link_path != NULL) {
+        sim->link_fd = link_tty_open(options->link_path);
+        if (sim->link_fd < 0) {
+            hb_log(HB_LOG_ERROR, "radio link %s not opened: %s", options->link_path, strerror(errno));
+            return -1;
+        }
+        radio_link_init(&sim->link, link_tty_write, &sim->link_fd, &system_clock, &bundled);
+        sim->radio = radio_link_radio(&sim->link);
+    } else {
+        sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
+        if (sim->udp_fd < 0) {
+            hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
+                   (unsigned)options->udp_port, strerror(errno));
+            return -1;
+        }
+        udp_air_radio_init(&sim->air, sim->udp_fd);
+        sim->radio = &sim->air.radio;
+    }
+    radio_set_handlers(sim->radio, on_radio_frame, NULL, sim);
+    return 0;
 }
 
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
@@ -231,10 +293,7 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
-    sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
-    if (sim->udp_fd < 0) {
-        hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
-               (unsigned)options->udp_port, strerror(errno));
+    if (open_radio(sim, options) != 0) {
         return -1;
     }
     sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
@@ -248,30 +307,58 @@ static int start(simulator_t *sim, const options_t *options)
 
 static void receive_frames(simulator_t *sim)
 {
-    uint8_t frame[UDP_AIR_DATAGRAM_MAX];
-    uint8_t mac[INTAKE_MAC_LEN];
-    size_t len;
-    int received;
-
-    while ((received = udp_air_receive(sim->udp_fd, frame, &len, mac)) == 1) {
-        pthread_mutex_lock(&sim->lock);
-        homebase_frame(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
-        pthread_mutex_unlock(&sim->lock);
-    }
-    if (received < 0) {
+    pthread_mutex_lock(&sim->lock);
+    if (udp_air_radio_poll(&sim->air) != 0) {
         hb_log(HB_LOG_WARN, "udp receive failed: %s", strerror(errno));
     }
+    pthread_mutex_unlock(&sim->lock);
+}
+
+/* Reads what the co-processor sent. Returns 0, or -1 once the terminal is gone (the co-processor
+ * side closed), which stops the home base: without its radio it has nothing to do. */
+static int receive_link(simulator_t *sim)
+{
+    uint8_t bytes[LINK_READ_CHUNK_LEN];
+    ssize_t len;
+
+    while ((len = read(sim->link_fd, bytes, sizeof bytes)) > 0) {
+        pthread_mutex_lock(&sim->lock);
+        radio_link_receive(&sim->link, bytes, (size_t)len);
+        pthread_mutex_unlock(&sim->lock);
+    }
+    if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        /* make run stops radio-sim and the home base together, and radio-sim may close its side
+         * before this process receives its own signal. A signal within the grace period (it ends the
+         * poll early) makes the closed link part of that stop, not an error. */
+        if (!s_stop_requested) {
+            poll(NULL, 0, LINK_CLOSE_GRACE_MS);
+        }
+        if (!s_stop_requested) {
+            hb_log(HB_LOG_ERROR, "radio link closed: %s", len == 0 ? "end of file" : strerror(errno));
+        }
+        return -1;
+    }
+    return 0;
 }
 
 static void run(simulator_t *sim)
 {
-    struct pollfd entry = { .fd = sim->udp_fd, .events = POLLIN };
+    bool use_link = sim->link_fd >= 0;
+    struct pollfd entry = { .fd = use_link ? sim->link_fd : sim->udp_fd, .events = POLLIN };
 
     while (!s_stop_requested && !sim->engine->trapped) {
         if (poll(&entry, 1, TICK_INTERVAL_MS) > 0) {
-            receive_frames(sim);
+            if (!use_link) {
+                receive_frames(sim);
+            } else if (receive_link(sim) != 0) {
+                s_link_failed = !s_stop_requested;
+                break;
+            }
         }
         pthread_mutex_lock(&sim->lock);
+        if (use_link) {
+            radio_link_tick(&sim->link);
+        }
         homebase_tick(&sim->homebase);
         pthread_mutex_unlock(&sim->lock);
     }
@@ -289,6 +376,9 @@ static void stop(simulator_t *sim)
         close(sim->udp_fd);
     }
     sim_card_close(&sim->card, &sim->homebase);
+    if (sim->link_fd >= 0) {
+        close(sim->link_fd);
+    }
     homebase_free(&sim->homebase);
     engine_destroy(sim->engine);
     registry_wipe(&sim->registry);
@@ -303,7 +393,7 @@ int main(int argc, char **argv)
         .udp_port = 8082,
         .card_mb = SIM_CARD_DEFAULT_MB,
     };
-    static simulator_t sim = { .udp_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
+    static simulator_t sim = { .udp_fd = -1, .link_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
     struct sigaction action = { .sa_handler = request_stop };
     int exit_code = EXIT_SUCCESS;
 
@@ -319,16 +409,22 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &action, NULL);
 
     if (start(&sim, &options) == 0) {
-        hb_log(HB_LOG_INFO, "home base started: id=%s engine=%s http=%s:%u udp=%s:%u spool=%s "
+        char radio[160];
+
+        if (options.link_path != NULL) {
+            snprintf(radio, sizeof radio, "link=%s", options.link_path);
+        } else {
+            snprintf(radio, sizeof radio, "udp=%s:%u", options.bind_host, (unsigned)options.udp_port);
+        }
+        hb_log(HB_LOG_INFO, "home base started: id=%s engine=%s http=%s:%u %s spool=%s "
                "central=%s", sim.registry.home_base_id, engine_name(sim.engine), options.bind_host,
-               (unsigned)options.http_port, options.bind_host, (unsigned)options.udp_port,
-               options.spool_dir, sim.uplink.ingest_url);
+               (unsigned)options.http_port, radio, options.spool_dir, sim.uplink.ingest_url);
         run(&sim);
         hb_log(HB_LOG_INFO, "home base stopped: spooled=%u", (unsigned)homebase_spooled_count(&sim.homebase));
     } else {
         exit_code = EXIT_FAILURE;
     }
-    if (sim.engine != NULL && sim.engine->trapped) {
+    if (s_link_failed || (sim.engine != NULL && sim.engine->trapped)) {
         exit_code = EXIT_FAILURE;
     }
     stop(&sim);
