@@ -6,12 +6,14 @@ import Koa from "koa";
 import type Router from "@koa/router";
 import { requireSession } from "./auth/middleware.ts";
 import { createAuthRouter } from "./auth/routes.ts";
+import { createCommandsRouter } from "./commands/routes.ts";
 import type { AppDeps } from "./deps.ts";
 import { problemMiddleware } from "./errors.ts";
 import { createHealthRouter } from "./health/routes.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createIngestRouter } from "./ingest/routes.ts";
 import { createLogsRouter } from "./logs/routes.ts";
+import { createLifecycleRouter } from "./networks/lifecycle-routes.ts";
 import { createNetworksRouter } from "./networks/routes.ts";
 
 export function createApp(deps: AppDeps): Koa {
@@ -27,6 +29,8 @@ export function createApp(deps: AppDeps): Koa {
     createNetworksRouter(deps),
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),
+    createLifecycleRouter(deps),
+    createCommandsRouter(deps),
   ];
   for (const router of routers) {
     app.use(router.routes());

@@ -17,7 +17,7 @@ export interface AppConfig {
 }
 
 /** The event types that the WebSocket stream carries. */
-export type MeshEventType = "log_entry" | "motion_event" | "device_status";
+export type MeshEventType = "log_entry" | "motion_event" | "device_status" | "command_status";
 
 /** An event as stored in the events table and sent to WebSocket clients. */
 export interface MeshEvent {

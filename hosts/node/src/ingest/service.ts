@@ -41,6 +41,8 @@ export interface IngestResult {
 
 interface KnownDevice {
   publicKey: Buffer;
+  /** The next key while a rotation runs; frames signed with either key are accepted until it completes. */
+  pendingPublicKey: Buffer | null;
 }
 
 interface BatchContext {
@@ -60,15 +62,18 @@ function isoOfSec(sec: number): string {
 
 /**
  * Loads the keys of the devices a batch names, in one query, and locks their rows in device id
- * order. Two batches of one network that run at once (an urgent batch overtaking a spooled one)
+ * order. Revoked devices are left out, so their frames are FRAME_UNKNOWN_DEVICE. Two batches of one network that run at once (an urgent batch overtaking a spooled one)
  * then take the locks in the same order, so one waits for the other instead of deadlocking.
  */
 async function loadDevices(trx: Knex.Transaction, networkId: string, entries: BatchEntry[]): Promise<Map<string, KnownDevice>> {
   const ids = [...new Set(entries.map((entry) => entry.device_id))];
   const devices = new Map<string, KnownDevice>();
   if (ids.length === 0) return devices;
-  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).orderBy("device_id").forUpdate().select("device_id", "public_key");
-  for (const row of rows) devices.set(row.device_id, { publicKey: Buffer.from(String(row.public_key).trim(), "hex") });
+  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).whereNull("revoked_at").orderBy("device_id").forUpdate().select("device_id", "public_key", "pending_public_key");
+  for (const row of rows) {
+    const pending = row.pending_public_key ? Buffer.from(String(row.pending_public_key).trim(), "hex") : null;
+    devices.set(row.device_id, { publicKey: Buffer.from(String(row.public_key).trim(), "hex"), pendingPublicKey: pending });
+  }
   return devices;
 }
 
@@ -156,7 +161,11 @@ async function storeFrameEntry(context: BatchContext, entry: FrameEntry): Promis
 
   const device = context.devices.get(decoded.frame.deviceId);
   if (!device) return "FRAME_UNKNOWN_DEVICE";
-  const verified = deps.core.verifyFrame(entry.frame, device.publicKey, signer.networkPublicKey);
+  let verified = deps.core.verifyFrame(entry.frame, device.publicKey, signer.networkPublicKey);
+  if (!verified.ok && device.pendingPublicKey) {
+    const underPending = deps.core.verifyFrame(entry.frame, device.pendingPublicKey, signer.networkPublicKey);
+    if (underPending.ok) verified = underPending;
+  }
   if (!verified.ok) return verified.code;
 
   // From here on every field comes from the verified frame, none from the home base's JSON.

@@ -6,6 +6,7 @@
 import type { Knex } from "knex";
 import * as initial from "./001_initial.ts";
 import * as totpLastStep from "./002_totp_last_step.ts";
+import * as commands from "./005_commands.ts";
 
 interface Migration {
   name: string;
@@ -16,6 +17,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { name: "001_initial", up: initial.up, down: initial.down },
   { name: "002_totp_last_step", up: totpLastStep.up, down: totpLastStep.down },
+  { name: "005_commands", up: commands.up, down: commands.down },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,0 +1,115 @@
+/**
+ * One delivery attempt of a command to its network's home base (docs/protocol.md section 9.1):
+ * POST /api/v1/command with body {"frame": "<hex>"}, signed as in section 2 with the network key
+ * under key id `<network id>`, with a fresh timestamp and nonce on every attempt. The frame is the
+ * stored one, so every retry carries identical frame bytes.
+ */
+import type { AppDeps } from "../deps.ts";
+import { signRequest } from "../ingest/signature.ts";
+import { deriveNetworkKey } from "../keys/derive.ts";
+import type { CommandNetwork } from "./network.ts";
+import type { AckResult, CommandRow } from "./store.ts";
+
+export const COMMAND_DELIVERY_PATH = "/api/v1/command";
+/** A home base that has not answered within this time counts as unreachable for this attempt. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export type FetchFunction = typeof fetch;
+
+export type DeliveryAnswer =
+  | { reached: false; error: string }
+  | { reached: true; status: number; body: unknown };
+
+/** The URL of the home base's command endpoint; an IPv6 literal gets its brackets. */
+export function deliveryUrl(network: Pick<CommandNetwork, "host" | "port">): string {
+  const host = network.host.includes(":") ? `[${network.host}]` : network.host;
+  return `http://${host}:${network.port}${COMMAND_DELIVERY_PATH}`;
+}
+
+/** Sends the command once; never throws, a connection or timeout failure is `reached: false`. */
+export async function sendCommand(deps: AppDeps, network: CommandNetwork, row: CommandRow, fetchFunction: FetchFunction): Promise<DeliveryAnswer> {
+  const body = JSON.stringify({ frame: row.frame });
+  const headers = signRequest({
+    method: "POST",
+    path: COMMAND_DELIVERY_PATH,
+    keyId: network.id,
+    privateKeySeed: deriveNetworkKey(deps.masterSeed, network.keyIndex).privateKey,
+    body,
+    clock: deps.clock,
+    core: deps.core,
+  });
+
+  try {
+    const response = await fetchFunction(deliveryUrl(network), {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { reached: true, status: response.status, body: parsed };
+  } catch (error) {
+    return { reached: false, error: (error as Error).message };
+  }
+}
+
+/** What an attempt's answer means for the command. */
+export type DeliveryVerdict =
+  /** Keep the command open and try again after the backoff. */
+  | { kind: "retry"; state: "queued" | "delivered"; lastError: string | null }
+  /** A final result. */
+  | { kind: "final"; state: "acknowledged" | "failed"; result: AckResult | null; reason: string | null; lastError: string | null };
+
+const RESULT_WORDS: readonly string[] = ["ok", "error", "unsupported"];
+
+function problemCode(body: unknown): string {
+  const code = (body as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "";
+}
+
+/**
+ * Maps the home base's answer to the command's next state (docs/server.md, "Command states"):
+ * - 202 relayed or in_progress: delivered, retried until the result arrives;
+ * - 200 done: final for a config command (the home base's own result); for a device command it
+ *   is delivered, because its result counts only as the device's signed acknowledgement that
+ *   POST /commands/results brings;
+ * - 400, 409 and other 4xx: failed, with the problem's code;
+ * - 401, 404 (the registry may not have the device yet), 503, other 5xx, and no answer: retried.
+ */
+export function judgeAnswer(row: CommandRow, answer: DeliveryAnswer, configCommand: boolean): DeliveryVerdict {
+  const open = row.state === "delivered" ? "delivered" : "queued";
+  if (!answer.reached) return { kind: "retry", state: open, lastError: `home base unreachable: ${answer.error}` };
+
+  const { status, body } = answer;
+  const code = problemCode(body);
+  if (status === 202) return { kind: "retry", state: "delivered", lastError: null };
+
+  if (status === 200) {
+    const done = body as { state?: unknown; result?: unknown; reason?: unknown } | null;
+    const result = typeof done?.result === "string" && RESULT_WORDS.includes(done.result) ? (done.result as AckResult) : null;
+    if (done?.state !== "done" || result === null) return { kind: "retry", state: open, lastError: "home base answered 200 without a done result" };
+    if (!configCommand) return { kind: "retry", state: "delivered", lastError: null };
+    const reason = typeof done.reason === "string" ? done.reason : null;
+    return { kind: "final", state: result === "ok" ? "acknowledged" : "failed", result, reason, lastError: null };
+  }
+
+  const described = `home base answered ${status}${code ? ` ${code}` : ""}`;
+  if (status === 401 || status === 404 || status >= 500) return { kind: "retry", state: open, lastError: described };
+  return { kind: "final", state: "failed", result: null, reason: code || null, lastError: described };
+}
+
+/** Seconds before the next attempt after `attempts` attempts: 5, 10, 20, ... up to 900. */
+export function retryDelaySec(attempts: number): number {
+  return Math.min(5 * 2 ** Math.max(0, attempts - 1), 900);
+}
+
+/** The time of the next attempt, as a Date, from the injected clock. */
+export function nextAttemptAt(deps: Pick<AppDeps, "clock">, attempts: number): Date {
+  return new Date(deps.clock.nowMs() + retryDelaySec(attempts) * 1000);
+}
