@@ -21,3 +21,15 @@ export async function takeCommandSeq(trx: Knex.Transaction, networkId: string, d
   if (!row) throw new ApiError("COMMAND_SEQ_EXHAUSTED", `device ${deviceId} has used every command seq up to ${COMMAND_SEQ_MAX}`);
   return Number(row.last_seq);
 }
+
+/**
+ * Moves a target's counter `count` seqs ahead, for a command sent again after a REPLAY_BELOW_FLOOR:
+ * the home base's floor is at most 64 above the highest seq it accepted (docs/protocol.md section
+ * 10.3), so after a skip of 64 the next seq is above it. A counter near 2^32 - 1 stops at the max.
+ */
+export async function skipCommandSeqs(trx: Knex.Transaction, networkId: string, deviceId: string, count: number): Promise<void> {
+  await trx.raw(
+    "update command_counters set last_seq = least(last_seq + ?, ?) where network_id = ? and device_id = ?",
+    [count, COMMAND_SEQ_MAX, networkId, deviceId],
+  );
+}

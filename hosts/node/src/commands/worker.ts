@@ -16,6 +16,7 @@ import { CONFIG_COMMANDS, COMMAND_MAX_AGE_SEC, isConfigCommand, OPEN_STATES } fr
 import { judgeAnswer, nextAttemptAt, sendCommand, type FetchFunction } from "./delivery.ts";
 import { loadCommandNetwork, type CommandNetwork } from "./network.ts";
 import { afterFinalState } from "./side-effects.ts";
+import { skipCommandSeqs } from "./counter.ts";
 import { enqueueCommand, updateCommand, type CommandRow } from "./store.ts";
 
 /** How long a claimed command is hidden from other ticks; longer than a delivery can take. */
@@ -24,6 +25,8 @@ export const CLAIM_LEASE_SEC = 60;
 export const CLAIM_BATCH = 20;
 /** Home base answers after which a config command is sent again under a new seq (section 6.3). */
 const REISSUE_CODES: readonly string[] = ["REPLAY_BELOW_FLOOR", "REPLAY_TOO_OLD"];
+/** docs/protocol.md section 10.3: a persisted floor is at most this far above the highest accepted seq. */
+const FLOOR_STEP = 64;
 
 export interface TickSummary {
   attempts: number;
@@ -127,7 +130,10 @@ export function createCommandWorker(deps: AppDeps, options: CommandWorkerOptions
       log.info("command finished", { attempts, state: final.state, result: final.result, reason: final.reason });
 
       if (configCommand && final.state === "failed" && REISSUE_CODES.includes(final.reason ?? "")) {
+        if (final.reason === "REPLAY_BELOW_FLOOR") await skipCommandSeqs(trx, row.network_id, row.device_id, FLOOR_STEP);
         const copy = await enqueueCommand(deps, trx, { networkId: row.network_id, networkKeyIndex: network.keyIndex, deviceId: row.device_id, cmd: row.cmd, args: row.args });
+        // The copy waits one retry delay, so a home base that keeps refusing is not asked in a tight loop.
+        await trx("commands").where("id", copy.id).update({ next_attempt_at: nextAttemptAt(deps, 1) });
         log.warn("config command sent again under a new seq", { newCommandId: copy.id, newSeq: copy.seq, reason: final.reason });
       }
       return final.state === "failed";
