@@ -102,11 +102,16 @@ export interface NewCommand {
   dependsOn?: string;
 }
 
-/** Core statuses of frame_build that come from the caller's command and arguments. */
+/**
+ * Core statuses of frame_build that come from the caller's command and arguments. A payload over
+ * 159 bytes makes the frame longer than 250 bytes, and frame_build reports that as FRAME_TOO_LONG
+ * (check 2 runs before the payload limit of check 7), so both mean that the payload is too long.
+ */
 const BUILD_FAILURES: Record<string, ErrorCode> = {
   COMMAND_UNKNOWN: "COMMAND_UNKNOWN",
   COMMAND_BAD_SCHEMA: "COMMAND_BAD_SCHEMA",
   FRAME_PAYLOAD_TOO_LONG: "FRAME_PAYLOAD_TOO_LONG",
+  FRAME_TOO_LONG: "FRAME_PAYLOAD_TOO_LONG",
   FRAME_BAD_JSON: "FRAME_BAD_JSON",
 };
 
@@ -125,7 +130,7 @@ export async function enqueueCommand(deps: AppDeps, trx: Knex.Transaction, input
   if (!signed.ok) {
     const code = BUILD_FAILURES[signed.code];
     if (!code) throw new Error(`core rejected a command frame for ${input.deviceId} with ${signed.code}`);
-    throw new ApiError(code, `command ${JSON.stringify(input.cmd)} rejected by the command schema: ${signed.code}`);
+    throw new ApiError(code, `command ${JSON.stringify(input.cmd)} with payload of ${Buffer.byteLength(payload)} bytes rejected by the core: ${signed.code}`);
   }
 
   const now = new Date(deps.clock.nowMs());
