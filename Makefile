@@ -8,14 +8,16 @@
 #   TEST_DATABASE_URL  the PostgreSQL database of test-node-postgres
 #                      (default postgres://postgres@127.0.0.1:5432/test)
 #   SUITE_TIMEOUT_SEC  the longest one test suite may run (default 1200)
+#   BENCH_ROUNDS       rounds of `make bench-core` (default 9)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages that the build and the tests need, installed by `make deps` when missing.
 # PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
+# chromium renders the API reference page (GET /docs) in hosts/node/src/docs/routes.test.ts.
 DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
-	libcmocka-dev oathtool qrencode
+	libcmocka-dev oathtool qrencode chromium
 
 NODE_TS := node --import tsx
 UVU := $(NODE_TS) node_modules/uvu/bin.js
@@ -27,6 +29,9 @@ CORE_WASM := core/build/core.wasm
 CORE_SOURCES := core/asconfig.json $(shell find core/assembly -type f 2>/dev/null)
 
 HOMEBASE_BUILD_DIR := build/homebase
+# The benchmark's own optimized build, without sanitizers, so it never changes the tested build.
+BENCH_BUILD_DIR := build/bench
+BENCH_ROUNDS ?= 9
 # An empty WASM3_SOURCE_DIR removes the setting from the CMake cache, so a tree given to an
 # earlier build is not used after it is no longer asked for.
 ifneq ($(strip $(WASM3_SOURCE_DIR)),)
@@ -38,9 +43,9 @@ endif
 # The suites of `make test`, in the order they run; test-SUITE runs one of them.
 TEST_SUITES := typecheck core node-pglite node-postgres homebase tools e2e ci
 
-.PHONY: help run test deps deps-debian deps-npm build core homebase typecheck postgres \
+.PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
-	test-ci test-typecheck clean
+	test-ci test-typecheck bench-core clean
 
 help:
 	@echo "make run                 build, then start the whole system"
@@ -49,7 +54,9 @@ help:
 	@echo "make build               build the core (core/build/core.wasm) and the Linux home base"
 	@echo "make core | homebase     build one of them"
 	@echo "make typecheck           tsc over the TypeScript sources"
+	@echo "make api-types           regenerate hosts/node/src/api/openapi-types.ts from openapi.yaml"
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
+	@echo "make bench-core          frame intake speed of the core against bare Ed25519 verify (no test)"
 	@echo "make clean               remove build outputs and test logs"
 
 run: deps build
@@ -74,6 +81,10 @@ deps-npm:
 	@tools/ci/install-npm-packages.sh
 
 build: core homebase
+
+# The route tests read response bodies through these types; a test fails when they are stale.
+api-types: | deps-npm
+	node_modules/.bin/openapi-typescript openapi.yaml -o hosts/node/src/api/openapi-types.ts
 
 core: $(CORE_WASM)
 
@@ -118,6 +129,14 @@ test-e2e: build
 # The shell tests of the CI scripts themselves; each prints its own "N passed, N failed" line.
 test-ci:
 	@$(RUN_SUITE) ci bash -c 'status=0; for t in tools/ci/*.test.sh; do bash "$$t" || status=1; done; exit $$status'
+
+# Not part of `make test`: it measures speed and prints it, and fails only when a side breaks.
+bench-core: $(CORE_WASM) | deps-debian
+	$(NODE_TS) bench/node/core_verify.ts $(BENCH_ROUNDS)
+	cmake -S hosts/esp32p4/linux -B $(BENCH_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHB_SANITIZE=OFF \
+		-DHB_BENCH=ON $(HOMEBASE_WASM3_FLAG) > /dev/null
+	env -u MAKELEVEL cmake --build $(BENCH_BUILD_DIR) -j2 --target bench_core > /dev/null
+	$(BENCH_BUILD_DIR)/bench_core $(BENCH_ROUNDS)
 
 clean:
 	rm -rf core/build build

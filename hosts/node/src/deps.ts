@@ -37,6 +37,14 @@ export interface MeshEvent {
 export interface EventBus {
   publish(db: Knex | Knex.Transaction, type: MeshEventType, networkId: string, data: Record<string, unknown>): Promise<void>;
   subscribe(listener: (event: MeshEvent) => void): () => void;
+  /**
+   * Notifies every server process that a session ended (logout or revocation), inside the caller's
+   * transaction, so that WebSocket streams close that session's sockets at once instead of at their
+   * next timed check. Nothing is stored; a process that is not listening at that moment relies on
+   * the timed check.
+   */
+  publishSessionEnded(db: Knex | Knex.Transaction, sessionId: string): Promise<void>;
+  subscribeSessionEnded(listener: (sessionId: string) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -23,10 +23,16 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, title: "not found" },
   NETWORK_NOT_FOUND: { status: 404, title: "network not found" },
   DEVICE_NOT_FOUND: { status: 404, title: "device not found" },
+  /** An unknown session id and the id of another user's session both get this code, so neither can be told apart. */
+  SESSION_NOT_FOUND: { status: 404, title: "session not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "method not allowed" },
   NETWORK_EXISTS: { status: 409, title: "a network with this name already exists" },
   DEVICE_EXISTS: { status: 409, title: "a device with this id already exists in the network" },
   HOME_BASE_EXISTS: { status: 409, title: "the network already has a home base" },
+  /** Usernames are unique regardless of letter case. */
+  USER_EXISTS: { status: 409, title: "a user with this username already exists" },
+  /** Too many failed logins for the username or from the client address. The body does not name which. */
+  LOGIN_THROTTLED: { status: 429, title: "too many failed logins; retry later" },
   KEY_ID_MISMATCH: { status: 400, title: "batch key_id does not match the signed key id" },
   COMMAND_UNKNOWN: { status: 400, title: "command name is not in the command set" },
   COMMAND_BAD_SCHEMA: { status: 400, title: "command arguments do not match the command's schema" },
@@ -52,17 +58,21 @@ export class ApiError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly extra: Record<string, unknown> | undefined;
+  /** Response headers that belong to the error, such as Retry-After. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+  constructor(code: ErrorCode, detail?: string, extra?: Record<string, unknown>, headers?: Record<string, string>) {
     super(detail ?? ERROR_CATALOGUE[code].title);
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
     this.detail = detail;
     this.extra = extra;
+    this.headers = headers;
   }
 }
 
-function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record<string, unknown>) {
+/** The problem+json body (RFC 9457) of a code; the WebSocket upgrade writes it without Koa. */
+export function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record<string, unknown>) {
   const entry = ERROR_CATALOGUE[code];
   return {
     type: `https://homemesh.invalid/problems/${code.toLowerCase().replaceAll("_", "-")}`,
@@ -82,6 +92,20 @@ export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extr
 }
 
 /**
+ * Replaces the empty 501 that @koa/router sets for a method no router handles (TRACE, CONNECT).
+ * Its Allow header is empty on an unknown path. No route takes such a method, so a known path
+ * gets 405 and an unknown one 404, like every other method.
+ */
+function sendUnroutedMethodProblem(ctx: Context): void {
+  if (ctx.response.get("Allow")) {
+    sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+    return;
+  }
+  ctx.remove("Allow");
+  sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
+}
+
+/**
  * Renders every thrown error as problem+json. ApiError keeps its code and detail. Anything else
  * is logged with its stack and becomes 500 INTERNAL with no detail, so no database or library
  * text reaches a client. Unmatched routes become 404 NOT_FOUND.
@@ -92,8 +116,10 @@ export function problemMiddleware(log: Logger) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
       if (ctx.status === 405 && ctx.body === undefined) sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+      if (ctx.status === 501 && ctx.body === undefined) sendUnroutedMethodProblem(ctx);
     } catch (error) {
       if (error instanceof ApiError) {
+        if (error.headers) ctx.set(error.headers);
         sendProblem(ctx, error.code, error.detail, error.extra);
         return;
       }

@@ -41,8 +41,17 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
+/** Longest User-Agent kept with a session; a longer one is cut. */
+export const USER_AGENT_MAX_CHARS = 256;
+
+/** Returns a User-Agent header fit for storing: control characters removed, cut to USER_AGENT_MAX_CHARS, null when empty. */
+export function storableUserAgent(header: string | undefined): string | null {
+  const cleaned = (header ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, USER_AGENT_MAX_CHARS);
+  return cleaned.length > 0 ? cleaned : null;
+}
+
 /** Creates a session for a user who has just proved every factor; returns the only copy of the token. */
-export async function createSession(deps: SessionDeps, userId: string, clientAddress: string | null): Promise<NewSession> {
+export async function createSession(deps: SessionDeps, userId: string, clientAddress: string | null, userAgent: string | null = null): Promise<NewSession> {
   const token = randomBytes(SESSION_TOKEN_BYTES).toString("base64url");
   const now = deps.clock.nowMs();
   const session = {
@@ -54,6 +63,7 @@ export async function createSession(deps: SessionDeps, userId: string, clientAdd
     expires_at: new Date(now + SESSION_IDLE_MS),
     absolute_expires_at: new Date(now + SESSION_MAX_MS),
     client_address: clientAddress,
+    user_agent: userAgent,
   };
 
   // Expired rows of this user go at each login, so the table does not grow without bound.

@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { verifyPassword } from "../auth/password.ts";
+import { recoveryCodeHash } from "../auth/recovery-codes.ts";
+import { createSecretBox } from "../keys/secret-box.ts";
 import { ManualClock, nowSec } from "../clock.ts";
 import { openDatabase } from "../db/connect.ts";
 import { createMemoryLogger } from "../logger.ts";
@@ -115,6 +117,12 @@ test("keygen refuses an existing user without the files", async () => {
   assert.match(run.stderr, /user admin already exists in the database; pass --force/);
 });
 
+test("keygen refuses a username differing in case", async () => {
+  const run = await keygen("--username", "ADMIN");
+  assert.is(run.status, 3);
+  assert.match(run.stderr, /user admin already exists in the database; pass --force/);
+});
+
 test("--force replaces seed and admin", async () => {
   const run = await keygen("--force", "--json");
   assert.is(run.status, 0, run.stderr);
@@ -139,6 +147,47 @@ test("--json prints one JSON object", async () => {
   assert.equal(readCredentials(), { username: output.username, password: output.password, otpauth_uri: output.otpauth_uri });
   assert.is(output.master_seed_file, path.join(dataDir, "master-seed"));
   assert.is(output.credentials_file, path.join(dataDir, "admin-credentials.json"));
+});
+
+test("keygen prints ten recovery codes once", async () => {
+  const json = await keygen("--force", "--json");
+  assert.is(json.status, 0, json.stderr);
+  const codes: string[] = JSON.parse(json.stdout).recovery_codes;
+  assert.is(codes.length, 10);
+  for (const code of codes) assert.match(code, /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
+  assert.not.ok(readFileSync(path.join(dataDir, "admin-credentials.json"), "utf8").includes(codes[0]!), "codes are not in the credentials file");
+
+  const db = openDatabase({ databaseUrl: database.url, dataDir });
+  try {
+    const user = await db("users").where("username", "admin").first("id");
+    const stored = (await db("recovery_codes").where("user_id", user.id)).map((row: { code_hash: string }) => row.code_hash).sort();
+    assert.equal(stored, codes.map((code) => recoveryCodeHash(user.id, code)).sort());
+  } finally {
+    await db.destroy();
+  }
+
+  const text = await keygen("--force");
+  assert.is(text.status, 0, text.stderr);
+  const printed = text.stdout.split("\n").filter((line) => /^  [0-9a-z]{4}(-[0-9a-z]{4}){3}$/.test(line));
+  assert.is(printed.length, 10);
+  assert.match(text.stdout, /shown only now/);
+});
+
+test("TOTP secret is sealed under the master seed", async () => {
+  const run = await keygen("--force", "--json");
+  assert.is(run.status, 0, run.stderr);
+  const secret = new URL(JSON.parse(run.stdout).otpauth_uri).searchParams.get("secret")!;
+  const seed = Buffer.from(readFileSync(path.join(dataDir, "master-seed"), "utf8").trim(), "hex");
+
+  const db = openDatabase({ databaseUrl: database.url, dataDir });
+  try {
+    const row = await db("users").where("username", "admin").first("id", "totp_secret_enc");
+    assert.not.ok(row.totp_secret_enc.includes(secret));
+    assert.is(createSecretBox(seed).open(row.totp_secret_enc, row.id), secret);
+    assert.throws(() => createSecretBox(Buffer.alloc(32, 0x5a)).open(row.totp_secret_enc, row.id), /failed authentication/);
+  } finally {
+    await db.destroy();
+  }
 });
 
 test("bad command lines exit 2", async () => {
@@ -184,6 +233,13 @@ test("server accepts the generated credentials", async () => {
     const { token } = (await response.json()) as { token: string };
     const networks = await fetch(`${server.url}/networks`, { headers: { authorization: `Bearer ${token}` } });
     assert.is(networks.status, 200);
+
+    const recovery = await fetch(`${server.url}/auth/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password, recovery_code: JSON.parse(run.stdout).recovery_codes[3] }),
+    });
+    assert.is(recovery.status, 200, "a printed recovery code logs in");
   } finally {
     await server.close();
   }

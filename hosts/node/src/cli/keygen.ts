@@ -4,8 +4,10 @@
  *   npm run keygen -- [--data-dir DIR] [--database-url URL] [--username NAME] [--force] [--json]
  *
  * It writes `<data dir>/master-seed` and `<data dir>/admin-credentials.json` (both mode 0600), and
- * prints the username, a generated password, the otpauth:// URI for an authenticator app and the
- * same URI as a QR code. With --json it prints one JSON object instead. When the database is the
+ * prints the username, a generated password, the otpauth:// URI for an authenticator app, the
+ * same URI as a QR code and ten one-time recovery codes. With --json it prints one JSON object
+ * instead. The recovery codes are printed only, never written to the credentials file, so that
+ * they stay a separate copy to keep apart from the password. When the database is the
  * embedded one (no --database-url and no DATABASE_URL), stop the server first: PGlite files must
  * not be opened by two processes.
  *
@@ -123,15 +125,17 @@ export async function runKeygen(argv: string[], io: KeygenIo): Promise<number> {
   const db = openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
     await migrateLatest(db);
-    const existing = await db("users").where("username", options.username).first("id");
+    // Usernames are unique regardless of letter case, so "Admin" blocks "admin" too.
+    const sameName = () => db.raw("lower(username) = lower(?)", [options.username]);
+    const existing = await db("users").where(sameName()).first("username");
     if (existing && !options.force) {
-      io.stderr(`keygen: user ${options.username} already exists in the database; pass --force to replace it\n`);
+      io.stderr(`keygen: user ${existing.username} already exists in the database; pass --force to replace it\n`);
       return EXIT_EXISTS;
     }
 
     if (options.force) {
       const [networks] = await db("networks").count({ count: "*" });
-      const [others] = await db("users").whereNot("username", options.username).count({ count: "*" });
+      const [others] = await db("users").whereNot(sameName()).count({ count: "*" });
       if (Number(networks?.count) > 0 || Number(others?.count) > 0) {
         io.stderr(`keygen: warning: the new seed invalidates the keys of ${networks?.count} registered networks and the TOTP secrets of ${others?.count} other users\n`);
       }
@@ -140,17 +144,19 @@ export async function runKeygen(argv: string[], io: KeygenIo): Promise<number> {
     const seed = randomBytes(MASTER_SEED_BYTES);
     const password = generatePassword();
     let otpauthUri = "";
+    let recoveryCodes: string[] = [];
     // The user is committed only after both files are written, so a failed write leaves no account.
     await db.transaction(async (trx) => {
-      await trx("users").where("username", options.username).delete();
+      await trx("users").where(trx.raw("lower(username) = lower(?)", [options.username])).delete();
       const user = await createUser(trx, systemClock, createSecretBox(seed), { username: options.username, password, role: "admin" });
       otpauthUri = totpUri(options.username, user.totpSecret);
+      recoveryCodes = user.recoveryCodes;
       writeMasterSeed(options.dataDir, seed, options.force);
       writeCredentials(credentialsFile, { username: options.username, password, otpauth_uri: otpauthUri }, options.force);
     });
 
     if (options.json) {
-      io.stdout(JSON.stringify({ username: options.username, password, otpauth_uri: otpauthUri, data_dir: options.dataDir, master_seed_file: seedFile, credentials_file: credentialsFile }) + "\n");
+      io.stdout(JSON.stringify({ username: options.username, password, otpauth_uri: otpauthUri, recovery_codes: recoveryCodes, data_dir: options.dataDir, master_seed_file: seedFile, credentials_file: credentialsFile }) + "\n");
     } else {
       io.stdout(
         [
@@ -164,6 +170,9 @@ export async function runKeygen(argv: string[], io: KeygenIo): Promise<number> {
           "",
           "Scan this QR code with an authenticator app:",
           await renderQr(otpauthUri),
+          "One-time recovery codes, each accepted once at login in place of a TOTP code.",
+          "They are shown only now; store them apart from the password:",
+          ...recoveryCodes.map((code) => `  ${code}`),
         ].join("\n") + "\n",
       );
     }

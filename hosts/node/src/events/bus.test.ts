@@ -108,4 +108,58 @@ test("second bus on the same database receives the events", async () => {
   }
 });
 
+/** Resolves with the first `count` session ids a new session-ended subscriber of `target` receives; fails after 3 s. */
+function nextSessionIds(target: EventBus, count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const received: string[] = [];
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`received ${received.length} of ${count} session ids within 3000 ms`));
+    }, 3000);
+    const unsubscribe = target.subscribeSessionEnded((sessionId) => {
+      received.push(sessionId);
+      if (received.length < count) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(received);
+    });
+  });
+}
+
+test("session end reaches a second bus after commit only", async () => {
+  const second = await createEventBus({ db: database.db, clock, log: createMemoryLogger() });
+  try {
+    const received = nextSessionIds(second, 1);
+    const rolledBack = randomUUID();
+    const committed = randomUUID();
+    await database.db
+      .transaction(async (trx) => {
+        await bus.publishSessionEnded(trx, rolledBack);
+        throw new Error("roll back on purpose");
+      })
+      .catch((error: Error) => assert.is(error.message, "roll back on purpose"));
+    await database.db.transaction((trx) => bus.publishSessionEnded(trx, committed));
+
+    assert.equal(await received, [committed]);
+  } finally {
+    await second.close();
+  }
+});
+
+test("session end does not reach event subscribers", async () => {
+  let events = 0;
+  const unsubscribe = bus.subscribe(() => {
+    events += 1;
+  });
+  try {
+    const sessionId = randomUUID();
+    const received = nextSessionIds(bus, 1);
+    await bus.publishSessionEnded(database.db, sessionId.toUpperCase());
+    assert.equal(await received, [sessionId], "delivered in lower case");
+    assert.is(events, 0);
+  } finally {
+    unsubscribe();
+  }
+});
+
 test.run();

@@ -12,10 +12,15 @@
  * connection cannot hold LISTEN), or, on PGlite, the embedded instance's own listen(). Both come
  * from databaseBackend(), so `db` must be opened by db/connect.ts.
  *
+ * Session ends travel on a second channel, SESSIONS_CHANNEL, with the payload
+ * `<schema>:<session id>` and no table row.
+ *
  * Limits: an event published while a pg listener is reconnecting is not delivered to that process.
- * The events table keeps it, so a client can catch up by id.
+ * The events table keeps it, so a client can catch up by id. A session end missed that way closes
+ * the session's sockets at the WebSocket server's next timed session check.
  */
 import type { Knex } from "knex";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Clock } from "../clock.ts";
 import { databaseBackend } from "../db/connect.ts";
@@ -23,6 +28,8 @@ import type { EventBus, MeshEvent, MeshEventType } from "../deps.ts";
 import type { Logger } from "../logger.ts";
 
 export const EVENTS_CHANNEL = "homemesh_events";
+export const SESSIONS_CHANNEL = "homemesh_sessions";
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RECONNECT_DELAY_MS = 1000;
 
 /** Stops listening; resolves when the listener has let go of its connection. */
@@ -64,6 +71,7 @@ async function currentSchema(db: Knex): Promise<string> {
 export async function createEventBus(options: EventBusOptions): Promise<EventBus> {
   const { db, clock, log } = options;
   const listeners = new Set<(event: MeshEvent) => void>();
+  const sessionListeners = new Set<(sessionId: string) => void>();
   let delivery: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -98,10 +106,33 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
     delivery = delivery.then(() => deliver(payload)).catch((error) => log.error("event delivery failed", { eventId: payload, error }));
   };
 
+  // Session ends need no database read, so they go to the listeners at once, not through `delivery`.
+  const onSessionNotification = (payload: string) => {
+    if (closed) return;
+    const separator = payload.lastIndexOf(":");
+    const sessionId = payload.slice(separator + 1);
+    if (payload.slice(0, separator) !== schema) return;
+    if (!UUID_PATTERN.test(sessionId)) {
+      log.warn("session notification ignored", { reason: "payload is not a session id", payload });
+      return;
+    }
+    for (const listener of sessionListeners) {
+      try {
+        listener(sessionId);
+      } catch (error) {
+        log.error("session listener failed", { sessionId, error });
+      }
+    }
+  };
+
+  const handlers = new Map([
+    [EVENTS_CHANNEL, onNotification],
+    [SESSIONS_CHANNEL, onSessionNotification],
+  ]);
   const backend = databaseBackend(db);
   const stop: StopListening = backend.kind === "pglite"
-    ? await backend.pglite.listen(EVENTS_CHANNEL, onNotification)
-    : await listenWithPg(backend.connection, log, onNotification, () => closed);
+    ? await listenWithPglite(backend.pglite, handlers)
+    : await listenWithPg(backend.connection, log, handlers, () => closed);
 
   return {
     async publish(executor, type, networkId, data) {
@@ -123,28 +154,52 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
       };
     },
 
+    async publishSessionEnded(executor, sessionId) {
+      await executor.raw("select pg_notify(?, current_schema() || ':' || ?)", [SESSIONS_CHANNEL, sessionId.toLowerCase()]);
+    },
+
+    subscribeSessionEnded(listener) {
+      sessionListeners.add(listener);
+      return () => {
+        sessionListeners.delete(listener);
+      };
+    },
+
     async close() {
       if (closed) return;
       closed = true;
       listeners.clear();
+      sessionListeners.clear();
       await stop();
       await delivery;
     },
   };
 }
 
+type ChannelHandlers = Map<string, (payload: string) => void>;
+
+/** Runs LISTEN for every channel on the embedded PGlite instance. */
+async function listenWithPglite(pglite: PGlite, handlers: ChannelHandlers): Promise<StopListening> {
+  const stops: StopListening[] = [];
+  for (const [channel, handler] of handlers) stops.push(await pglite.listen(channel, handler));
+  return async () => {
+    for (const stop of stops) await stop();
+  };
+}
+
 /**
- * Runs LISTEN on a dedicated pg.Client with the knex pool's connection settings. A lost connection
- * is logged at warn and opened again after RECONNECT_DELAY_MS until the bus closes.
+ * Runs LISTEN for every channel on a dedicated pg.Client with the knex pool's connection settings.
+ * A lost connection is logged at warn and opened again after RECONNECT_DELAY_MS until the bus closes.
  */
-async function listenWithPg(clientConfig: pg.ClientConfig, log: Logger, onNotification: (payload: string) => void, isClosed: () => boolean): Promise<StopListening> {
+async function listenWithPg(clientConfig: pg.ClientConfig, log: Logger, handlers: ChannelHandlers, isClosed: () => boolean): Promise<StopListening> {
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client(clientConfig);
     next.on("notification", (message) => {
-      if (message.channel === EVENTS_CHANNEL && message.payload !== undefined) onNotification(message.payload);
+      const handler = handlers.get(message.channel);
+      if (handler && message.payload !== undefined) handler(message.payload);
     });
     next.on("error", (error) => {
       log.warn("event listener connection lost", { error, retryInMs: RECONNECT_DELAY_MS });
@@ -153,7 +208,7 @@ async function listenWithPg(clientConfig: pg.ClientConfig, log: Logger, onNotifi
       scheduleReconnect();
     });
     await next.connect();
-    await next.query(`listen ${EVENTS_CHANNEL}`);
+    for (const channel of handlers.keys()) await next.query(`listen ${channel}`);
     client = next;
   };
 

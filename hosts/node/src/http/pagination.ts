@@ -34,7 +34,15 @@ export function encodeCursor(key: readonly string[]): string {
 /** Checks one part of a cursor key before it reaches SQL, where a bad value would fail a cast. */
 export type CursorPartCheck = (part: string) => boolean;
 
-export const isIsoTimestamp: CursorPartCheck = (part) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(part) && !Number.isNaN(Date.parse(part));
+/**
+ * Accepts only the exact output of Date.toISOString(). The round trip rejects dates such as
+ * February 30, which Date.parse moves to March but PostgreSQL rejects (a 500 before this check).
+ */
+export const isIsoTimestamp: CursorPartCheck = (part) => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(part)) return false;
+  const time = Date.parse(part);
+  return !Number.isNaN(time) && new Date(time).toISOString() === part;
+};
 
 /**
  * Reads `cursor` from a query string as a key with one string per check; null when absent.

@@ -12,17 +12,19 @@
  * Both ways end with {"type":"auth_ok"} before any event. Messages after auth are ignored.
  *
  * Each authenticated socket is bound to its session id. A socket whose session was logged out,
- * revoked or has expired is closed with WS_CLOSE_AUTH_FAILED (4401). The server checks every
- * open socket's session in one read-only query every config.wsSessionCheckMs, so a logout in
- * another server process on the same database closes the socket within that interval. It also
- * checks before it delivers each batch of events, so no event reaches a socket whose session had
- * ended when that check ran.
+ * revoked or has expired is closed with WS_CLOSE_AUTH_FAILED (4401). A logout or revocation in any
+ * server process on the same database reaches this one through the event bus's session-ended
+ * notification (PostgreSQL LISTEN/NOTIFY), which closes the session's sockets at once. Expiry, and
+ * a notification missed while the listener reconnected, are caught by a fallback check. It reads
+ * every open socket's session in one read-only query every config.wsSessionCheckMs and before it
+ * delivers each batch of events, so no event reaches a socket whose session had ended when that
+ * check ran.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { AppDeps, MeshEvent } from "../deps.ts";
-import { ERROR_CATALOGUE, type ErrorCode } from "../errors.ts";
+import { ERROR_CATALOGUE, problemBody, type ErrorCode } from "../errors.ts";
 
 export const WS_PATH = "/ws";
 /**
@@ -69,7 +71,7 @@ interface ClientState {
 /** Writes a problem+json HTTP response on a socket that has not been upgraded, and closes it. */
 function rejectUpgrade(socket: Duplex, code: ErrorCode, detail: string, extraHeaders: string[] = []): void {
   const entry = ERROR_CATALOGUE[code];
-  const body = JSON.stringify({ title: entry.title, status: entry.status, code, detail });
+  const body = JSON.stringify(problemBody(code, detail));
   const reason = STATUS_TEXT[entry.status] ?? "Bad Request";
   const head = [
     `HTTP/1.1 ${entry.status} ${reason}`,
@@ -264,6 +266,15 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
   httpServer.on("upgrade", upgradeListener);
   const unsubscribe = deps.events.subscribe(onEvent);
 
+  const onSessionEnded = (sessionId: string) => {
+    for (const [socket, state] of clients) {
+      if (state.identity?.sessionId !== sessionId || socket.readyState !== WebSocket.OPEN) continue;
+      log.info("websocket session ended", { userId: state.identity.userId, sessionId, reason: "session-ended notification" });
+      socket.close(WS_CLOSE_AUTH_FAILED, "session ended");
+    }
+  };
+  const unsubscribeSessionEnded = deps.events.subscribeSessionEnded(onSessionEnded);
+
   return {
     clientCount: () => [...clients.values()].filter((state) => state.identity).length,
 
@@ -272,6 +283,7 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     async close() {
       httpServer.off("upgrade", upgradeListener);
       unsubscribe();
+      unsubscribeSessionEnded();
       clearInterval(pingTimer);
       clearInterval(sessionTimer);
       for (const socket of clients.keys()) socket.close(1001, "server shutting down");

@@ -2,7 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer, type Server } from "node:http";
 import { WebSocket } from "ws";
+import { createApp } from "../app.ts";
 import { nowSec } from "../clock.ts";
+import { createEventBus } from "../events/bus.ts";
 import { authenticateToken, hashToken, liveSessionIds, revokeSession, SESSION_IDLE_MS } from "../auth/sessions.ts";
 import { listenInTestRange } from "../testing/app.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
@@ -101,7 +103,7 @@ test("logout closes the socket before the next event", async () => {
   const loggedOut = await authenticatedClient(wsUrl);
   const staying = await authenticatedClient(wsUrl);
 
-  const logout = await fetch(server.baseUrl + "/auth/session", { method: "DELETE", headers: loggedOut.headers });
+  const logout = await server.fetch("/auth/session", { method: "DELETE", headers: loggedOut.headers });
   assert.is(logout.status, 204);
   await ingestMotion();
 
@@ -113,6 +115,56 @@ test("logout closes the socket before the next event", async () => {
   assert.is(closed.reason, "session ended");
   assert.equal(loggedOut.messages, [{ type: "auth_ok" }]);
   staying.socket.close();
+});
+
+/** Waits for a client's close; fails when it takes `limitMs`, far below the 30 s timed check of `wsUrl`. */
+async function closedWithin(client: { closed: Promise<{ code: number; reason: string }> }, limitMs: number) {
+  const started = Date.now();
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${limitMs} ms`)), limitMs));
+  const closed = await Promise.race([client.closed, timeout]);
+  return { ...closed, waitedMs: Date.now() - started };
+}
+
+test("DELETE /auth/sessions/{id} closes the socket at once", async () => {
+  const revoked = await authenticatedClient(wsUrl);
+  const staying = await authenticatedClient(wsUrl);
+  const sessionId = (await sessionRow(revoked.headers)).id as string;
+
+  const response = await fetch(`${server.baseUrl}/auth/sessions/${sessionId}`, { method: "DELETE", headers: revoked.headers });
+  assert.is(response.status, 204);
+
+  const closed = await closedWithin(revoked, 2000);
+  assert.is(closed.code, WS_CLOSE_AUTH_FAILED);
+  assert.is(closed.reason, "session ended");
+  assert.is(staying.socket.readyState, WebSocket.OPEN, "another session's socket stays open");
+  assert.ok(server.logLines.some((line) => line.includes("websocket session ended") && line.includes(sessionId)));
+  staying.socket.close();
+});
+
+test("logout closes an idle socket at once", async () => {
+  const client = await authenticatedClient(wsUrl);
+  assert.is((await fetch(server.baseUrl + "/auth/session", { method: "DELETE", headers: client.headers })).status, 204);
+  assert.is((await closedWithin(client, 2000)).code, WS_CLOSE_AUTH_FAILED);
+});
+
+test("revocation in another process closes the socket", async () => {
+  // A second app with its own event bus on the same database acts as a second server process.
+  // On PostgreSQL its bus listens on a connection of its own.
+  const otherEvents = await createEventBus({ db: server.deps.db, clock: server.clock, log: server.deps.log });
+  const otherHttp = createServer(createApp({ ...server.deps, events: otherEvents }).callback());
+  const otherUrl = `http://127.0.0.1:${await listenInTestRange(otherHttp)}`;
+  try {
+    const client = await authenticatedClient(wsUrl);
+    const sessionId = (await sessionRow(client.headers)).id as string;
+
+    const response = await fetch(`${otherUrl}/auth/sessions/${sessionId}`, { method: "DELETE", headers: client.headers });
+    assert.is(response.status, 204);
+    assert.is((await closedWithin(client, 2000)).code, WS_CLOSE_AUTH_FAILED);
+  } finally {
+    otherHttp.closeAllConnections();
+    await new Promise<void>((resolve) => otherHttp.close(() => resolve()));
+    await otherEvents.close();
+  }
 });
 
 test("revocation elsewhere closes an idle socket", async () => {

@@ -6,6 +6,7 @@
 import type { Knex } from "knex";
 import * as initial from "./001_initial.ts";
 import * as totpLastStep from "./002_totp_last_step.ts";
+import * as accounts from "./003_accounts.ts";
 import * as commands from "./005_commands.ts";
 
 interface Migration {
@@ -17,6 +18,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { name: "001_initial", up: initial.up, down: initial.down },
   { name: "002_totp_last_step", up: totpLastStep.up, down: totpLastStep.down },
+  { name: "003_accounts", up: accounts.up, down: accounts.down },
   { name: "005_commands", up: commands.up, down: commands.down },
 ];
 
