@@ -144,7 +144,7 @@ test("POST /networks/{id}/devices returns the provisioning bundle once", async (
     channel: 1,
   });
   assert.is(Buffer.from(binary, "base64").length, 140);
-  assert.match(created.command_id, /^[0-9a-f-]{36}$/);
+  assert.match(String(created.command_id), /^[0-9a-f-]{36}$/);
 });
 
 test("device private key matches its public key", async () => {
