@@ -1077,9 +1077,9 @@ export interface operations {
                     password: string;
                     /** @description The current six-digit code of the user's authenticator. A code in another format fails like a wrong code, with 401 AUTH_FAILED. */
                     totp?: string;
-                    /** @description One of the user's unused recovery codes, in place of `totp`. Case, hyphens and spaces are ignored. */
+                    /** @description One of the user's unused recovery codes, in place of `totp`. Case, hyphens and spaces are ignored. Exactly one of `totp` and `recovery_code` must be given; both or neither is 400 VALIDATION_FAILED. */
                     recovery_code?: string;
-                } & (unknown | unknown);
+                };
             };
         };
         responses: {
