@@ -23,8 +23,8 @@ export async function takeCommandSeq(trx: Knex.Transaction, networkId: string, d
 }
 
 /**
- * Moves a target's counter `count` seqs ahead, for a command sent again after a REPLAY_BELOW_FLOOR:
- * the home base's floor is at most 64 above the highest seq it accepted (docs/protocol.md section
+ * Moves a target's counter `count` seqs ahead, for a command sent again after a REPLAY_BELOW_FLOOR.
+ * The home base's floor is at most 64 above the highest seq it accepted (docs/protocol.md section
  * 10.3), so after a skip of 64 the next seq is above it. A counter near 2^32 - 1 stops at the max.
  */
 export async function skipCommandSeqs(trx: Knex.Transaction, networkId: string, deviceId: string, count: number): Promise<void> {

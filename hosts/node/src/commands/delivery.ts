@@ -11,7 +11,7 @@ import type { CommandNetwork } from "./network.ts";
 import type { AckResult, CommandRow } from "./store.ts";
 
 export const COMMAND_DELIVERY_PATH = "/api/v1/command";
-/** A home base that has not answered within this time counts as unreachable for this attempt. */
+/** A home base that has not responded within this time counts as unreachable for this attempt. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 export type FetchFunction = typeof fetch;
@@ -20,13 +20,13 @@ export type DeliveryAnswer =
   | { reached: false; error: string }
   | { reached: true; status: number; body: unknown };
 
-/** The URL of the home base's command endpoint; an IPv6 literal gets its brackets. */
+/** Returns the URL of the home base's command endpoint, with brackets around an IPv6 literal. */
 export function deliveryUrl(network: Pick<CommandNetwork, "host" | "port">): string {
   const host = network.host.includes(":") ? `[${network.host}]` : network.host;
   return `http://${host}:${network.port}${COMMAND_DELIVERY_PATH}`;
 }
 
-/** Sends the command once; never throws, a connection or timeout failure is `reached: false`. */
+/** Sends the command once. A connection failure or timeout is returned as `reached: false`, not thrown. */
 export async function sendCommand(deps: AppDeps, network: CommandNetwork, row: CommandRow, fetchFunction: FetchFunction): Promise<DeliveryAnswer> {
   const body = JSON.stringify({ frame: row.frame });
   const headers = signRequest({
@@ -59,7 +59,7 @@ export async function sendCommand(deps: AppDeps, network: CommandNetwork, row: C
   }
 }
 
-/** What an attempt's answer means for the command. */
+/** The effect of an attempt's response on the command. */
 export type DeliveryVerdict =
   /** Keep the command open and try again after the backoff. */
   | { kind: "retry"; state: "queued" | "delivered"; lastError: string | null }
@@ -74,7 +74,8 @@ function problemCode(body: unknown): string {
 }
 
 /**
- * Maps the home base's answer to the command's next state (docs/server.md, "Command states"):
+ * Maps the home base's response to the command's next state (docs/server.md, "Delivery and
+ * command states"):
  * - 202 relayed or in_progress: delivered, retried until the result arrives;
  * - 200 done: final for a config command (the home base's own result); for a device command it
  *   is delivered, because its result counts only as the device's signed acknowledgement that
@@ -93,13 +94,13 @@ export function judgeAnswer(row: CommandRow, answer: DeliveryAnswer, configComma
   if (status === 200) {
     const done = body as { state?: unknown; result?: unknown; reason?: unknown } | null;
     const result = typeof done?.result === "string" && RESULT_WORDS.includes(done.result) ? (done.result as AckResult) : null;
-    if (done?.state !== "done" || result === null) return { kind: "retry", state: open, lastError: "home base answered 200 without a done result" };
+    if (done?.state !== "done" || result === null) return { kind: "retry", state: open, lastError: "home base responded 200 without a done result" };
     if (!configCommand) return { kind: "retry", state: "delivered", lastError: null };
     const reason = typeof done.reason === "string" ? done.reason : null;
     return { kind: "final", state: result === "ok" ? "acknowledged" : "failed", result, reason, lastError: null };
   }
 
-  const described = `home base answered ${status}${code ? ` ${code}` : ""}`;
+  const described = `home base responded ${status}${code ? ` ${code}` : ""}`;
   if (status === 401 || status === 404 || status >= 500) return { kind: "retry", state: open, lastError: described };
   return { kind: "final", state: "failed", result: null, reason: code || null, lastError: described };
 }
@@ -109,7 +110,7 @@ export function retryDelaySec(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(0, attempts - 1), 900);
 }
 
-/** The time of the next attempt, as a Date, from the injected clock. */
+/** Returns the time of the next attempt after `attempts` attempts, from the injected clock. */
 export function nextAttemptAt(deps: Pick<AppDeps, "clock">, attempts: number): Date {
   return new Date(deps.clock.nowMs() + retryDelaySec(attempts) * 1000);
 }

@@ -1,5 +1,5 @@
 /**
- * What command code needs of a network: its key index (to derive the signing key), the home base's
+ * A network as command code needs it: its key index (to derive the signing key), the home base's
  * address and port, and its home base device, if one is registered.
  */
 import type { Knex } from "knex";

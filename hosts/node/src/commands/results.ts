@@ -2,7 +2,7 @@
  * POST /commands/results (docs/protocol.md section 9.2): command results reported by a home base.
  *
  * For a device command the result counts only through the device's acknowledgement frame (`ack`),
- * verified under the device's key, or under its pending key while a rotation runs; id, result and
+ * verified under the device's key, or under its pending key while a rotation runs. Id, result and
  * reason come from the verified frame, never from the home base's JSON. For a config command (its
  * target is the home base itself) the result is the home base's own, vouched for by the request's
  * signature. A result for a command that already has a final state is accepted and changes nothing.
@@ -122,7 +122,7 @@ function verifyAck(deps: AppDeps, signer: HomeBaseSigner, device: ResultDevice, 
   return { ok: true, trusted: { seq: typed.id, result: typed.result, reason: typed.reason ?? null, underPendingKey } };
 }
 
-/** The command's next state for a trusted result; null keeps the state. */
+/** Returns the command's next state for a trusted result. */
 function stateOf(result: AckResult): "acknowledged" | "failed" | "delivered" {
   if (result === "ok") return "acknowledged";
   if (result === "in_progress") return "delivered";

@@ -1,5 +1,5 @@
 /**
- * What a command's final state changes outside the commands table. A `rotate_key` that failed or
+ * Changes that a command's final state makes outside the commands table. A `rotate_key` that failed or
  * expired ends its rotation: the pending key is dropped and the device keeps its current key. (The
  * switch to the new key on `ok` happens where the acknowledgement is verified, in results.ts.)
  */

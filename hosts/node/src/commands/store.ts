@@ -76,7 +76,7 @@ export function toCommandView(row: CommandRow): CommandView {
   };
 }
 
-/** The data of a `command_status` event. */
+/** Returns the data of a `command_status` event. */
 function statusEventData(row: CommandRow): Record<string, unknown> {
   return {
     command_id: row.id,
@@ -119,7 +119,7 @@ const BUILD_FAILURES: Record<string, ErrorCode> = {
  * Creates a queued command in `trx`: takes the target's next seq, builds the payload with `id` =
  * seq, has the core build the frame and signs it with the network key. Throws ApiError
  * COMMAND_UNKNOWN, COMMAND_BAD_SCHEMA, FRAME_PAYLOAD_TOO_LONG or FRAME_BAD_JSON (all 400) when the
- * core rejects the command; the caller's transaction then rolls back and the seq is not used.
+ * core rejects the command. The caller's transaction then rolls back, so the seq is not used.
  */
 export async function enqueueCommand(deps: AppDeps, trx: Knex.Transaction, input: NewCommand): Promise<CommandRow> {
   const seq = await takeCommandSeq(trx, input.networkId, input.deviceId);

@@ -1,7 +1,7 @@
 /**
  * The command worker: each tick expires commands older than 86400 s (docs/protocol.md section
  * 10.1), fails commands whose prerequisite failed, then delivers every due command once and records
- * the answer. It never sleeps: the server calls tick() on a timer, tests call it after moving
+ * the response. It never sleeps: the server calls tick() on a timer, tests call it after moving
  * their clock.
  *
  * Several server processes may tick at once: a command is claimed with FOR UPDATE SKIP LOCKED and
@@ -23,7 +23,7 @@ import { enqueueCommand, updateCommand, type CommandRow } from "./store.ts";
 export const CLAIM_LEASE_SEC = 60;
 /** Commands claimed per round; a tick runs rounds until nothing is due. */
 export const CLAIM_BATCH = 20;
-/** Home base answers after which a config command is sent again under a new seq (section 6.3). */
+/** Home base responses after which a config command is sent again under a new seq (section 6.3). */
 const REISSUE_CODES: readonly string[] = ["REPLAY_BELOW_FLOOR", "REPLAY_TOO_OLD"];
 /** docs/protocol.md section 10.3: a persisted floor is at most this far above the highest accepted seq. */
 const FLOOR_STEP = 64;
@@ -102,7 +102,7 @@ export function createCommandWorker(deps: AppDeps, options: CommandWorkerOptions
     });
   }
 
-  /** Records one attempt's answer, unless a result made the command final meanwhile. */
+  /** Records one attempt's response, unless a result made the command final meanwhile. */
   async function recordAttempt(network: CommandNetwork, claimed: CommandRow): Promise<boolean> {
     const answer = await sendCommand(deps, network, claimed, fetchFunction);
     const configCommand = isConfigCommand(claimed.cmd);

@@ -1,7 +1,7 @@
 /**
  * The device provisioning bundle of docs/protocol.md section 8: a JSON form for people and tools
  * and the 140-byte binary form that the firmware writes to NVS as one blob. Both carry the device's
- * private key, so a bundle is built only for the 201 answer of a device registration.
+ * private key, so a bundle is built only for the 201 response of a device registration.
  */
 import { crc32 } from "node:zlib";
 

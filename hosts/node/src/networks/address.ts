@@ -1,7 +1,7 @@
 /**
- * The home base's address as a network records it: an IPv4 or IPv6 literal, or a DNS host name
- * (RFC 1123 labels of 1 to 63 characters, at most 253 in all; underscores are allowed because some
- * LAN resolvers hand them out). The server builds the delivery URL from it, so anything else is
+ * The home base's address as a network records it: an IPv4 or IPv6 literal, or a DNS host name of
+ * RFC 1123 labels of 1 to 63 characters, at most 253 in all. Underscores are allowed because some
+ * LAN resolvers hand them out. The server builds the delivery URL from it, so anything else is
  * rejected before it is stored.
  */
 import { isIP } from "node:net";

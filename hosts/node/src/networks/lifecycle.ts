@@ -43,10 +43,10 @@ async function lockTarget(trx: Knex.Transaction, networkId: string, deviceId: st
 }
 
 /**
- * Starts a key rotation (docs/protocol.md section 7): derives the key at the network's next device
- * key index, stores it as the device's pending key, queues `device_rotate_key` for the home base
- * and `rotate_key` (the new seed sealed to the current key) for the device, delivered only after
- * the home base acknowledged the first. Throws as lockTarget does, and ROTATION_IN_PROGRESS.
+ * Starts a key rotation (docs/protocol.md section 7). Derives the key at the network's next device
+ * key index and stores it as the device's pending key. Queues `device_rotate_key` for the home base
+ * and `rotate_key` (the new seed sealed to the current key) for the device, which is delivered only
+ * after the home base acknowledged the first. Throws as lockTarget does, and ROTATION_IN_PROGRESS.
  */
 export async function rotateDeviceKey(deps: AppDeps, networkId: string, deviceId: string): Promise<DeviceChange> {
   return deps.db.transaction(async (trx) => {
@@ -95,7 +95,7 @@ export async function revokeDevice(deps: AppDeps, networkId: string, deviceId: s
 }
 
 export interface DashboardToken {
-  /** The token itself; this answer is the only place it appears. */
+  /** The token itself; this response is the only place it appears. */
   token: string;
   command: CommandView;
 }

@@ -1,7 +1,7 @@
 /**
- * Networks set up through the API for tests of commands: the whole app (testing/app.ts), an admin
- * session, a test home base (testing/home-base.ts) of its own for each network, at the network's
- * recorded address, and the command worker whose tick the test drives. Devices are registered with POST
+ * Networks set up through the API for tests of commands. The mesh runs the whole app
+ * (testing/app.ts) with an admin session and the command worker whose tick the test drives. Each
+ * network gets a test home base of its own (testing/home-base.ts) at its recorded address. Devices are registered with POST
  * /networks/{id}/devices, so their keys and bundles are the real ones; their device_add commands
  * reach the test home base on the next tick.
  */
@@ -34,7 +34,7 @@ export interface CommandMesh {
   addDevice(network: TestNetworkView, deviceId: string, type?: string): Promise<RegisteredDevice>;
   /**
    * Sends an authenticated request as the admin. Tests move the clock by a day, past the session's
-   * lifetime, so a request answered SESSION_INVALID is sent once more in a new session.
+   * lifetime, so a request rejected with SESSION_INVALID is sent once more in a new session.
    */
   call(method: string, path: string, body?: unknown): Promise<TestResponse>;
   /** Posts command results signed by the network's home base. */
@@ -102,9 +102,9 @@ export async function startCommandMesh(): Promise<CommandMesh> {
       const homeBase = await startTestHomeBase(app.clock);
       homeBases.push(homeBase);
       const created = await call("POST", "/networks", { name, home_base: { host: "127.0.0.1", port: homeBase.port } });
-      if (created.status !== 201) throw new Error(`POST /networks answered ${created.status}: ${JSON.stringify(created.body)}`);
+      if (created.status !== 201) throw new Error(`POST /networks responded ${created.status}: ${JSON.stringify(created.body)}`);
       const answer = await call("POST", `/networks/${created.body.id}/devices`, { device_id: "homebase", type: "home_base" });
-      if (answer.status !== 201) throw new Error(`POST devices answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 201) throw new Error(`POST devices responded ${answer.status}: ${JSON.stringify(answer.body)}`);
 
       const network = { id: created.body.id as string, publicKey: Buffer.from(created.body.public_key, "hex"), homeBase: registered("homebase", answer.body.bundle), server: homeBase };
       homeBase.configure({ networkId: network.id, networkPublicKey: network.publicKey, deviceId: "homebase" });
@@ -112,7 +112,7 @@ export async function startCommandMesh(): Promise<CommandMesh> {
     },
     async addDevice(network, deviceId, type = "motion") {
       const answer = await call("POST", `/networks/${network.id}/devices`, { device_id: deviceId, type });
-      if (answer.status !== 201) throw new Error(`POST devices answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 201) throw new Error(`POST devices responded ${answer.status}: ${JSON.stringify(answer.body)}`);
       return registered(deviceId, answer.body.bundle);
     },
     async postResults(network, results, options = {}) {

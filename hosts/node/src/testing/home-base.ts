@@ -1,6 +1,6 @@
 /**
  * A home base for tests of command delivery: a node:http server on 127.0.0.1 with its own core
- * instance that checks each POST /api/v1/command as docs/protocol.md section 9.1 says. The request
+ * instance that checks each POST /api/v1/command as docs/protocol.md section 9.1 requires. The request
  * goes through the core's request_accept (signature under the network key, skew, nonce cache), the
  * frame through command_accept (registry, command windows, signature). Config commands change its
  * registry (device_add, device_rotate_key, device_revoke) or its dashboard token digest, and are
@@ -34,7 +34,7 @@ export interface HomeBaseIdentity {
   deviceId: string;
 }
 
-/** A forced answer, sent after the request's signature check passed. */
+/** A forced response, sent after the request's signature check passed. */
 export interface ForcedAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -47,7 +47,7 @@ export interface TestHomeBase {
   relayed: { deviceId: string; id: number; cmd: string; frame: Buffer }[];
   /** Sets the network and own id; until then every request is 401 UNKNOWN_KEY. */
   configure(identity: HomeBaseIdentity): void;
-  /** Answers every later delivery with this, or checks normally again after `failWith(null)`. */
+  /** Responds to every later delivery with this, or checks normally again after `failWith(null)`. */
   failWith(answer: ForcedAnswer | null): void;
   /** Stores a device command's final result, as a later repeat would report it (200 done). */
   storeResult(deviceId: string, id: number, result: string): void;
@@ -60,7 +60,7 @@ export interface TestHomeBase {
   close(): Promise<void>;
 }
 
-/** Problem answers of section 9.1, by the core's status name. */
+/** HTTP statuses of the problem responses of section 9.1, by the core's status name. */
 const FRAME_STATUS: Record<string, number> = {
   FRAME_UNKNOWN_DEVICE: 404,
   COMMAND_WRONG_TARGET: 409,
