@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import nacl from "tweetnacl";
 import { nowSec } from "../clock.ts";
+import type { MeshEvent } from "../deps.ts";
 import { startCommandMesh, type CommandMesh, type TestNetworkView } from "../testing/command-mesh.ts";
 
 let mesh: CommandMesh;
@@ -260,6 +261,27 @@ test("each state change is published as command_status", async () => {
   assert.equal(mine.map((row) => row.data.state), ["queued", "failed"]);
   assert.equal(Object.keys(mine[1].data).sort(), ["attempts", "cmd", "command_id", "device_id", "reason", "result", "seq", "state"]);
   assert.is(mine[1].data.reason, "REPLAY_TOO_OLD");
+});
+
+test("command_status reaches bus subscribers", async () => {
+  const network = await networkWithDevice("bus");
+  const received: MeshEvent[] = [];
+  const unsubscribe = mesh.app.deps.events.subscribe((event) => received.push(event));
+  try {
+    const command = await sendReboot(network);
+    await mesh.worker.tick();
+
+    // The bus delivers after PostgreSQL's notification, so wait for it a little.
+    const deadline = Date.now() + 3000;
+    while (received.filter((event) => event.data.command_id === command.id).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const mine = received.filter((event) => event.data.command_id === command.id);
+    assert.equal(mine.map((event) => event.data.state), ["queued", "delivered"]);
+    assert.equal(Object.keys(mine[0]!).sort(), ["data", "id", "network_id", "time", "type"]);
+    assert.is(mine[0]!.type, "command_status");
+    assert.is(mine[0]!.network_id, network.id);
+  } finally {
+    unsubscribe();
+  }
 });
 
 test("tick with nothing due does nothing", async () => {

@@ -52,7 +52,7 @@ export interface DeviceView {
 
 export interface CreatedDevice {
   device: DeviceView;
-  /** The provisioning bundle (docs/protocol.md section 8): the only answer with the private key. */
+  /** The provisioning bundle (docs/protocol.md section 8): the only response with the private key. */
   bundle: ProvisioningBundle;
   /** The id of the queued device_add command; null for the home base itself. */
   command_id: string | null;

@@ -44,7 +44,7 @@ async function ingestLog(deviceId: string, seed: Uint8Array): Promise<string | n
   return response.body.rejected[0]?.code ?? null;
 }
 
-/** Opens a rotate_key's sealed seed with the device's current key, as docs/protocol.md section 7 tells the firmware to. */
+/** Opens a rotate_key's sealed seed with the device's current key, as docs/protocol.md section 7 describes for the firmware. */
 function openSealed(sealedBase64: string, current: RegisteredDevice): Buffer {
   const pair = sodium.crypto_sign_seed_keypair(current.seed);
   const publicKey = sodium.crypto_sign_ed25519_pk_to_curve25519(pair.publicKey);

@@ -30,7 +30,7 @@ async function newNetwork(name: string) {
   return bodyOf(response, "createNetwork", 201);
 }
 
-/** A network whose home base `homebase` is registered first, with device key index 1. */
+/** Creates a network and registers its home base `homebase` first, with device key index 1. */
 async function newNetworkWithHomeBase(name: string) {
   const network = await newNetwork(name);
   const homeBase = await call("POST", `/networks/${network.id}/devices`, { device_id: "homebase", type: "home_base" });
