@@ -192,20 +192,25 @@ test("frame dated far ahead is FRAME_TIMESTAMP_SKEW", async () => {
   assert.is(await count("device_logs"), 2);
 });
 
-test("payload with U+0000 is rejected alone", async () => {
+// The core refuses both escapes (docs/protocol.md section 1.2): PostgreSQL can store neither as text.
+test("payload with U+0000 or a lone surrogate is rejected alone", async () => {
   const entries = [
     frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "error", category: "t", message: "poison\u0000pill" } }),
     frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { zone: "porch\u0000" } }),
     frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 3, timestamp: now, payload: { zone: "porch", "extra\u0000": 1 } }),
+    frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 5, timestamp: now, payload: { zone: "porch\ud800" } }),
+    frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 6, timestamp: now, payload: { level: "info", category: "t", message: "\udc00" } }),
     logEntry("hall", 4, "kept"),
   ];
 
   const answer = await ingest(batchBody(network, 1, entries));
   assert.is(answer.accepted, 1);
   assert.equal(answer.rejected, [
-    { index: 0, code: "INVALID_PAYLOAD" },
-    { index: 1, code: "INVALID_PAYLOAD" },
-    { index: 2, code: "INVALID_PAYLOAD" },
+    { index: 0, code: "FRAME_BAD_JSON" },
+    { index: 1, code: "FRAME_BAD_JSON" },
+    { index: 2, code: "FRAME_BAD_JSON" },
+    { index: 3, code: "FRAME_BAD_JSON" },
+    { index: 4, code: "FRAME_BAD_JSON" },
   ]);
   assert.is(await count("device_logs"), 1);
   assert.is(await count("motion_events"), 0);
