@@ -80,8 +80,10 @@ function problemCode(body: unknown): string {
  * - 200 done: final for a config command (the home base's own result); for a device command it
  *   is delivered, because its result counts only as the device's signed acknowledgement that
  *   POST /commands/results brings;
- * - 400, 409 and other 4xx: failed, with the problem's code;
- * - 401, 404 (the registry may not have the device yet), 503, other 5xx, and no answer: retried.
+ * - 400, 409 and other 4xx: failed, with the problem's code, except 409 FRAME_TIMESTAMP_SKEW;
+ * - 401, 404 (the registry may not have the device yet), 409 FRAME_TIMESTAMP_SKEW (a frame dated
+ *   ahead of the home base's clock becomes valid when the clocks agree), 503, other 5xx, and no
+ *   response: retried.
  */
 export function judgeAnswer(row: CommandRow, answer: DeliveryAnswer, configCommand: boolean): DeliveryVerdict {
   const open = row.state === "delivered" ? "delivered" : "queued";
@@ -101,7 +103,8 @@ export function judgeAnswer(row: CommandRow, answer: DeliveryAnswer, configComma
   }
 
   const described = `home base responded ${status}${code ? ` ${code}` : ""}`;
-  if (status === 401 || status === 404 || status >= 500) return { kind: "retry", state: open, lastError: described };
+  const retried = status === 401 || status === 404 || status >= 500 || (status === 409 && code === "FRAME_TIMESTAMP_SKEW");
+  if (retried) return { kind: "retry", state: open, lastError: described };
   return { kind: "final", state: "failed", result: null, reason: code || null, lastError: described };
 }
 

@@ -50,7 +50,8 @@ test("POST /networks/{id}/command rejects bad input with 4xx", async () => {
     [{ device: "porch", command: "rotate_key", args: { sealed: "AA==" } }, 400, "COMMAND_NOT_ALLOWED"],
     [{ device: "homebase", command: "reboot" }, 400, "COMMAND_WRONG_TARGET"],
     [{ device: "ghost", command: "reboot" }, 404, "DEVICE_NOT_FOUND"],
-    [{ device: "porch", command: "reboot", args: { note: "a\u0000" } }, 400, "VALIDATION_FAILED"],
+    [{ device: "porch", command: "reboot", args: { note: "a\u0000" } }, 400, "FRAME_BAD_JSON"],
+    [{ device: "porch", command: "reboot", args: { note: "\udc00" } }, 400, "FRAME_BAD_JSON"],
     [{ device: "porch", command: "ota_offer", args: { version: "1", size: 1, sha256: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=" } }, 400, "COMMAND_BAD_SCHEMA"],
   ];
   for (const [body, status, code] of cases) {

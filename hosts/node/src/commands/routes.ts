@@ -16,7 +16,6 @@ import { DEVICE_ID_PATTERN } from "../networks/devices.ts";
 import { networkIdParam } from "../networks/routes.ts";
 import { applyResults, RESULTS_BODY_MAX_BYTES, validateResultsBody } from "./results.ts";
 import { sendUserCommand, type UserCommand } from "./send.ts";
-import { requireStorableJson } from "./storable.ts";
 import { getCommand, toCommandView } from "./store.ts";
 
 const COMMAND_BODY_MAX_BYTES = 4096;
@@ -28,7 +27,6 @@ function parseUserCommand(body: Record<string, unknown>): UserCommand {
   if (!DEVICE_ID_PATTERN.test(device)) throw invalid("device", `device ${JSON.stringify(device)} must be 1 to 15 characters of A-Z a-z 0-9 _ -`);
   const command = requireString(body, "command", 1, COMMAND_NAME_MAX_CHARS);
   const args = body.args === undefined ? {} : requireObject(body, "args");
-  requireStorableJson(args, "args");
   return { device, command, args };
 }
 

@@ -178,6 +178,8 @@ test("home base answers map to command states", async () => {
   const cases: [number, Record<string, unknown>, string, string | null][] = [
     [409, { status: 409, code: "COMMAND_EXPIRED" }, "failed", "COMMAND_EXPIRED"],
     [409, { status: 409, code: "COMMAND_WRONG_TARGET" }, "failed", "COMMAND_WRONG_TARGET"],
+    [409, { status: 409, code: "FRAME_TIMESTAMP_SKEW" }, "queued", null],
+    [400, { status: 400, code: "SIGNATURE_INVALID" }, "failed", "SIGNATURE_INVALID"],
     [400, { status: 400, code: "COMMAND_BAD_SCHEMA" }, "failed", "COMMAND_BAD_SCHEMA"],
     [401, { status: 401, code: "NONCE_REUSED" }, "queued", null],
     [404, { status: 404, code: "FRAME_UNKNOWN_DEVICE" }, "queued", null],

@@ -10,7 +10,6 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { requireAdmin, requireSession } from "../auth/middleware.ts";
 import { readJsonObject } from "../body.ts";
-import { requireStorableJson } from "../commands/storable.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { DEVICE_ID_PATTERN } from "./devices.ts";
@@ -46,7 +45,6 @@ export function createLifecycleRouter(deps: AppDeps): Router {
     const networkId = networkIdParam(ctx);
     const deviceId = deviceIdParam(ctx, networkId);
     const config = await readJsonObject(ctx, CONFIG_BODY_MAX_BYTES);
-    requireStorableJson(config, "config");
     ctx.status = 202;
     ctx.body = await putDeviceConfig(deps, networkId, deviceId, config);
   });
