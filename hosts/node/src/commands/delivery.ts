@@ -77,9 +77,9 @@ function problemCode(body: unknown): string {
  * Maps the home base's response to the command's next state (docs/server.md, "Delivery and
  * command states"):
  * - 202 relayed or in_progress: delivered, retried until the result arrives;
- * - 200 done: final for a config command (the home base's own result); for a device command it
- *   is delivered, because its result counts only as the device's signed acknowledgement that
- *   POST /commands/results brings;
+ * - 200 done: final for a config command, whose result is the home base's own. A device command
+ *   stays delivered, because only the device's signed acknowledgement through
+ *   POST /commands/results finishes it;
  * - 400, 409 and other 4xx: failed, with the problem's code, except 409 FRAME_TIMESTAMP_SKEW;
  * - 401, 404 (the registry may not have the device yet), 409 FRAME_TIMESTAMP_SKEW (a frame dated
  *   ahead of the home base's clock becomes valid when the clocks agree), 503, other 5xx, and no

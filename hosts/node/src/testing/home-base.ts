@@ -3,8 +3,8 @@
  * instance that checks each POST /api/v1/command as docs/protocol.md section 9.1 requires. The request
  * goes through the core's request_accept (signature under the network key, skew, nonce cache), the
  * frame through command_accept (registry, command windows, signature). Config commands change its
- * registry (device_add, device_rotate_key, device_revoke) or its dashboard token digest, and are
- * answered 200 done; device commands are answered 202 relayed and recorded for the test to answer.
+ * registry (device_add, device_rotate_key, device_revoke) or its dashboard token digest, and get
+ * 200 done. Device commands get 202 relayed and are recorded, so the test can act as the device.
  *
  * A test can force an answer (`failWith`), or stop and restart the server to simulate a home base
  * that is down. Every delivery is recorded with its headers, its frame and the answer it got.
