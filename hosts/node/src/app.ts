@@ -10,6 +10,7 @@ import { installRequestValidation } from "./api/request-validation.ts";
 import { loadApiSpec } from "./api/spec.ts";
 import { requireSession } from "./auth/middleware.ts";
 import { createAuthRouter } from "./auth/routes.ts";
+import { createCommandsRouter } from "./commands/routes.ts";
 import type { AppDeps } from "./deps.ts";
 import { problemMiddleware } from "./errors.ts";
 import { createDocsRouter } from "./docs/routes.ts";
@@ -18,6 +19,7 @@ import { requestLog } from "./http/request-log.ts";
 import { createIngestRouter } from "./ingest/routes.ts";
 import { createLogsRouter } from "./logs/routes.ts";
 import { createMotionRouter } from "./motion/routes.ts";
+import { createLifecycleRouter } from "./networks/lifecycle-routes.ts";
 import { createNetworksRouter } from "./networks/routes.ts";
 import { createUsersRouter } from "./users/routes.ts";
 
@@ -37,6 +39,8 @@ export function createApp(deps: AppDeps): Koa {
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),
     createMotionRouter(deps, requireSession(deps)),
+    createLifecycleRouter(deps),
+    createCommandsRouter(deps),
   ];
   installRequestValidation(loadApiSpec(), routers);
   for (const router of routers) {

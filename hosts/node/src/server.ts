@@ -3,13 +3,15 @@
  *
  * Start order: settings, master seed (before anything else, so a missing seed fails fast with the
  * fix), database and migrations, core.wasm, event bus, the presence sweep and event pruning timer,
- * HTTP server with the WebSocket stream.
+ * HTTP server with the WebSocket stream, and the command worker's timer.
  * SIGINT or SIGTERM stops it cleanly: no new connections, WebSocket clients closed with 1001,
  * then the event bus and the database. Exit status 0 after a clean stop, 1 when start-up fails.
  */
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { createApp } from "./app.ts";
+import { startCommandTimer } from "./commands/timer.ts";
+import { createCommandWorker } from "./commands/worker.ts";
 import { authenticateToken, liveSessionIds } from "./auth/sessions.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { loadCore } from "./core/index.ts";
@@ -83,6 +85,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       await new Promise<void>((resolve) => http.close(() => resolve()));
     });
     cleanup.push(() => ws.close());
+    const commandTimer = startCommandTimer(createCommandWorker(deps), log);
+    cleanup.push(() => commandTimer.stop());
 
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);

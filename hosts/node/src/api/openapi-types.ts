@@ -203,7 +203,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Changes the address and port of the network's home base (admin role).
+         * @description Open commands go to the new address from their next attempt on. The host is an IPv4 or
+         *     IPv6 address or a host name of RFC 1123 labels (underscores allowed); a dotted name whose
+         *     last label is all digits, such as 10.0.0.300, is rejected.
+         */
+        patch: operations["updateNetwork"];
         trace?: never;
     };
     "/networks/{id}/devices": {
@@ -217,9 +223,13 @@ export interface paths {
         get: operations["listDevices"];
         put?: never;
         /**
-         * Registers a device and returns its private key once (admin role).
-         * @description Derives the device key at m/N'/D' from the master seed. The private key is in this answer
-         *     only; the server keeps no copy it would show again. A network has at most one home base.
+         * Registers a device and returns its provisioning bundle, with its private key, once (admin role).
+         * @description Derives the device key at m/N'/D' from the master seed and answers with the provisioning
+         *     bundle of docs/protocol.md section 8. The private key is in this answer only; the server
+         *     keeps no copy it would show again. A network has at most one home base, and it must be
+         *     registered before any other device (409 HOME_BASE_REQUIRED), because every bundle carries
+         *     the home base's id and key. Registering any other device queues `device_add` for the home
+         *     base.
          */
         post: operations["createDevice"];
         delete?: never;
@@ -239,6 +249,155 @@ export interface paths {
         get: operations["getDevice"];
         put?: never;
         post?: never;
+        /**
+         * Revokes a device (admin role).
+         * @description The device stays listed with `revoked_at` set; its frames are then rejected at ingest and
+         *     its command results as FRAME_UNKNOWN_DEVICE, its open commands fail with reason
+         *     `device_revoked`, a running key rotation ends, and `device_revoke` is queued for the home
+         *     base. Its device id cannot be registered again. The home base itself cannot be revoked
+         *     (409 TARGET_IS_HOME_BASE); a revoked device answers 409 DEVICE_REVOKED.
+         */
+        delete: operations["revokeDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/devices/{deviceId}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a key rotation of a device (admin role).
+         * @description Derives the device's next key at the network's next device key index and keeps it as the
+         *     device's pending key. Queues `device_rotate_key` with the new public key for the home base
+         *     and, once the home base acknowledged it, `rotate_key` for the device, with the new seed
+         *     sealed to the device's current key (docs/protocol.md section 7). Until the device's `ok`
+         *     arrives, signed with the new key, ingest and command results accept frames under either
+         *     key; then the new key replaces the old one. A rotate_key that fails or expires ends the
+         *     rotation and the old key stays. No request body.
+         */
+        post: operations["rotateDeviceKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/devices/{deviceId}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Stores a device's config and sends it with set_config (admin role).
+         * @description The body is the config object itself. It must fit one set_config command: the payload
+         *     `{"id":<seq>,"cmd":"set_config","config":<config>}` is at most 159 bytes, which leaves 113
+         *     bytes for the config with a 10-digit id. A larger config is 413 CONFIG_TOO_LARGE and is not
+         *     stored.
+         */
+        put: operations["putDeviceConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/dashboard-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generates a new token for the home base's local dashboard (admin role).
+         * @description The token (32 random bytes, base64url) is in this answer only; the server stores its
+         *     SHA-256 and queues `set_dashboard_token` with that SHA-256 (base64) for the home base,
+         *     which from then on accepts this token, and only it. No request body.
+         */
+        post: operations["setDashboardToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/command": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a device command (admin role).
+         * @description Takes the device's next command seq from a PostgreSQL counter, builds the payload
+         *     `{"id":<seq>,"cmd":<command>,<args as top-level members>}`, has the core build the frame
+         *     (which checks the command and its arguments against the schema of docs/protocol.md section
+         *     6.2) and signs it with the network key. A command the core rejects is 400 with the core's
+         *     code (COMMAND_UNKNOWN, COMMAND_BAD_SCHEMA, FRAME_PAYLOAD_TOO_LONG, FRAME_BAD_JSON) and uses
+         *     no seq. `reboot`, `identify` and `ota_offer` are taken here; `set_config` and `rotate_key`
+         *     have their own operations and config commands are sent only by the server (400
+         *     COMMAND_NOT_ALLOWED). A command for the home base is 400 COMMAND_WRONG_TARGET.
+         */
+        post: operations["sendCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/commands/{commandId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns one command and its state. */
+        get: operations["getCommand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commands/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes command results from a home base (docs/protocol.md section 9.2).
+         * @description Signed by the home base like `POST /logs/ingest`; body at most 64 KiB, at most 64 results.
+         *     For a device command, `ack` is required: the device's acknowledgement frame, verified
+         *     under the device's key (or its pending key during a rotation), and `id`, `result` and
+         *     `reason` are taken from that frame, not from the JSON. For a config command (`device_id`
+         *     is the home base's) the JSON's values are used. `ok` acknowledges the command, `error` and
+         *     `unsupported` fail it, `in_progress` leaves it delivered. A result for a command that
+         *     already has a final state is accepted and changes nothing.
+         */
+        post: operations["postCommandResults"];
         delete?: never;
         options?: never;
         head?: never;
@@ -414,7 +573,7 @@ export interface components {
          *     username or the client address must wait after failed logins, with Retry-After.
          * @enum {string}
          */
-        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "MOTION_EVENT_NOT_FOUND" | "MEDIA_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "INTERNAL" | "HOME_BASE_UNREACHABLE" | "HOME_BASE_BAD_RESPONSE";
+        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "MOTION_EVENT_NOT_FOUND" | "MEDIA_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "COMMAND_UNKNOWN" | "COMMAND_BAD_SCHEMA" | "FRAME_PAYLOAD_TOO_LONG" | "FRAME_BAD_JSON" | "COMMAND_NOT_ALLOWED" | "COMMAND_WRONG_TARGET" | "COMMAND_NOT_FOUND" | "COMMAND_SEQ_EXHAUSTED" | "HOME_BASE_REQUIRED" | "DEVICE_REVOKED" | "ROTATION_IN_PROGRESS" | "TARGET_IS_HOME_BASE" | "CONFIG_TOO_LARGE" | "INTERNAL" | "HOME_BASE_UNREACHABLE" | "HOME_BASE_BAD_RESPONSE";
         /** @description An RFC 9457 problem with the stable `code`. */
         Problem: {
             /** Format: uri */
@@ -495,8 +654,15 @@ export interface components {
                 /** @description The registered home base's device id, null until one is registered. */
                 device_id: components["schemas"]["DeviceId"] | null;
             };
+            /** @description The Wi-Fi channel of the mesh. */
+            channel: number;
             /** Format: date-time */
             created_at: string;
+        };
+        HomeBaseAddress: {
+            /** @description IPv4 or IPv6 address or host name of the home base on the LAN. */
+            host: string;
+            port: number;
         };
         Device: {
             /** Format: uuid */
@@ -510,6 +676,99 @@ export interface components {
             last_seen: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description When the device was revoked; null while it is registered. */
+            revoked_at: string | null;
+            /** @description True from the start of a key rotation until the device acknowledges its new key or the rotation fails. */
+            rotation_pending: boolean;
+        };
+        DeviceChange: {
+            device: components["schemas"]["Device"];
+            commands: components["schemas"]["Command"][];
+        };
+        /** @description What a device needs to join its network (docs/protocol.md section 8), in JSON and in the 140-byte binary form. */
+        ProvisioningBundle: {
+            /** @constant */
+            format: "homemesh-device-v1";
+            /** Format: uuid */
+            network_id: string;
+            device_id: components["schemas"]["DeviceId"];
+            key_index: number;
+            /** @description The device's 32-byte Ed25519 seed, hex. */
+            private_key: components["schemas"]["Hex32"];
+            public_key: components["schemas"]["Hex32"];
+            network_public_key: components["schemas"]["Hex32"];
+            home_base: {
+                device_id: components["schemas"]["DeviceId"];
+                public_key: components["schemas"]["Hex32"];
+            };
+            channel: number;
+            /** @description Base64 of the binary form: magic HMB1, device id, seed, network key, home base id and key, channel, three zero bytes, CRC-32 of bytes 0 to 135. */
+            binary: string;
+        };
+        /** @enum {string} */
+        CommandState: "queued" | "delivered" | "acknowledged" | "failed" | "expired";
+        /** @enum {string} */
+        AckResult: "ok" | "in_progress" | "error" | "unsupported";
+        Command: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            network_id: string;
+            /** @description The target, a device or the home base. */
+            device_id: components["schemas"]["DeviceId"];
+            /** @description The frame's seq and the payload's `id`, per target. */
+            seq: number;
+            cmd: string;
+            /** @description The arguments as sent in the payload. */
+            args: Record<string, never>;
+            state: components["schemas"]["CommandState"];
+            /** @description The target's last result, from its acknowledgement or the home base's answer. */
+            result: components["schemas"]["AckResult"] | null;
+            /** @description Why it failed, from the device or the home base (its problem code), or `device_revoked`, `prerequisite_failed`. */
+            reason: string | null;
+            /** @description What the last delivery attempt met, for people to read. */
+            last_error: string | null;
+            attempts: number;
+            /** @description The signed command frame, hex; every delivery sends these bytes. */
+            frame: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description 86400 seconds after the frame's timestamp.
+             */
+            expires_at: string;
+        };
+        CommandResults: {
+            /** @description Must equal the X-Mesh-Key-Id header (else 400 KEY_ID_MISMATCH). */
+            key_id: string;
+            results: {
+                device_id: components["schemas"]["DeviceId"];
+                id: number;
+                result: components["schemas"]["AckResult"];
+                reason?: string;
+                /** @description The device's acknowledgement frame, hex, as received; required for device commands. */
+                ack?: string;
+            }[];
+        };
+        CommandResultsAnswer: {
+            accepted: number;
+            rejected: {
+                /** @description Position of the result in `results`, from 0. */
+                index: number;
+                /**
+                 * @description The core's frame status (FRAME_*, SIGNATURE_*, ACK_BAD_PAYLOAD), or
+                 *     FRAME_WRONG_DIRECTION (the ack is not an acknowledgement frame),
+                 *     DEVICE_ID_MISMATCH (its device id differs from device_id), FRAME_UNKNOWN_DEVICE
+                 *     (unknown or revoked device), ACK_REQUIRED (a device command without ack),
+                 *     COMMAND_NOT_FOUND (no such command for that target), FRAME_TIMESTAMP_SKEW (an ack
+                 *     dated over 600 s ahead), SIGNATURE_INVALID also for a rotate_key `ok` not signed
+                 *     with the new key.
+                 */
+                code: string;
+            }[];
         };
         IngestBatch: {
             /** @description Must equal the X-Mesh-Key-Id header (else 400 KEY_ID_MISMATCH). */
@@ -658,17 +917,17 @@ export interface components {
              */
             cause?: "status_entry" | "frame" | "batch" | "batches_missed" | "home_base_offline";
         };
-        /** @description The data of a command_status event (docs/events.md); no server version publishes it yet. */
+        /** @description The data of a command_status event, sent on every change of a command's state, result or reason. */
         CommandStatusData: {
-            command_id: number;
+            /** Format: uuid */
+            command_id: string;
             device_id: components["schemas"]["DeviceId"];
-            /** @enum {string} */
-            state: "queued" | "relayed" | "in_progress" | "done" | "failed" | "expired";
-            /** @enum {string} */
-            result?: "ok" | "error" | "unsupported";
-            reason?: string;
-            /** Format: date-time */
-            timestamp: string;
+            seq: number;
+            cmd: string;
+            state: components["schemas"]["CommandState"];
+            result: components["schemas"]["AckResult"] | null;
+            reason: string | null;
+            attempts: number;
         };
         /** @description Chooses the events a client receives; replaces the previous subscription. */
         WsSubscribe: {
@@ -706,7 +965,7 @@ export interface components {
         WsCloseCode: 1001 | 1009 | 1011 | 4401;
     };
     responses: {
-        /** @description The request is invalid: VALIDATION_FAILED (the `field` member names the field), BAD_JSON or KEY_ID_MISMATCH. */
+        /** @description The request is invalid: VALIDATION_FAILED (the `field` member names the field), BAD_JSON or KEY_ID_MISMATCH; for commands also COMMAND_UNKNOWN, COMMAND_BAD_SCHEMA, FRAME_PAYLOAD_TOO_LONG, FRAME_BAD_JSON, COMMAND_NOT_ALLOWED and COMMAND_WRONG_TARGET. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -733,7 +992,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description FORBIDDEN: creating networks and devices and listing and creating users need the admin role. */
+        /** @description FORBIDDEN: creating and changing networks and devices, sending commands, and listing and creating users need the admin role. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -742,7 +1001,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description NOT_FOUND, NETWORK_NOT_FOUND or DEVICE_NOT_FOUND. */
+        /** @description NOT_FOUND, NETWORK_NOT_FOUND, DEVICE_NOT_FOUND or COMMAND_NOT_FOUND. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -751,7 +1010,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description NETWORK_EXISTS, DEVICE_EXISTS, HOME_BASE_EXISTS or USER_EXISTS. */
+        /** @description NETWORK_EXISTS, DEVICE_EXISTS, HOME_BASE_EXISTS, USER_EXISTS, HOME_BASE_REQUIRED, DEVICE_REVOKED, ROTATION_IN_PROGRESS, TARGET_IS_HOME_BASE or COMMAND_SEQ_EXHAUSTED. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -760,7 +1019,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description BODY_TOO_LARGE: the body is over its limit: 1 MiB for POST /logs/ingest, 4096 bytes for login, user, network and device bodies. */
+        /** @description BODY_TOO_LARGE: the body is over its limit: 1 MiB for POST /logs/ingest, 64 KiB for POST /commands/results, 4096 bytes for login, user, network, device, command and config bodies. CONFIG_TOO_LARGE: a config that does not fit one set_config command. */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -793,6 +1052,8 @@ export interface components {
     parameters: {
         /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
         NetworkId: string;
+        /** @description A value that is not a device id names no device, so the answer is 404 DEVICE_NOT_FOUND. */
+        DeviceIdPath: components["schemas"]["DeviceId"];
         Limit: number;
         /** @description The `next_cursor` of the previous page; opaque. */
         Cursor: string;
@@ -1157,6 +1418,11 @@ export interface operations {
                         host: string;
                         port: number;
                     };
+                    /**
+                     * @description The Wi-Fi channel of the mesh, written into every provisioning bundle.
+                     * @default 1
+                     */
+                    channel?: number;
                 };
             };
         };
@@ -1202,6 +1468,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    updateNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    home_base: components["schemas"]["HomeBaseAddress"];
+                };
+            };
+        };
+        responses: {
+            /** @description The changed network. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Network"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listDevices: {
@@ -1264,10 +1565,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         device: components["schemas"]["Device"];
-                        /** @description The device's 32-byte Ed25519 seed, hex. */
-                        private_key: components["schemas"]["Hex32"];
-                        network_public_key: components["schemas"]["Hex32"];
-                        home_base_id: components["schemas"]["DeviceId"] | null;
+                        bundle: components["schemas"]["ProvisioningBundle"];
+                        /** @description The queued `device_add` command; null for the home base itself. */
+                        command_id: string | null;
                     };
                 };
             };
@@ -1288,7 +1588,7 @@ export interface operations {
                 /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
                 id: components["parameters"]["NetworkId"];
                 /** @description A value that is not a device id names no device, so the answer is 404 DEVICE_NOT_FOUND. */
-                deviceId: components["schemas"]["DeviceId"];
+                deviceId: components["parameters"]["DeviceIdPath"];
             };
             cookie?: never;
         };
@@ -1306,6 +1606,228 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    revokeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+                /** @description A value that is not a device id names no device, so the answer is 404 DEVICE_NOT_FOUND. */
+                deviceId: components["parameters"]["DeviceIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked; `commands` holds the queued device_revoke. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceChange"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    rotateDeviceKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+                /** @description A value that is not a device id names no device, so the answer is 404 DEVICE_NOT_FOUND. */
+                deviceId: components["parameters"]["DeviceIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started; `commands` holds device_rotate_key and rotate_key, in delivery order. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceChange"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    putDeviceConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+                /** @description A value that is not a device id names no device, so the answer is 404 DEVICE_NOT_FOUND. */
+                deviceId: components["parameters"]["DeviceIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Stored; set_config is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        config: Record<string, never>;
+                        command: components["schemas"]["Command"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    setDashboardToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        command: components["schemas"]["Command"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    sendCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    device: components["schemas"]["DeviceId"];
+                    /** @description The command's name, e.g. reboot. */
+                    command: string;
+                    /** @description The command's arguments, e.g. {"delay_sec":5}; checked by the core. */
+                    args?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network's UUID. A value that is not a UUID names no network, so the answer is 404 NETWORK_NOT_FOUND. */
+                id: components["parameters"]["NetworkId"];
+                /** @description The command's UUID. A value that is not a UUID names no command, so the answer is 404 COMMAND_NOT_FOUND. */
+                commandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postCommandResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandResults"];
+            };
+        };
+        responses: {
+            /** @description Applied; rejected results are listed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResultsAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     ingestBatch: {

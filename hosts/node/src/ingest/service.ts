@@ -36,12 +36,14 @@ export interface IngestResult {
 
 interface KnownDevice {
   publicKey: Buffer;
+  /** The next key while a rotation runs; frames signed with either key are accepted until it completes. */
+  pendingPublicKey: Buffer | null;
   state: DeviceState;
 }
 
 /**
  * Loads the keys and states of the devices a batch names, in one query, and locks their rows in
- * device id order. Two batches of one network that run at once (an urgent batch overtaking a
+ * device id order. Revoked devices are left out, so their frames are FRAME_UNKNOWN_DEVICE. Two batches of one network that run at once (an urgent batch overtaking a
  * spooled one) then take the locks in the same order, so one waits for the other instead of
  * deadlocking. The lock also keeps the states read here true until the batch commits.
  */
@@ -50,10 +52,12 @@ async function loadDevices(trx: Knex.Transaction, networkId: string, entries: Ba
   const devices = new Map<string, KnownDevice>();
   if (ids.length === 0) return devices;
 
-  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).orderBy("device_id").forUpdate().select("device_id", "public_key", "online", "last_seen");
+  const rows = await trx("devices").where({ network_id: networkId }).whereIn("device_id", ids).whereNull("revoked_at").orderBy("device_id").forUpdate()
+    .select("device_id", "public_key", "pending_public_key", "online", "last_seen");
   for (const row of rows) {
     devices.set(row.device_id, {
       publicKey: Buffer.from(String(row.public_key).trim(), "hex"),
+      pendingPublicKey: row.pending_public_key ? Buffer.from(String(row.pending_public_key).trim(), "hex") : null,
       state: { online: row.online, lastSeenMs: row.last_seen === null ? null : new Date(row.last_seen).getTime(), changed: false },
     });
   }
@@ -109,7 +113,9 @@ export async function ingestBatch(deps: AppDeps, signer: HomeBaseSigner, batch: 
     // Check every entry first; nothing below touches the database per entry.
     const devices = await loadDevices(trx, signer.networkId, batch.entries);
     const presence = new BatchPresence(new Map([...devices].map(([deviceId, device]) => [deviceId, device.state])));
-    const verifyContext = { core: deps.core, networkPublicKey: signer.networkPublicKey, deviceKeys: new Map([...devices].map(([deviceId, device]) => [deviceId, device.publicKey])), nowSec: nowSec(deps.clock) };
+    const verifyContext = { core: deps.core, networkPublicKey: signer.networkPublicKey, deviceKeys: new Map([...devices].map(([deviceId, device]) => [deviceId, device.publicKey])),
+      pendingKeys: new Map([...devices].flatMap(([deviceId, device]) => (device.pendingPublicKey ? [[deviceId, device.pendingPublicKey] as const] : []))),
+      nowSec: nowSec(deps.clock) };
     const logs: VerifiedLog[] = [];
     const motions: VerifiedMotion[] = [];
     const rejected: RejectedEntry[] = [];

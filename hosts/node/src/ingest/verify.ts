@@ -48,6 +48,8 @@ export interface VerifyContext {
   networkPublicKey: Uint8Array;
   /** Public keys of the network's devices that the batch names. */
   deviceKeys: Map<string, Buffer>;
+  /** The next keys of devices in a key rotation, accepted beside their current ones. */
+  pendingKeys: Map<string, Buffer>;
   nowSec: number;
 }
 
@@ -60,7 +62,12 @@ export function verifyFrameEntry(context: VerifyContext, entry: FrameEntry, inde
 
   const publicKey = context.deviceKeys.get(decoded.frame.deviceId);
   if (!publicKey) return "FRAME_UNKNOWN_DEVICE";
-  const verified = context.core.verifyFrame(entry.frame, publicKey, context.networkPublicKey);
+  let verified = context.core.verifyFrame(entry.frame, publicKey, context.networkPublicKey);
+  const pendingKey = context.pendingKeys.get(decoded.frame.deviceId);
+  if (!verified.ok && pendingKey) {
+    const underPending = context.core.verifyFrame(entry.frame, pendingKey, context.networkPublicKey);
+    if (underPending.ok) verified = underPending;
+  }
   if (!verified.ok) return verified.code;
 
   // From here on every field comes from the verified frame, none from the home base's JSON.

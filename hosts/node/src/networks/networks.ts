@@ -19,6 +19,7 @@ export interface NetworkRow {
   home_base_host: string;
   home_base_port: number;
   next_device_key_index: number;
+  channel: number;
   created_at: Date;
 }
 
@@ -33,12 +34,15 @@ export interface NetworkView {
   public_key: string;
   key_index: number;
   home_base: { host: string; port: number; device_id: string | null };
+  /** The Wi-Fi channel of the mesh, 1 to 14, written into every provisioning bundle. */
+  channel: number;
   created_at: string;
 }
 
 export interface NewNetwork {
   name: string;
   homeBase: { host: string; port: number };
+  channel: number;
 }
 
 export interface NetworkDeps {
@@ -54,6 +58,7 @@ function toView(row: NetworkWithHomeBase): NetworkView {
     public_key: row.public_key,
     key_index: row.key_index,
     home_base: { host: row.home_base_host, port: row.home_base_port, device_id: row.home_base_device_id },
+    channel: row.channel,
     created_at: row.created_at.toISOString(),
   };
 }
@@ -80,6 +85,7 @@ export async function createNetwork(deps: NetworkDeps, input: NewNetwork): Promi
     home_base_host: input.homeBase.host,
     home_base_port: input.homeBase.port,
     next_device_key_index: 1,
+    channel: input.channel,
     created_at: new Date(deps.clock.nowMs()),
   };
 
@@ -105,4 +111,15 @@ export async function listNetworks(db: Knex, limit: number, after: string[] | nu
 
   const rows = (await query) as NetworkWithHomeBase[];
   return toPage(rows, limit, (row) => [row.created_at.toISOString(), row.id], toView);
+}
+
+/**
+ * Sets the address and port at which the server reaches the network's home base; returns the
+ * network, or null when there is none. Commands still open go to the new address from their next
+ * attempt on.
+ */
+export async function updateHomeBaseAddress(db: Knex, id: string, homeBase: { host: string; port: number }): Promise<NetworkView | null> {
+  const updated = await db("networks").where("id", id).update({ home_base_host: homeBase.host, home_base_port: homeBase.port });
+  if (updated === 0) return null;
+  return getNetwork(db, id);
 }

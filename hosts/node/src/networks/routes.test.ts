@@ -21,13 +21,21 @@ test.after(async () => {
 /** Sends an authenticated request and collects every private key it receives, to check later responses. */
 async function call(method: string, path: string, body?: unknown) {
   const response = await app.request(method, path, { token, ...(body !== undefined ? { body } : {}) });
-  if (response.body?.private_key) privateKeys.push(response.body.private_key);
+  if (response.body?.bundle?.private_key) privateKeys.push(response.body.bundle.private_key);
   return response;
 }
 
 async function newNetwork(name: string) {
   const response = await call("POST", "/networks", { name, home_base: { host: "192.168.1.20", port: 8081 } });
   return bodyOf(response, "createNetwork", 201);
+}
+
+/** Creates a network and registers its home base `homebase` first, with device key index 1. */
+async function newNetworkWithHomeBase(name: string) {
+  const network = await newNetwork(name);
+  const homeBase = await call("POST", `/networks/${network.id}/devices`, { device_id: "homebase", type: "home_base" });
+  assert.is(homeBase.status, 201, JSON.stringify(homeBase.body));
+  return network;
 }
 
 test("POST /networks creates a network with a derived key", async () => {
@@ -104,59 +112,82 @@ test("GET /networks/{id} answers 404 for unknown and malformed ids", async () =>
   }
 });
 
-test("POST /networks/{id}/devices returns the private key once", async () => {
-  const network = await newNetwork("devices");
+test("POST /networks/{id}/devices returns the provisioning bundle once", async () => {
+  const network = await newNetworkWithHomeBase("devices");
   const response = await call("POST", `/networks/${network.id}/devices`, { device_id: "porch-cam", type: "camera" });
   const created = bodyOf(response, "createDevice", 201);
 
-  const expected = deriveDeviceKey(TEST_MASTER_SEED, network.key_index, 1);
+  const expected = deriveDeviceKey(TEST_MASTER_SEED, network.key_index, 2);
+  const homeBaseKey = deriveDeviceKey(TEST_MASTER_SEED, network.key_index, 1);
   assert.equal(created.device, {
     network_id: network.id,
     device_id: "porch-cam",
     type: "camera",
     public_key: expected.publicKey.toString("hex"),
-    key_index: 1,
+    key_index: 2,
     online: false,
     last_seen: null,
     created_at: new Date(app.clock.nowMs()).toISOString(),
+    revoked_at: null,
+    rotation_pending: false,
   });
-  assert.is(created.private_key, expected.privateKey.toString("hex"));
-  assert.is(created.network_public_key, network.public_key);
-  assert.is(created.home_base_id, null);
+  const { binary, ...bundle } = created.bundle;
+  assert.equal(bundle, {
+    format: "homemesh-device-v1",
+    network_id: network.id,
+    device_id: "porch-cam",
+    key_index: 2,
+    private_key: expected.privateKey.toString("hex"),
+    public_key: expected.publicKey.toString("hex"),
+    network_public_key: network.public_key,
+    home_base: { device_id: "homebase", public_key: homeBaseKey.publicKey.toString("hex") },
+    channel: 1,
+  });
+  assert.is(Buffer.from(binary, "base64").length, 140);
+  assert.match(String(created.command_id), /^[0-9a-f-]{36}$/);
 });
 
 test("device private key matches its public key", async () => {
-  const network = await newNetwork("keypair");
+  const network = await newNetworkWithHomeBase("keypair");
   const { body } = await call("POST", `/networks/${network.id}/devices`, { device_id: "hall", type: "motion" });
-  const pair = nacl.sign.keyPair.fromSeed(Buffer.from(body.private_key, "hex"));
+  const pair = nacl.sign.keyPair.fromSeed(Buffer.from(body.bundle.private_key, "hex"));
   assert.is(Buffer.from(pair.publicKey).toString("hex"), body.device.public_key);
 });
 
 test("device key indexes advance per network", async () => {
-  const network = await newNetwork("indexes");
+  const network = await newNetworkWithHomeBase("indexes");
   const indexes: number[] = [];
   for (const deviceId of ["a", "b", "c"]) indexes.push((await call("POST", `/networks/${network.id}/devices`, { device_id: deviceId, type: "switch" })).body.device.key_index);
-  assert.equal(indexes, [1, 2, 3]);
+  assert.equal(indexes, [2, 3, 4]);
 
   const row = await app.deps.db("networks").where("id", network.id).first();
-  assert.is(row.next_device_key_index, 4);
+  assert.is(row.next_device_key_index, 5);
 });
 
 test("concurrent registrations get distinct key indexes", async () => {
-  const network = await newNetwork("concurrent");
+  const network = await newNetworkWithHomeBase("concurrent");
   const responses = await Promise.all(["c1", "c2", "c3", "c4", "c5"].map((deviceId) => call("POST", `/networks/${network.id}/devices`, { device_id: deviceId, type: "motion" })));
   assert.ok(responses.every((response) => response.status === 201));
   const indexes = responses.map((response) => response.body.device.key_index).sort();
-  assert.equal(indexes, [1, 2, 3, 4, 5]);
+  assert.equal(indexes, [2, 3, 4, 5, 6]);
+});
+
+test("sensor before the home base is rejected", async () => {
+  const network = await newNetwork("no-home-base");
+  const response = await call("POST", `/networks/${network.id}/devices`, { device_id: "door", type: "motion" });
+  assert.is(response.status, 409);
+  assert.is(response.body.code, "HOME_BASE_REQUIRED");
+  assert.is((await app.deps.db("devices").where("network_id", network.id)).length, 0);
 });
 
 test("home base is reported on the network and later devices", async () => {
   const network = await newNetwork("with-home-base");
   const homeBase = await call("POST", `/networks/${network.id}/devices`, { device_id: "homebase", type: "home_base" });
-  assert.is(homeBase.body.home_base_id, "homebase");
+  assert.equal(homeBase.body.bundle.home_base, { device_id: "homebase", public_key: homeBase.body.device.public_key });
+  assert.is(homeBase.body.command_id, null);
 
   const sensor = await call("POST", `/networks/${network.id}/devices`, { device_id: "door", type: "motion" });
-  assert.is(sensor.body.home_base_id, "homebase");
+  assert.equal(sensor.body.bundle.home_base, { device_id: "homebase", public_key: homeBase.body.device.public_key });
 
   const fetched = await call("GET", `/networks/${network.id}`);
   assert.is(fetched.body.home_base.device_id, "homebase");
@@ -174,7 +205,7 @@ test("second home base is rejected", async () => {
 });
 
 test("duplicate device id is rejected", async () => {
-  const network = await newNetwork("duplicates");
+  const network = await newNetworkWithHomeBase("duplicates");
   await call("POST", `/networks/${network.id}/devices`, { device_id: "dup", type: "motion" });
   const response = await call("POST", `/networks/${network.id}/devices`, { device_id: "dup", type: "camera" });
   assert.is(response.status, 409);
@@ -182,14 +213,14 @@ test("duplicate device id is rejected", async () => {
 });
 
 test("same device id is allowed in two networks", async () => {
-  const first = await newNetwork("shared-id-a");
-  const second = await newNetwork("shared-id-b");
+  const first = await newNetworkWithHomeBase("shared-id-a");
+  const second = await newNetworkWithHomeBase("shared-id-b");
   assert.is((await call("POST", `/networks/${first.id}/devices`, { device_id: "cam", type: "camera" })).status, 201);
   assert.is((await call("POST", `/networks/${second.id}/devices`, { device_id: "cam", type: "camera" })).status, 201);
 });
 
 test("device id rule is enforced, never truncated", async () => {
-  const network = await newNetwork("device-ids");
+  const network = await newNetworkWithHomeBase("device-ids");
   for (const deviceId of ["", "a".repeat(16), "has space", "dot.ted", "ümlaut", "slash/id"]) {
     const response = await call("POST", `/networks/${network.id}/devices`, { device_id: deviceId, type: "motion" });
     assert.is(response.status, 400, JSON.stringify(deviceId));
@@ -220,7 +251,7 @@ test("devices of unknown networks are 404", async () => {
 });
 
 test("GET /networks/{id}/devices/{device_id} returns one device", async () => {
-  const network = await newNetwork("single-device");
+  const network = await newNetworkWithHomeBase("single-device");
   const created = await call("POST", `/networks/${network.id}/devices`, { device_id: "cam", type: "camera" });
   const response = await call("GET", `/networks/${network.id}/devices/cam`);
   assert.is(response.status, 200);
@@ -232,8 +263,9 @@ test("GET /networks/{id}/devices/{device_id} returns one device", async () => {
 });
 
 test("GET /networks/{id}/devices pages through every device", async () => {
-  const network = await newNetwork("paging");
-  const created: string[] = [];
+  const network = await newNetworkWithHomeBase("paging");
+  const created: string[] = ["homebase"];
+  app.clock.advanceMs(1000);
   for (let i = 0; i < 7; i++) {
     app.clock.advanceMs(i % 2 === 0 ? 0 : 1000);
     const deviceId = `dev-${i}`;

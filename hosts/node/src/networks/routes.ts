@@ -1,12 +1,13 @@
 /**
  * Networks and devices, all behind requireSession:
  *   GET  /networks                          list (cursor pagination)
- *   POST /networks                          {name, home_base: {host, port}} -> 201 network
+ *   POST /networks                          {name, home_base: {host, port}, channel?} -> 201 network
  *   GET  /networks/{id}                     one network
+ *   PATCH /networks/{id}                    {home_base: {host, port}} -> 200 network
  *   GET  /networks/{id}/devices             list (cursor pagination)
- *   POST /networks/{id}/devices             {device_id, type} -> 201 with the private key, once
+ *   POST /networks/{id}/devices             {device_id, type} -> 201 with the provisioning bundle, once
  *   GET  /networks/{id}/devices/{device_id} one device
- * Creating networks and devices needs the admin role (403 FORBIDDEN otherwise); reading needs
+ * Creating and changing networks and devices needs the admin role (403 FORBIDDEN otherwise); reading needs
  * any session. An id that is not a UUID is 404 NETWORK_NOT_FOUND, like an unknown one.
  */
 import Router from "@koa/router";
@@ -17,26 +18,24 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { isIsoTimestamp, parseCursor, parseLimit } from "../http/pagination.ts";
 import { invalid, isUuid, rejectUnknownFields, requireInteger, requireObject, requireString } from "../http/validate.ts";
+import { parseHomeBaseAddress } from "./address.ts";
 import { createDevice, DEVICE_ID_PATTERN, DEVICE_TYPES, getDevice, listDevices, type DeviceType } from "./devices.ts";
-import { createNetwork, getNetwork, listNetworks, type NewNetwork } from "./networks.ts";
+import { createNetwork, getNetwork, listNetworks, updateHomeBaseAddress, type NewNetwork } from "./networks.ts";
 
 export const NETWORK_NAME_MAX_CHARS = 64;
-/** A DNS name is at most 253 characters (RFC 1035); an IP address literal is shorter. */
-export const HOST_MAX_CHARS = 253;
+/** The mesh's channel when POST /networks names none. */
+export const DEFAULT_CHANNEL = 1;
 
 const BODY_MAX_BYTES = 4096;
 
 function parseNewNetwork(body: Record<string, unknown>): NewNetwork {
-  rejectUnknownFields(body, ["name", "home_base"]);
+  rejectUnknownFields(body, ["name", "home_base", "channel"]);
   const name = requireString(body, "name", 1, NETWORK_NAME_MAX_CHARS);
   if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid("name", "name must not contain control characters");
 
-  const homeBase = requireObject(body, "home_base");
-  rejectUnknownFields(homeBase, ["host", "port"], "home_base.");
-  const host = requireString(homeBase, "host", 1, HOST_MAX_CHARS, "home_base.host");
-  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw invalid("home_base.host", `home_base.host ${JSON.stringify(host)} must be a host name or IP address`);
-  const port = requireInteger(homeBase, "port", 1, 65535, "home_base.port");
-  return { name, homeBase: { host, port } };
+  const homeBase = parseHomeBaseAddress(requireObject(body, "home_base"));
+  const channel = body.channel === undefined ? DEFAULT_CHANNEL : requireInteger(body, "channel", 1, 14);
+  return { name, homeBase, channel };
 }
 
 function parseNewDevice(body: Record<string, unknown>): { deviceId: string; type: DeviceType } {
@@ -50,7 +49,7 @@ function parseNewDevice(body: Record<string, unknown>): { deviceId: string; type
 }
 
 /** Returns the path's network id, or throws NETWORK_NOT_FOUND when it is no UUID (so no cast fails in SQL). */
-function networkIdParam(ctx: Context): string {
+export function networkIdParam(ctx: Context): string {
   const id = ctx.params.id as string;
   if (!isUuid(id)) throw new ApiError("NETWORK_NOT_FOUND", `network ${JSON.stringify(id)} not found (not a UUID)`);
   return id.toLowerCase();
@@ -81,6 +80,17 @@ export function createNetworksRouter(deps: AppDeps): Router {
     const id = networkIdParam(ctx);
     const network = await getNetwork(deps.db, id);
     if (!network) throw new ApiError("NETWORK_NOT_FOUND", `network ${id} not found`);
+    ctx.body = network;
+  });
+
+  router.patch("/networks/:id", session, admin, async (ctx) => {
+    const id = networkIdParam(ctx);
+    const body = await readJsonObject(ctx, BODY_MAX_BYTES);
+    rejectUnknownFields(body, ["home_base"]);
+    const homeBase = parseHomeBaseAddress(requireObject(body, "home_base"));
+    const network = await updateHomeBaseAddress(deps.db, id, homeBase);
+    if (!network) throw new ApiError("NETWORK_NOT_FOUND", `network ${id} not found`);
+    deps.log.info("home base address changed", { networkId: id, host: homeBase.host, port: homeBase.port, username: ctx.state.session?.username });
     ctx.body = network;
   });
 

@@ -8,6 +8,7 @@ import * as initial from "./001_initial.ts";
 import * as totpLastStep from "./002_totp_last_step.ts";
 import * as accounts from "./003_accounts.ts";
 import * as live from "./004_live.ts";
+import * as commands from "./005_commands.ts";
 
 interface Migration {
   name: string;
@@ -20,6 +21,7 @@ const MIGRATIONS: readonly Migration[] = [
   { name: "002_totp_last_step", up: totpLastStep.up, down: totpLastStep.down },
   { name: "003_accounts", up: accounts.up, down: accounts.down },
   { name: "004_live", up: live.up, down: live.down },
+  { name: "005_commands", up: commands.up, down: commands.down },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

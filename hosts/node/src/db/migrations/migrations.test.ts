@@ -7,6 +7,8 @@ import { assertRejects } from "../../testing/assert.ts";
 import { openTestDatabase } from "../../testing/db.ts";
 
 const TABLES = [
+  "command_counters",
+  "commands",
   "device_logs",
   "devices",
   "events",
