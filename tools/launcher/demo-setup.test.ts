@@ -48,11 +48,11 @@ function fakeCentralServer(options: FakeOptions = {}) {
     const seed = Buffer.alloc(32, nextSeed);
     nextSeed += 1;
     const publicKey = nodePublicKeyFromSeed(options.wrongPublicKey ? Buffer.alloc(32, 0x01) : seed).toString("hex");
+    // The keys are in the provisioning bundle, as POST /networks/{id}/devices answers in openapi.yaml.
     return send(response, 201, {
       device: { device_id: body.device_id, type: body.type, public_key: publicKey },
-      private_key: seed.toString("hex"),
-      network_public_key: networkPublicKey,
-      home_base_id: body.type === "home_base" ? null : "homebase",
+      bundle: { private_key: seed.toString("hex"), network_public_key: networkPublicKey },
+      command_id: "4b1f0f5e-8f5d-4c41-9a55-3d2b1c0d9e8f",
     });
   };
 
