@@ -774,6 +774,7 @@ export interface components {
             /** @description Must equal the X-Mesh-Key-Id header (else 400 KEY_ID_MISMATCH). */
             key_id: string;
             batch_seq: number;
+            /** @description The home base's batch interval in seconds: at most one day. */
             interval_sec: number;
             /** @description Unix seconds at the home base. */
             sealed_at: number;

@@ -61,7 +61,17 @@ export function parseDateTime(value: string, field: string): Date {
   if (!dateExists || hour! > 23 || minute! > 59 || second! > 59 || offsetHour! > 23 || offsetMinute! > 59) {
     invalidQuery(field, `is not a valid date and time; got ${JSON.stringify(value)}, ${example}`);
   }
+  if (!isStorableTime(ms)) invalidQuery(field, `must fall in the years 0001 to 9999 in UTC; got ${JSON.stringify(value)}`);
   return new Date(ms);
+}
+
+/**
+ * True for a time in the years 0001 to 9999 in UTC. An offset can move a date written as year 9999
+ * into year 10000, and PostgreSQL refuses the extended-year form that toISOString then writes.
+ */
+function isStorableTime(ms: number): boolean {
+  const year = new Date(ms).getUTCFullYear();
+  return year >= 1 && year <= 9999;
 }
 
 /** The sort key (timestamp, id) of the last item of a page: the position the next page starts after. */
@@ -79,8 +89,10 @@ export function encodeKeysetCursor(position: KeysetPosition): string {
 export function decodeKeysetCursor(value: string, field = "cursor"): KeysetPosition {
   try {
     const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as { t?: unknown; id?: unknown };
-    if (typeof parsed.t === "string" && !Number.isNaN(Date.parse(parsed.t)) && typeof parsed.id === "string" && /^[0-9]{1,19}$/.test(parsed.id)) {
-      return { timestamp: parsed.t, id: parsed.id };
+    const ms = typeof parsed.t === "string" ? Date.parse(parsed.t) : Number.NaN;
+    const exact = !Number.isNaN(ms) && isStorableTime(ms) && new Date(ms).toISOString() === parsed.t;
+    if (exact && typeof parsed.id === "string" && /^[0-9]{1,19}$/.test(parsed.id)) {
+      return { timestamp: parsed.t as string, id: parsed.id };
     }
   } catch {
     // Falls through to the error below.

@@ -12,6 +12,9 @@ const U32_MAX = 0xffff_ffff;
 const FRAME_MAX_HEX_LEN = 500;
 const DEVICE_ID = /^[A-Za-z0-9_-]{1,15}$/;
 
+/** The longest batch interval a home base may report: one day (docs/protocol.md section 3). */
+export const BATCH_INTERVAL_MAX_SEC = 86_400;
+
 export interface FrameEntry {
   kind: "log" | "motion";
   device_id: string;
@@ -84,7 +87,9 @@ export function validateBatch(body: Record<string, unknown>): IngestBatch {
   if (typeof body.key_id !== "string") invalid("key_id", "must be a string");
   const batchSeq = u32(body.batch_seq, "batch_seq");
   const intervalSec = u32(body.interval_sec, "interval_sec");
-  if (intervalSec === 0) invalid("interval_sec", "must be at least 1");
+  // Presence multiplies the interval (three missed intervals mark a home base offline), so it is
+  // bounded to a day, well inside the database's integer range.
+  if (intervalSec === 0 || intervalSec > BATCH_INTERVAL_MAX_SEC) invalid("interval_sec", `must be 1 to ${BATCH_INTERVAL_MAX_SEC} seconds`);
   const sealedAt = u32(body.sealed_at, "sealed_at");
 
   if (!Array.isArray(body.entries)) invalid("entries", "must be an array");

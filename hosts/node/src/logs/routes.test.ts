@@ -117,6 +117,24 @@ test("GET /logs invalid date names the parameter", async () => {
   assert.is(body.field, "since");
 });
 
+test("GET /logs refuses times outside the years 0001 to 9999 in UTC", async () => {
+  // Valid RFC 3339 text whose UTC time falls in year 10000, or a cursor edited to such a time:
+  // PostgreSQL cannot take either, so each must be a 400 rather than a failed query.
+  const farCursor = Buffer.from(JSON.stringify({ t: "+275760-09-13T00:00:00.000Z", id: "3" })).toString("base64url");
+  const yearZeroCursor = Buffer.from(JSON.stringify({ t: "0000-01-01T00:00:00.000Z", id: "3" })).toString("base64url");
+  const cases: [string, string][] = [
+    ["?since=9999-12-31T23:59:59-23:59", "since"],
+    ["?until=9999-12-31T23:59:59-00:01", "until"],
+    [`?cursor=${farCursor}`, "cursor"],
+    [`?cursor=${yearZeroCursor}`, "cursor"],
+  ];
+  for (const [query, field] of cases) {
+    const { status, body } = await getLogs(query);
+    assert.is(status, 400, query);
+    assert.is(body.field, field, query);
+  }
+});
+
 test("GET /logs pages rows of one timestamp without loss", async () => {
   // 25 lines share one timestamp, so only the id orders them; pages of 4 must return each once.
   const same = await insertNetwork(server.deps.db, server.clock, ["porch-cam", "hall"]);

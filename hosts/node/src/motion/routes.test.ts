@@ -146,6 +146,8 @@ test("media is streamed from the home base", async () => {
   const response = await get(`/motion-events/${await idOfSeq(1)}/media`);
   assert.is(response.status, 200);
   assert.is(response.headers.get("content-type"), "image/jpeg");
+  assert.is(response.headers.get("x-content-type-options"), "nosniff");
+  assert.match(response.headers.get("content-security-policy") ?? "", "sandbox");
   assert.equal(Buffer.from(await response.arrayBuffer()), JPEG);
 
   assert.is(homeBaseRequests.length, 1);

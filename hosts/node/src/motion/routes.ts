@@ -29,6 +29,10 @@ export function createMotionRouter(deps: AppDeps, requireSession: Middleware): R
     if (event.media_path === null) throw new ApiError("MEDIA_NOT_FOUND", `motion event ${id} has no media`);
 
     const media = await fetchMedia(deps, event.network_id, event.media_path);
+    // The bytes come from a home base, not from this server: a browser must neither sniff them
+    // into another type nor run them as a page of this server's origin.
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
     ctx.type = media.contentType;
     if (media.contentLength !== null) ctx.length = media.contentLength;
     ctx.body = media.body;
