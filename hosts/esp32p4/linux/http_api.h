@@ -1,4 +1,9 @@
-/* The local HTTP API on civetweb: GET /api/v1/status and GET /api/v1/devices.
+/* The local HTTP API on civetweb (docs/homebase-api.yaml): GET /api/v1/status, GET /api/v1/devices,
+ * POST /api/v1/logs, GET /api/v1/oled.png, GET /healthz and WS /ws.
+ *
+ * Reading endpoints and /ws need the local dashboard token (dashboard_token.h); /healthz and
+ * POST /api/v1/logs, whose entries carry their devices' signatures, do not. Errors are
+ * application/problem+json.
  *
  * civetweb runs handlers in its own worker threads, so every handler takes `lock` around the home base,
  * the same lock the main loop holds while it works. */
@@ -6,6 +11,7 @@
 #define HTTP_API_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "homebase.h"
@@ -18,6 +24,20 @@
  * closes the connection and frees its worker. */
 #define HTTP_API_REQUEST_TIMEOUT_MS 3000
 
+/* The request line and headers together, in bytes (civetweb's max_request_size); civetweb answers a
+ * longer head with 413 and closes the connection. The URI is bounded by the same number. */
+#define HTTP_API_MAX_HEAD_LEN 8192
+
+/* Accepted connections waiting for a worker (civetweb's connection_queue) and the kernel's backlog
+ * of connections not yet accepted (listen_backlog). With the workers they bound the sockets the
+ * server holds: at most HTTP_API_WORKER_COUNT + HTTP_API_CONNECTION_QUEUE_LEN accepted ones. */
+#define HTTP_API_CONNECTION_QUEUE_LEN 16
+#define HTTP_API_LISTEN_BACKLOG 16
+
+/* A WebSocket client that sends nothing for this long gets a ping; civetweb closes it when the ping
+ * fails. */
+#define HTTP_API_WS_PING_INTERVAL_MS 30000
+
 typedef struct http_api http_api_t;
 
 /* Listens on `host`:`port`. Returns NULL when civetweb could not start (port in use, bad host). */
@@ -25,5 +45,12 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
                            pthread_mutex_t *lock);
 
 void http_api_stop(http_api_t *api);
+
+/* Queues an event envelope for the WebSocket clients (an api_event_sink_fn; `api` is the
+ * http_api_t). */
+void http_api_publish_event(void *api, const char *json, size_t len);
+
+/* The WebSocket part, for tests. */
+struct api_ws *http_api_ws(http_api_t *api);
 
 #endif
