@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api_events.h"
+#include "dashboard_token.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
@@ -23,6 +25,8 @@
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
 #define BATCH_INTERVAL_MAX_SEC 3600
+/* The dashboard token's hash, in the spool folder (the SD card), written through rename. */
+#define DASHBOARD_TOKEN_FILE "dashboard-token.sha256"
 
 typedef struct {
     const char *config_path;
@@ -33,6 +37,7 @@ typedef struct {
     uint16_t udp_port;
     uint32_t batch_interval_sec;
     bool verbose;
+    const char *dashboard_token_sha256;
 } options_t;
 
 static volatile sig_atomic_t s_stop_requested;
@@ -54,7 +59,10 @@ static void print_usage(FILE *out)
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
-            "  --verbose              log every accepted frame and batch\n");
+            "  --verbose              log every accepted frame and batch\n"
+            "  --dashboard-token-sha256 B64\n"
+            "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
+            "                         set_dashboard_token does; for the simulator and its launcher\n");
 }
 
 static int parse_number(const char *text, unsigned long max, const char *option, unsigned long *out)
@@ -84,6 +92,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         { "batch-interval", required_argument, NULL, 'i' },
         { "engine", required_argument, NULL, 'e' },
         { "verbose", no_argument, NULL, 'v' },
+        { "dashboard-token-sha256", required_argument, NULL, 't' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
     };
@@ -97,6 +106,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         case 'b': options->bind_host = optarg; break;
         case 'e': options->engine_name = optarg; break;
         case 'v': options->verbose = true; break;
+        case 't': options->dashboard_token_sha256 = optarg; break;
         case 'h':
         case 'u':
             if (parse_number(optarg, 65535, option == 'h' ? "--http-port" : "--udp-port", &value) != 0) {
@@ -132,8 +142,38 @@ typedef struct {
     homebase_t homebase;
     pthread_mutex_t lock;
     http_api_t *api;
+    api_events_t events;
     int udp_fd;
 } simulator_t;
+
+/* Loads the stored dashboard token hash, then replaces it with --dashboard-token-sha256 when given.
+ * Returns 0, or -1 after logging why. */
+static int open_dashboard_token(const options_t *options)
+{
+    char path[HB_DASHBOARD_TOKEN_PATH_LEN];
+    uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
+    size_t len = 0;
+
+    snprintf(path, sizeof path, "%s/%s", options->spool_dir, DASHBOARD_TOKEN_FILE);
+    if (hb_dashboard_token_open(path) != 0) {
+        hb_log(HB_LOG_WARN, "dashboard token file %s unreadable; the local API answers 503 until "
+               "the central server sends set_dashboard_token", path);
+    }
+    if (options->dashboard_token_sha256 == NULL) {
+        return 0;
+    }
+    if (sodium_base642bin(sha, sizeof sha, options->dashboard_token_sha256,
+                          strlen(options->dashboard_token_sha256), NULL, &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || len != sizeof sha) {
+        hb_log(HB_LOG_ERROR, "--dashboard-token-sha256 must be base64 of 32 bytes");
+        return -1;
+    }
+    if (hb_dashboard_token_set_sha256(sha) != 0) {
+        hb_log(HB_LOG_ERROR, "dashboard token not stored in %s", path);
+        return -1;
+    }
+    return 0;
+}
 
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
 static int start(simulator_t *sim, const options_t *options)
@@ -166,6 +206,10 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    if (open_dashboard_token(options) != 0) {
+        return -1;
+    }
+
     sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
     if (sim->udp_fd < 0) {
         hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
@@ -178,6 +222,12 @@ static int start(simulator_t *sim, const options_t *options)
                (unsigned)options->http_port);
         return -1;
     }
+    /* The handlers already run, so the home base changes under the lock. */
+    pthread_mutex_lock(&sim->lock);
+    api_events_init(&sim->events, &sim->core, &sim->registry, http_api_publish_event, sim->api);
+    sim->homebase.events = &sim->events;
+    sim->homebase.radio_state = "up";
+    pthread_mutex_unlock(&sim->lock);
     return 0;
 }
 
@@ -226,6 +276,7 @@ static void stop(simulator_t *sim)
     homebase_free(&sim->homebase);
     engine_destroy(sim->engine);
     registry_wipe(&sim->registry);
+    hb_dashboard_token_reset();
 }
 
 int main(int argc, char **argv)
