@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "api_logs.h"
 #include "api_problem.h"
 #include "api_ws.h"
 #include "dashboard_token.h"
 #include "hb_log.h"
+#include "oled_png.h"
+#include "oled_screen.h"
 #include "status.h"
 
 #define STRINGIFY_VALUE(x) #x
@@ -21,6 +24,8 @@ struct http_api {
     homebase_t *homebase;
     pthread_mutex_t *lock;
     api_ws_t *ws;
+    /* The address the server listens on, shown on the OLED screen. */
+    char host[64];
 };
 
 typedef char *(*render_fn)(homebase_t *homebase);
@@ -193,6 +198,66 @@ static int handle_logs(struct mg_connection *connection, void *data)
     return status;
 }
 
+/* The SD card's problem for the OLED, or NULL: the spool folder stands for the card, so a folder that
+ * is gone or not writable reads as a missing card. */
+static const char *storage_error(const homebase_t *homebase)
+{
+    return access(homebase->spool->dir, W_OK | X_OK) == 0 ? NULL : "NO SD CARD";
+}
+
+/* Reads ?scale=N (1 to OLED_PNG_SCALE_MAX, default OLED_PNG_DEFAULT_SCALE); returns 0 when invalid. */
+static unsigned read_scale(const struct mg_request_info *request)
+{
+    char text[8];
+    char *end = NULL;
+    unsigned long scale;
+    const char *query = request->query_string;
+
+    if (query == NULL || mg_get_var(query, strlen(query), "scale", text, sizeof text) < 0) {
+        return OLED_PNG_DEFAULT_SCALE;
+    }
+    scale = strtoul(text, &end, 10);
+    if (end == text || *end != '\0' || scale < 1 || scale > OLED_PNG_SCALE_MAX) {
+        return 0;
+    }
+    return (unsigned)scale;
+}
+
+static int handle_oled(struct mg_connection *connection, void *data)
+{
+    http_api_t *api = data;
+    oled_screen_t screen;
+    oled_fb_t fb;
+    uint8_t *png = NULL;
+    size_t len = 0;
+    unsigned scale;
+    int refused = require_method(connection, "GET");
+
+    if (refused == 0) {
+        refused = require_token(connection, api);
+    }
+    if (refused != 0) {
+        return refused;
+    }
+    scale = read_scale(mg_get_request_info(connection));
+    if (scale == 0) {
+        return send_problem(connection, "VALIDATION_FAILED", "query parameter scale must be 1 to "
+                            STRINGIFY(OLED_PNG_SCALE_MAX));
+    }
+
+    pthread_mutex_lock(api->lock);
+    oled_screen_collect(api->homebase, api->host, storage_error(api->homebase), &screen);
+    oled_screen_render(&fb, &screen);
+    pthread_mutex_unlock(api->lock);
+
+    if (oled_png_encode(&fb, scale, &png, &len) != 0) {
+        return send_problem(connection, "INTERNAL", "out of memory for the image");
+    }
+    send_body(connection, 200, "image/png", png, len);
+    free(png);
+    return 200;
+}
+
 static int handle_health(struct mg_connection *connection, void *data)
 {
     static const char body[] = "{\"status\":\"ok\"}";
@@ -247,6 +312,7 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     snprintf(listening, sizeof listening, "%s:%u", host, (unsigned)port);
     api->homebase = homebase;
     api->lock = lock;
+    snprintf(api->host, sizeof api->host, "%s", host);
 
     api->context = mg_start(&callbacks, api, options);
     if (api->context == NULL) {
@@ -264,6 +330,7 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     mg_set_request_handler(api->context, "/api/v1/status$", handle_status, api);
     mg_set_request_handler(api->context, "/api/v1/devices$", handle_devices, api);
     mg_set_request_handler(api->context, "/api/v1/logs$", handle_logs, api);
+    mg_set_request_handler(api->context, "/api/v1/oled.png$", handle_oled, api);
     mg_set_request_handler(api->context, "/healthz$", handle_health, api);
     mg_set_request_handler(api->context, "/", handle_not_found, api);
     return api;

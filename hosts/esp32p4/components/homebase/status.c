@@ -71,8 +71,7 @@ static void add_time_or_null(cJSON *object, const char *name, uint32_t unix_sec)
     }
 }
 
-/* "up" when the last send went through, "down" when the last attempt failed, "unknown" before any. */
-static const char *link_state(const homebase_t *homebase)
+const char *status_link_state(const homebase_t *homebase)
 {
     if (homebase->last_send_ok_at == 0 && homebase->last_send_failed_at == 0) {
         return "unknown";
@@ -84,7 +83,7 @@ static cJSON *render_link(homebase_t *homebase)
 {
     cJSON *link = cJSON_CreateObject();
 
-    cJSON_AddStringToObject(link, "state", link_state(homebase));
+    cJSON_AddStringToObject(link, "state", status_link_state(homebase));
     add_time_or_null(link, "last_success_at", homebase->last_send_ok_at);
     add_time_or_null(link, "last_failure_at", homebase->last_send_failed_at);
     cJSON_AddNumberToObject(link, "spooled", homebase_spooled_count(homebase));
