@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { systemClock } from "../../hosts/node/src/clock.ts";
 import { ApiClient, ApiError } from "./api-client.ts";
 import { credentialsPath, readCredentials } from "./credentials.ts";
+import { dashboardTokenSha256, ensureDashboardToken } from "./dashboard-token.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
 import { isFirstStart, runKeygen } from "./keygen-step.ts";
@@ -51,6 +52,7 @@ function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void
     "--udp-port", String(settings.homeBaseUdpPort),
     "--spool", join(settings.dataDir, "homebase-spool"),
     "--batch-interval", String(settings.batchIntervalSec),
+    "--dashboard-token-sha256", dashboardTokenSha256(ensureDashboardToken(settings.dataDir)),
   ];
   supervisor.start("homebase", binary, args, { cwd: REPO_ROOT });
 }
@@ -105,7 +107,8 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
   await prepareDemo(settings, signal);
 
   startHomeBase(supervisor, settings);
-  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status`, {
+  // /healthz needs no token; the status page needs the dashboard token.
+  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/healthz`, {
     timeoutMs: HOMEBASE_READY_TIMEOUT_MS,
     signal,
     isRunning: () => supervisor.isRunning("homebase"),
