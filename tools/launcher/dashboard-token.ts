@@ -1,8 +1,8 @@
 /**
  * The local dashboard token of the demo home base. In a real network the central server provisions
- * it with the signed config command set_dashboard_token (docs/protocol.md section 6.2); the launcher
- * stands in for that step by keeping a token in the data folder and handing only its SHA-256 to
- * homebase-sim (--dashboard-token-sha256), so the home base never sees the token itself.
+ * it with the signed config command set_dashboard_token (docs/protocol.md section 6.2). The launcher
+ * replaces that step: it keeps a token in the data folder and passes only its SHA-256 to
+ * homebase-sim (--dashboard-token-sha256), so the home base never receives the token itself.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -32,7 +32,7 @@ export function ensureDashboardToken(dataDir: string): string {
   return token;
 }
 
-/** The value of homebase-sim's --dashboard-token-sha256: standard base64 of the token's SHA-256. */
+/** Returns the value of homebase-sim's --dashboard-token-sha256: standard base64 of the token's SHA-256. */
 export function dashboardTokenSha256(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("base64");
 }

@@ -56,7 +56,7 @@ static unsigned long monotonic_ms(void)
     return (unsigned long)now.tv_sec * 1000UL + (unsigned long)now.tv_nsec / 1000000UL;
 }
 
-/* Answers the upgrade request with a problem instead of the handshake. civetweb 1.15 closes the
+/* Sends a problem in response to the upgrade request instead of the handshake. civetweb 1.15 closes the
  * connection after a connect handler returns non-zero, and sends nothing itself. */
 static int refuse_upgrade(const struct mg_connection *connection, const char *code, const char *detail)
 {

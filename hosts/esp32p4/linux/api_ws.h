@@ -14,8 +14,8 @@
 #include <stddef.h>
 
 /* Clients at once, authenticated or not. civetweb 1.15 keeps a worker thread on each WebSocket for
- * its whole life, so this stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers;
- * one more client gets 503 TOO_MANY_CLIENTS. */
+ * its whole life, so this stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers.
+ * One more client gets 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
 /* Largest client message in bytes, as on the central server; a larger one closes the socket with
  * 1009 (RFC 6455 section 7.4.1, message too big). */
@@ -32,8 +32,8 @@ typedef struct api_ws api_ws_t;
  * around the token check. Returns NULL when the thread could not start. */
 api_ws_t *api_ws_start(struct mg_context *context, pthread_mutex_t *lock);
 
-/* Queues one envelope for every authenticated client; never blocks on a client. Matches
- * api_event_sink_fn. */
+/* Queues one envelope for every authenticated client and returns: the sender thread writes it, so a
+ * slow client never holds the caller. Matches api_event_sink_fn. */
 void api_ws_publish(void *ws, const char *json, size_t len);
 
 /* Authenticated clients now. */

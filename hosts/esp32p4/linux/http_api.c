@@ -49,7 +49,7 @@ static int send_problem(struct mg_connection *connection, const char *code, cons
     return status;
 }
 
-/* Answers 405 unless the request uses `method`; returns 0 when it does. */
+/* Sends 405 unless the request uses `method`; returns 0 when it does. */
 static int require_method(struct mg_connection *connection, const char *method)
 {
     const struct mg_request_info *request = mg_get_request_info(connection);
@@ -62,7 +62,7 @@ static int require_method(struct mg_connection *connection, const char *method)
     return send_problem(connection, "METHOD_NOT_ALLOWED", detail);
 }
 
-/* Answers 503 before a token is provisioned and 401 without the right bearer token; returns 0 when
+/* Sends 503 before a token is provisioned and 401 without the right bearer token; returns 0 when
  * the request carries the dashboard token. */
 static int require_token(struct mg_connection *connection, http_api_t *api)
 {
@@ -131,7 +131,7 @@ static bool is_json_type(const char *content_type)
 }
 
 /* Reads at most `max_len` bytes of body into a new buffer. Returns 0, or the status of the problem
- * it answered: 413 when Content-Length or the bytes read pass `max_len`, 400 when the body ends
+ * it sent: 413 when Content-Length or the bytes read pass `max_len`, 400 when the body ends
  * before its Content-Length. */
 static int read_body(struct mg_connection *connection, size_t max_len, char **out, size_t *out_len)
 {
@@ -151,7 +151,8 @@ static int read_body(struct mg_connection *connection, size_t max_len, char **ou
         return send_problem(connection, "INTERNAL", "out of memory for the body");
     }
 
-    /* One byte more than allowed tells a chunked body that is too long from one that just fits. */
+    /* Reading one byte more than allowed distinguishes a chunked body that is too long from one that
+     * just fits. */
     while (len <= max_len && (received = mg_read(connection, body + len, max_len + 1 - len)) > 0) {
         len += (size_t)received;
     }

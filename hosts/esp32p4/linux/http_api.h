@@ -24,8 +24,9 @@
  * closes the connection and frees its worker. */
 #define HTTP_API_REQUEST_TIMEOUT_MS 3000
 
-/* The request line and headers together, in bytes (civetweb's max_request_size); civetweb answers a
- * longer head with 413 and closes the connection. The URI is bounded by the same number. */
+/* The request line and headers together, in bytes (civetweb's max_request_size). civetweb 1.15
+ * responds to a longer head with its own HTTP/1.0 400 and closes the connection. The URI is bounded
+ * by the same number. */
 #define HTTP_API_MAX_HEAD_LEN 8192
 
 /* Accepted connections waiting for a worker (civetweb's connection_queue) and the kernel's backlog

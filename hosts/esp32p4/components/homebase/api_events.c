@@ -135,8 +135,8 @@ static void emit_motion(api_events_t *events, frame_view_t *view, uint32_t now)
     note_summary(events, "motion", view->device_id, now);
 }
 
-/* Copies a string member of the payload; a member that is missing or not a string is skipped, as the
- * central server would reject that entry anyway. */
+/* Copies a string member of the payload. A member that is missing or not a string is skipped,
+ * because the central server rejects such an entry anyway. */
 static void copy_string(cJSON *to, const cJSON *payload, const char *name)
 {
     const cJSON *member = cJSON_GetObjectItemCaseSensitive(payload, name);
@@ -173,8 +173,8 @@ static void record_battery(api_events_t *events, uint32_t slot, const char *devi
     events->health[slot].battery = (int32_t)battery->valuedouble;
 }
 
-/* Parses the payload of the frame the core decoded last. cJSON only ever sees a NUL-terminated
- * copy; the core already checked that the payload is one JSON object nested at most 8 deep. */
+/* Parses the payload of the frame the core decoded last. cJSON only ever parses a NUL-terminated
+ * copy, and the core already checked that the payload is one JSON object nested at most 8 deep. */
 static cJSON *parse_payload(core_t *core, const uint8_t *frame, size_t len)
 {
     char copy[FRAME_PAYLOAD_MAX_LEN + 1];

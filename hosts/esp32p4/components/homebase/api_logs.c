@@ -66,8 +66,8 @@ static int read_entries(const cJSON *root, ip_frame_t frames[API_LOGS_ENTRY_MAX_
     return count;
 }
 
-/* Takes one frame like a radio frame; a frame of another type than log is FRAME_KIND_MISMATCH, the
- * central server's code for an entry whose frame is not of the entry's kind. */
+/* Takes one frame like a radio frame. A frame of another type than log is FRAME_KIND_MISMATCH, which
+ * is the central server's code for an entry whose frame is not of the entry's kind. */
 static const char *take_frame(homebase_t *homebase, const ip_frame_t *frame, char name[CORE_STATUS_NAME_MAX + 1])
 {
     static const uint8_t no_mac[INTAKE_MAC_LEN] = { 0 };

@@ -70,10 +70,10 @@ static const glyph_t s_glyphs[] = {
 
 bool oled_font_glyph(char c, uint8_t rows[7])
 {
-    char wanted = (char)toupper((unsigned char)c);
+    char upper = (char)toupper((unsigned char)c);
 
     for (size_t i = 0; i < sizeof s_glyphs / sizeof s_glyphs[0]; i++) {
-        if (s_glyphs[i].c != wanted) {
+        if (s_glyphs[i].c != upper) {
             continue;
         }
         for (int row = 0; row < 7; row++) {

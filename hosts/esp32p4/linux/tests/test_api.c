@@ -1,6 +1,6 @@
 /* The local API over HTTP on 127.0.0.1: the dashboard token on reading endpoints, POST /api/v1/logs
  * with frames signed by hand (support.c), and the documented bounds: head length, body size, JSON
- * depth, entry count. Every malformed request gets a problem and the server keeps answering. */
+ * depth, entry count. Every malformed request gets a problem and the server keeps responding. */
 #include "support.h"
 
 #include <pthread.h>
@@ -256,7 +256,7 @@ static void logs_body_bounds_get_413_and_415(void **state)
     static char request[API_LOGS_BODY_MAX_LEN + 1024];
     size_t head_len;
 
-    /* A Content-Length above the bound is answered before the body is read. */
+    /* A Content-Length above the bound gets its 413 before the body is read. */
     snprintf(request, sizeof request, "POST /api/v1/logs HTTP/1.1\r\n" HEAD
              "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", API_LOGS_BODY_MAX_LEN + 1);
     assert_int_equal(exchange(fixture->port, request, response), 413);
@@ -289,9 +289,9 @@ static void long_heads_and_garbage_are_refused(void **state)
 
     test_set_dashboard_token();
 
-    /* A URI that makes the head longer than the bound. civetweb answers 400 and closes with the
-     * rest of the head unread, so the kernel may reset the connection before the answer is read:
-     * no answer counts as refused too. */
+    /* A URI that makes the head longer than the bound. civetweb responds 400 and closes with the
+     * rest of the head unread, so the kernel may reset the connection before the response is
+     * read. No response counts as a rejection too. */
     strcpy(request, "GET /api/v1/status?");
     memset(request + strlen(request), 'a', HTTP_API_MAX_HEAD_LEN);
     strcat(request, " HTTP/1.1\r\n" HEAD "\r\n");

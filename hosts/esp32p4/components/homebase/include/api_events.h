@@ -17,7 +17,7 @@
 #include "core_api.h"
 #include "registry.h"
 
-/* Longest envelope: a log_entry with the longest message that fits a frame (159-byte payload, each
+/* Maximum envelope length: a log_entry with the longest message that fits a frame (159-byte payload, each
  * byte escaped as \u00XX at worst) and the fixed members. Longer texts are not sent. */
 #define API_EVENT_JSON_MAX_LEN 1536
 /* A battery reading a device has not sent yet. */

@@ -17,8 +17,8 @@
 cJSON *api_json_parse(const char *body, size_t len, size_t max_len, int max_depth, const char **code,
                       char *detail);
 
-/* The deepest nesting of arrays and objects in `len` bytes of JSON text, counting brackets outside
- * strings; stops counting once it passes `limit` and returns limit + 1. */
+/* Returns the deepest nesting of arrays and objects in `len` bytes of JSON text, counting brackets
+ * outside strings. Once the depth passes `limit` it stops and returns limit + 1. */
 int api_json_depth(const char *text, size_t len, int limit);
 
 #endif

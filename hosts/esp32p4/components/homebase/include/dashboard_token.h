@@ -2,7 +2,7 @@
  *
  * The central server provisions the token with a signed config command that carries only its
  * SHA-256, so the home base never stores the token itself. Every reading endpoint of the local API
- * asks hb_dashboard_token_check for the request's Authorization header.
+ * passes the request's Authorization header to hb_dashboard_token_check.
  *
  * The module keeps one process-wide hash. Callers hold the home base's lock (the one the main loop
  * and the HTTP handlers share) around every call, so a check never reads a hash half written. */
@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #define HB_DASHBOARD_TOKEN_SHA256_LEN 32
-/* The longest token taken from an Authorization header, in characters. The central server issues
- * 43-character tokens (32 random bytes, base64url); the bound leaves room for other issuers. */
+/* The longest token taken from an Authorization header, in characters. A token of 32 random bytes
+ * in base64url is 43 characters, so the bound leaves room for longer ones. */
 #define HB_DASHBOARD_TOKEN_MAX_LEN 128
 /* The state file's length: 44 base64 characters of the SHA-256 and a newline. */
 #define HB_DASHBOARD_TOKEN_FILE_LEN 45
@@ -21,7 +21,7 @@
 
 /* Results of hb_dashboard_token_check. */
 #define HB_DASHBOARD_TOKEN_OK 0
-/* No token provisioned yet: the API answers 503 DASHBOARD_TOKEN_NOT_SET. */
+/* No token provisioned yet: the API responds 503 DASHBOARD_TOKEN_NOT_SET. */
 #define HB_DASHBOARD_TOKEN_NOT_SET (-1)
 /* No Authorization header, another scheme than Bearer, or a token of a form no issuer makes:
  * 401 AUTH_REQUIRED. */
@@ -41,7 +41,7 @@ int hb_dashboard_token_set_sha256(const uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LE
 
 /* Sets where the hash is persisted and loads it from there. A missing file leaves no token set and
  * returns 0. Returns -1 when the path is too long or the file exists but is not a state file
- * (then no token is set, so the API answers 503 until the central server provisions one again). */
+ * (then no token is set, so the API responds 503 until the central server provisions one again). */
 int hb_dashboard_token_open(const char *path);
 
 /* 1 when a token hash is set. */

@@ -1,8 +1,8 @@
 /* The OLED status screen's framebuffer: 128 x 64 pixels in the SSD1306 page layout, so the ESP-IDF
  * port sends `bytes` to the display unchanged.
  *
- * The layout: 8 pages of 8 pixel rows each, top to bottom; a page is 128 column bytes, left to right;
- * in each byte bit 0 is the page's top row and bit 7 its bottom row. A set bit is a lit pixel. */
+ * The layout: 8 pages of 8 pixel rows each, top to bottom. A page is 128 column bytes, left to
+ * right. In each byte bit 0 is the page's top row and bit 7 its bottom row. A set bit is a lit pixel. */
 #ifndef OLED_FB_H
 #define OLED_FB_H
 

@@ -1,4 +1,4 @@
-/* The OLED status screen: what a person at the home base sees without a phone. Eight text lines of
+/* The OLED status screen, for a person standing at the home base without a phone. Eight text lines of
  * the built-in font:
  *
  *   0  HOMEMESH <home base id>      (lit bar)
@@ -36,8 +36,9 @@ typedef struct {
 /* Clears `fb` and draws `screen` into it. */
 void oled_screen_render(oled_fb_t *fb, const oled_screen_t *screen);
 
-/* Fills `screen` from the home base (called under its lock); `ip` and `error` come from the port,
- * which knows its network interface and its SD card. The strings stay owned by their sources. */
+/* Fills `screen` from the home base (called under its lock). `ip` and `error` come from the port,
+ * because only the port can read its network interface and its SD card. The strings stay owned by
+ * their sources. */
 void oled_screen_collect(homebase_t *homebase, const char *ip, const char *error, oled_screen_t *screen);
 
 #endif
