@@ -473,5 +473,20 @@ provisioned("websocket clients are bounded", async ({ home }) => {
   assert.equal(again.messages[0], { type: "auth_ok" });
 });
 
+// Last, because it takes the SD card away from the running home base.
+provisioned("oled shows a missing SD card and the server keeps running", async ({ home }) => {
+  rmSync(join(home.dir, "spool"), { recursive: true, force: true });
+
+  const response = await fetch(url(home, "/api/v1/oled.png?scale=1"), { headers: bearer(home) });
+  assert.is(response.status, 200);
+  const { rows } = decodePng(Buffer.from(await response.arrayBuffer()));
+  // The error bar on line 7 is lit across the width, down to its spacing row.
+  for (const x of [0, 64, 127]) assert.ok(lit(rows, x, 63), `error bar lit at x=${x}`);
+
+  const status = await getJson(home, "/api/v1/status", bearer(home));
+  assert.is(status.status, 200);
+  assertDocumented("/api/v1/status", "get", 200, "application/json", status.body);
+});
+
 unprovisioned.run();
 provisioned.run();
