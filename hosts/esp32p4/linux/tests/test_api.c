@@ -314,6 +314,57 @@ static void long_heads_and_garbage_are_refused(void **state)
                               response), 200);
 }
 
+/* xorshift32: a seeded generator, so a failing run can be replayed with HB_API_FUZZ_SEED. */
+static uint32_t next_random(uint32_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    return *state;
+}
+
+static void random_requests_keep_server_up(void **state)
+{
+    api_fixture_t *fixture = *state;
+    static const char *const methods[] = { "GET", "POST", "PUT", "DELETE", "G\x01T", "" };
+    static const char *const paths[] = { "/api/v1/logs", "/api/v1/status", "/ws", "/api/v1/oled.png?scale=x",
+                                         "/%00", "/api/v1/logs?a=b", "*", "" };
+    static const char *const types[] = { "application/json", "application/json; charset=utf-8", "text/plain", "" };
+    static char request[4096];
+    static char response[RESPONSE_MAX];
+    const char *seed_text = getenv("HB_API_FUZZ_SEED");
+    uint32_t seed = seed_text != NULL ? (uint32_t)strtoul(seed_text, NULL, 10) : 20261204u;
+    uint32_t random_state = seed != 0 ? seed : 1;
+
+    print_message("random requests: HB_API_FUZZ_SEED=%u\n", (unsigned)seed);
+    test_set_dashboard_token();
+    for (int round = 0; round < 60; round++) {
+        size_t body_len = next_random(&random_state) % 600;
+        int head_len = snprintf(request, sizeof request, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\n"
+                                "Content-Length: %zu\r\n\r\n",
+                                methods[next_random(&random_state) % 6], paths[next_random(&random_state) % 8],
+                                types[next_random(&random_state) % 4], body_len);
+        int status;
+
+        /* Bodies of random bytes, some shaped like the logs body around them. */
+        for (size_t i = 0; i < body_len; i++) {
+            static const char json_bytes[] = "{}[]\":,0123456789abcdef entries frame";
+            uint32_t value = next_random(&random_state);
+
+            if (value % 4 == 0) {
+                request[head_len + (int)i] = (char)(uint8_t)(value >> 8);
+            } else {
+                request[head_len + (int)i] = json_bytes[(value >> 8) % (sizeof json_bytes - 1)];
+            }
+        }
+        status = exchange_bytes(fixture->port, request, (size_t)head_len + body_len, response);
+        assert_true(status == 0 || status == 200 || status == 400 || status == 401 || status == 404 ||
+                    status == 405 || status == 413 || status == 415);
+    }
+
+    assert_int_equal(exchange(fixture->port, "GET /healthz HTTP/1.1\r\n" HEAD "\r\n", response), 200);
+}
+
 #define API_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, stop_api)
 
 int main(int argc, char **argv)
@@ -325,6 +376,7 @@ int main(int argc, char **argv)
         API_TEST(malformed_logs_bodies_get_400),
         API_TEST(logs_body_bounds_get_413_and_415),
         API_TEST(long_heads_and_garbage_are_refused),
+        API_TEST(random_requests_keep_server_up),
     };
 
     test_select_engine(argc, argv);
