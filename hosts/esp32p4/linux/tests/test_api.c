@@ -309,7 +309,7 @@ static void long_heads_and_garbage_are_refused(void **state)
     status = exchange_bytes(fixture->port, "\x01\x02\x00\xff\r\n\r\n", 8, response);
     assert_int_equal(status, 400);
 
-    /* The server still answers. */
+    /* The server still responds. */
     assert_int_equal(exchange(fixture->port, "GET /api/v1/status HTTP/1.1\r\n" HEAD TEST_AUTHORIZATION "\r\n",
                               response), 200);
 }
