@@ -192,6 +192,10 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
         send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
         return 0;
     }
+    /* Anything after the 4401 close frame ends the connection at once. */
+    if (client != NULL && client->closing) {
+        return 0;
+    }
     if (client == NULL || client->authenticated ||
         (opcode != MG_WEBSOCKET_OPCODE_TEXT && opcode != MG_WEBSOCKET_OPCODE_BINARY)) {
         return 1;

@@ -17,6 +17,11 @@
  * its whole life, so this stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers.
  * One more client gets 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
+/* NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
+ * the 4401 close frame, or stops reading, but keeps its TCP connection open without sending holds its
+ * slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS, so
+ * a vanished peer fails at TCP level; a peer that acknowledges TCP but stays silent keeps the slot.
+ * The HTTP API is not affected, because the slots bound the workers WebSockets take. */
 /* Largest client message in bytes, as on the central server; a larger one closes the socket with
  * 1009 (RFC 6455 section 7.4.1, message too big). */
 #define API_WS_MAX_MESSAGE_LEN 4096
