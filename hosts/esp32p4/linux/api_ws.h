@@ -18,7 +18,7 @@
  * One more client gets 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
 /* NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
- * the 4401 close frame, or stops reading, but keeps its TCP connection open without sending holds its
+ * the 4401 close frame, or stops reading, but keeps its TCP connection open without sending keeps its
  * slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS, so
  * a vanished peer fails at TCP level; a peer that acknowledges TCP but stays silent keeps the slot.
  * The HTTP API is not affected, because the slots bound the workers WebSockets take. */
@@ -38,7 +38,7 @@ typedef struct api_ws api_ws_t;
 api_ws_t *api_ws_start(struct mg_context *context, pthread_mutex_t *lock);
 
 /* Queues one envelope for every authenticated client and returns: the sender thread writes it, so a
- * slow client never holds the caller. Matches api_event_sink_fn. */
+ * slow client never blocks the caller. Matches api_event_sink_fn. */
 void api_ws_publish(void *ws, const char *json, size_t len);
 
 /* Authenticated clients now. */
