@@ -18,10 +18,10 @@
  * One more client gets 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
 /* NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
- * the 4401 close frame, or stops reading, but keeps its TCP connection open without sending keeps its
- * slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS, so
- * a vanished peer fails at TCP level; a peer that acknowledges TCP but stays silent keeps the slot.
- * The HTTP API is not affected, because the slots bound the workers WebSockets take. */
+ * the 4401 close frame, or stops reading, and then stays silent on an open TCP connection occupies
+ * its slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS,
+ * so a vanished peer fails at TCP level, but a peer that acknowledges TCP and sends nothing stays.
+ * The HTTP API is not affected, because the slots bound the workers that WebSockets take. */
 /* Largest client message in bytes, as on the central server; a larger one closes the socket with
  * 1009 (RFC 6455 section 7.4.1, message too big). */
 #define API_WS_MAX_MESSAGE_LEN 4096
