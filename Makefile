@@ -15,8 +15,9 @@ SHELL := /bin/bash
 
 # Debian packages that the build and the tests need, installed by `make deps` when missing.
 # PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
+# chromium renders the API reference page (GET /docs) in hosts/node/src/docs/routes.test.ts.
 DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
-	libcmocka-dev oathtool qrencode
+	libcmocka-dev oathtool qrencode chromium
 
 NODE_TS := node --import tsx
 UVU := $(NODE_TS) node_modules/uvu/bin.js
@@ -42,7 +43,7 @@ endif
 # The suites of `make test`, in the order they run; test-SUITE runs one of them.
 TEST_SUITES := typecheck core node-pglite node-postgres homebase tools e2e ci
 
-.PHONY: help run test deps deps-debian deps-npm build core homebase typecheck postgres \
+.PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
 	test-ci test-typecheck bench-core clean
 
@@ -53,6 +54,7 @@ help:
 	@echo "make build               build the core (core/build/core.wasm) and the Linux home base"
 	@echo "make core | homebase     build one of them"
 	@echo "make typecheck           tsc over the TypeScript sources"
+	@echo "make api-types           regenerate hosts/node/src/api/openapi-types.ts from openapi.yaml"
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
 	@echo "make bench-core          frame intake speed of the core against bare Ed25519 verify (no test)"
 	@echo "make clean               remove build outputs and test logs"
@@ -79,6 +81,10 @@ deps-npm:
 	@tools/ci/install-npm-packages.sh
 
 build: core homebase
+
+# The route tests read response bodies through these types; a test fails when they are stale.
+api-types: | deps-npm
+	node_modules/.bin/openapi-typescript openapi.yaml -o hosts/node/src/api/openapi-types.ts
 
 core: $(CORE_WASM)
 

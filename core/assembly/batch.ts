@@ -201,7 +201,7 @@ export function batchFloorValue(): u32 {
  * A floor of 0 means none and changes nothing.
  */
 export function batchRestoreFloor(floor: u32): void {
-  if (floor == 0) return;
+  if (floor <= batchFloor) return;
   batchFloor = floor;
   if (nextSeq < floor) nextSeq = floor;
 }

@@ -25,15 +25,16 @@ let messageLen: u32 = 0;
  * signature. Then decodes it and returns that status on failure, so no invalid frame is built.
  * Returns the frame length on success and, for signed types, writes the signed message.
  * A frame longer than 250 bytes is FRAME_TOO_LONG before anything is written, the status its
- * decode would return at check 2. A type above 255 does not fit its byte and is FRAME_BAD_TYPE.
+ * decode would return at check 2, whatever the type. A type above 255 does not fit its byte and is
+ * FRAME_BAD_TYPE, the status of check 4.
  */
 export function frameBuild(type: u32, timestamp: u32, seq: u32, payloadLen: u32): i32 {
   built = false;
-  if (type > TYPE_MAX) return FRAME_BAD_TYPE;
 
   const isSigned = isSignedType(type);
   const len = <u64>PAYLOAD_OFFSET + <u64>payloadLen + <u64>(isSigned ? SIGNATURE_LEN : 0);
   if (len > <u64>FRAME_MAX_LEN) return FRAME_TOO_LONG;
+  if (type > TYPE_MAX) return FRAME_BAD_TYPE;
 
   store<u8>(frameBuffer, <u8>FRAME_VERSION);
   store<u8>(frameBuffer + 1, <u8>type);

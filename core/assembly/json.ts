@@ -1,10 +1,13 @@
 // A strict JSON validator (RFC 8259) for frame payloads: the text must be one object, optionally
 // surrounded by whitespace, in valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF). It reads in place and allocates nothing.
+// above U+10FFFF). Stricter than RFC 8259's grammar, the escapes \u0000 and a lone surrogate
+// (\ud800 without a low surrogate escape after it) are refused: a database cannot store them as
+// text, so a frame holding one could never be kept as signed. It reads in place and allocates
+// nothing.
 //
 // Limits: objects and arrays nest at most JSON_MAX_DEPTH deep (the outer object is depth 1), which
-// also bounds the validator's recursion. Duplicate member names are not detected, and a \u escape
-// of a lone surrogate passes, because RFC 8259's grammar allows both.
+// also bounds the validator's recursion. Duplicate member names are not detected here (the typed
+// payload rules detect them for the members they read).
 
 export const JSON_MAX_DEPTH: u32 = 8;
 
@@ -186,15 +189,38 @@ function parseEscape(): bool {
   }
   if (c != 0x75) return false;
 
-  // \u followed by exactly four hex digits, either case.
-  if (end - cursor < 4) return false;
+  const unit = parseHex4();
+  if (unit < 0) return false;
+
+  // U+0000 cannot be stored as text by PostgreSQL, and a lone surrogate is no character at all, so
+  // neither can be kept as the device signed it (docs/protocol.md section 1.2).
+  if (unit == 0) return false;
+  if (unit >= 0xdc00 && unit <= 0xdfff) return false;
+  if (unit < 0xd800 || unit > 0xdbff) return true;
+
+  // A high surrogate must be followed at once by the escape of a low one.
+  if (end - cursor < 2 || load<u8>(cursor) != 0x5c || load<u8>(cursor + 1) != 0x75) return false;
+  cursor += 2;
+  const low = parseHex4();
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
+/** Reads exactly four hex digits, either case, at the cursor; returns their value or -1. */
+function parseHex4(): i32 {
+  if (end - cursor < 4) return -1;
+
+  let value: i32 = 0;
   for (let i: u32 = 0; i < 4; i++) {
     const h = <u32>load<u8>(cursor + i);
-    const isHex = h - 0x30 < 10 || h - 0x61 < 6 || h - 0x41 < 6;
-    if (!isHex) return false;
+    let digit: u32;
+    if (h - 0x30 < 10) digit = h - 0x30;
+    else if (h - 0x61 < 6) digit = h - 0x61 + 10;
+    else if (h - 0x41 < 6) digit = h - 0x41 + 10;
+    else return -1;
+    value = (value << 4) | <i32>digit;
   }
   cursor += 4;
-  return true;
+  return value;
 }
 
 /**

@@ -86,10 +86,14 @@ function isState(len: u32): bool {
   return true;
 }
 
-/** Makes `window` refuse every seq at or below `floor` and takes `floor` as persisted; 0 means none. */
+/**
+ * Makes `window` refuse every seq at or below `floor` and takes `floor` as persisted; 0 means none.
+ * Floors only rise: an older state imported later, or a second record for the same id, never
+ * lowers a floor that is already in force.
+ */
 function restoreWindowFloor(window: ReplayWindow, floor: u32): void {
-  window.refusalFloor = floor;
-  window.persistedFloor = floor;
+  if (floor > window.refusalFloor) window.refusalFloor = floor;
+  if (floor > window.persistedFloor) window.persistedFloor = floor;
 }
 
 /**

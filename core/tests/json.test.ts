@@ -19,9 +19,21 @@ function nestingDepth(value: unknown): number {
   return 1 + Math.max(0, ...children.map(nestingDepth));
 }
 
+/** A high surrogate without a low one after it, or a low one without a high one before it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when no member name or string in `value` holds U+0000 or a lone surrogate. */
+function textsStorable(value: unknown): boolean {
+  if (typeof value === "string") return !value.includes("\u0000") && !LONE_SURROGATE.test(value);
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(textsStorable);
+  return Object.entries(value).every(([name, member]) => textsStorable(name) && textsStorable(member));
+}
+
 /**
  * The expected verdict from independent parts: fatal UTF-8 decoding, JSON.parse (RFC 8259 in
- * ECMAScript), a plain object at the top, and the nesting limit.
+ * ECMAScript), a plain object at the top, the nesting limit, and no U+0000 or lone surrogate in
+ * any text (docs/protocol.md section 1.2).
  */
 function isAcceptable(payload: Buffer): boolean {
   let text: string;
@@ -38,11 +50,13 @@ function isAcceptable(payload: Buffer): boolean {
   } catch {
     return false;
   }
-  return value !== null && typeof value === "object" && !Array.isArray(value) && nestingDepth(value) <= MAX_DEPTH;
+  return value !== null && typeof value === "object" && !Array.isArray(value) && nestingDepth(value) <= MAX_DEPTH &&
+    textsStorable(value);
 }
 
 const PIECES = ['{', '}', '[', ']', ':', ',', '"', '"a"', '"\\u00e9"', '"\\n"', '\\', '1', '-0', '0.5', '1e9', '01',
-  'true', 'false', 'null', ' ', '\t', '\n', 'x', '"\u00e9"', '"\u{1f600}"'];
+  'true', 'false', 'null', ' ', '\t', '\n', 'x', '"\u00e9"', '"\u{1f600}"', '"\\u0000"', '"\\ud800"', '"\\udfff"',
+  '"\\ud83d\\ude00"', '\\ud83d'];
 const RAW_BYTES = [0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff];
 
 function randomValue(random: Random, depth: number): string {

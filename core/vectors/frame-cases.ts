@@ -328,6 +328,8 @@ function addBuildRejects(): void {
   addBuildReject("type 0", 0, "porch-cam", "{}", "FRAME_BAD_TYPE");
   addBuildReject("type 9", 9, "porch-cam", "{}", "FRAME_BAD_TYPE");
   addBuildReject("type 255", 0xff, "porch-cam", "{}", "FRAME_BAD_TYPE");
+  addBuildReject("type 256", 0x100, "porch-cam", "{}", "FRAME_BAD_TYPE");
+  addBuildReject("type 256 with a payload too long for any frame", 0x100, "porch-cam", `{"a":"${"x".repeat(200)}"}`, "FRAME_TOO_LONG");
   addBuildReject("payload that is not JSON", FRAME_TYPE.heartbeat, "porch-cam", "{", "FRAME_BAD_JSON");
   addBuildReject("command with an extra member", FRAME_TYPE.command, "porch-cam", '{"id":5,"cmd":"reboot","force":true}', "COMMAND_BAD_SCHEMA", 5);
   addBuildReject("command with id 0", FRAME_TYPE.command, "porch-cam", '{"id":0,"cmd":"reboot"}', "COMMAND_BAD_SCHEMA", 5);

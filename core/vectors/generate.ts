@@ -31,6 +31,11 @@ addValid("motion frame", header(FRAME_TYPE.motion, 2), '{"zone":"porch","confide
 addValid("log frame", header(FRAME_TYPE.log, 3), '{"level":"info","category":"sensor","message":"door closed"}');
 addValid("command frame signed by the network key", header(FRAME_TYPE.command, 4), '{"id":4,"cmd":"reboot"}', network, { command_id: 4, command_code: 1 });
 addValid("shortest frame with an empty object", header(FRAME_TYPE.heartbeat, 5), "{}");
+addValid(
+  "log frame with a surrogate pair escape",
+  header(FRAME_TYPE.log, 27),
+  '{"level":"info","category":"sensor","message":"\\ud83d\\ude00"}',
+);
 const longMessage = "x".repeat(159 - '{"level":"debug","category":"c","message":""}'.length);
 addValid("longest frame of 250 bytes", header(FRAME_TYPE.log, 6), `{"level":"debug","category":"c","message":"${longMessage}"}`);
 const longest = frames.at(-1)!;
@@ -108,6 +113,12 @@ const badJson: Array<[string, Buffer | string]> = [
   ["text after the object", '{"a":1} x'],
   ["literal in capitals", '{"a":TRUE}'],
   ["missing value", '{"a":}'],
+  ["NUL escape in a string", '{"a":"\\u0000"}'],
+  ["NUL escape in a member name", '{"\\u0000":1}'],
+  ["lone high surrogate escape", '{"a":"\\ud800"}'],
+  ["lone low surrogate escape", '{"a":"\\udc00"}'],
+  ["high surrogate escape before a letter escape", '{"a":"\\ud800\\u0041"}'],
+  ["high surrogate escape at the end of a string", '{"a":"x\\udbff"}'],
 ];
 for (const [name, payload] of badJson) {
   const bytes = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;

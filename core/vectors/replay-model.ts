@@ -384,17 +384,21 @@ export class HomeBaseModel {
       const slot = this.findSlot(idField.subarray(0, nul < 0 ? 16 : nul).toString("latin1"));
       if (slot < 0) continue;
       const device = this.slots[slot]!;
-      device.frameFloor = record.readUInt32LE(16);
-      device.commandFloor = record.readUInt32LE(20);
-      device.frames.restoredFloor = device.frameFloor;
-      device.commands.restoredFloor = device.commandFloor;
+      // Floors only rise: an import never lowers one already in force.
+      const frameFloor = record.readUInt32LE(16);
+      const commandFloor = record.readUInt32LE(20);
+      device.frameFloor = Math.max(device.frameFloor, frameFloor);
+      device.commandFloor = Math.max(device.commandFloor, commandFloor);
+      device.frames.restoredFloor = Math.max(device.frames.restoredFloor, frameFloor);
+      device.commands.restoredFloor = Math.max(device.commands.restoredFloor, commandFloor);
     }
     if (this.selfId !== null) {
-      this.selfFloor = state.readUInt32LE(8);
-      this.selfCommands.restoredFloor = this.selfFloor;
+      const selfFloor = state.readUInt32LE(8);
+      this.selfFloor = Math.max(this.selfFloor, selfFloor);
+      this.selfCommands.restoredFloor = Math.max(this.selfCommands.restoredFloor, selfFloor);
     }
     const batchFloor = state.readUInt32LE(4);
-    this.batchFloorValue = batchFloor;
+    this.batchFloorValue = Math.max(this.batchFloorValue, batchFloor);
     this.nextBatchSeq = Math.max(this.nextBatchSeq, batchFloor);
 
     this.nonces.fill(null);

@@ -208,6 +208,29 @@ function restart(): Scenario {
   return s.build();
 }
 
+function importNeverLowers(): Scenario {
+  const s = new ScenarioBuilder("replay_import: an older state imported after a newer one lowers no floor")
+    .networkKey(network.publicKey)
+    .deviceSet(0, "porch-cam", porch.publicKey)
+    .batchConfigure(BATCH_KEY_ID, 60, 1);
+  s.accept(porchFrame(10), T);
+  s.batchSeal(T);
+  const older = s.exportState(T);
+  s.accept(porchFrame(500), T);
+  s.batchSeal(T + 60);
+  s.batchSeal(T + 120);
+  const newer = s.exportState(T + 120);
+
+  s.restart().networkKey(network.publicKey).deviceSet(0, "porch-cam", porch.publicKey).batchConfigure(BATCH_KEY_ID, 60, 1);
+  s.importState(newer, T + 130);
+  s.importState(older, T + 130);
+  s.accept(porchFrame(300), T + 130);
+  s.accept(porchFrame(565), T + 130);
+  s.batchSeal(T + 140);
+  s.exportState(T + 140);
+  return s.build();
+}
+
 function commands(): Scenario {
   const s = new ScenarioBuilder("command_accept: targets, expiry, skew, repeats and windows")
     .networkKey(network.publicKey)
@@ -354,5 +377,5 @@ function tableEdges(): Scenario {
 }
 
 export function buildScenarios(): Scenario[] {
-  return [deviceFrames(), precheck(), keyRotation(), floors(), restart(), commands(), noTarget(), nonces(), badState(), batches(), tableEdges()];
+  return [deviceFrames(), precheck(), keyRotation(), floors(), restart(), importNeverLowers(), commands(), noTarget(), nonces(), badState(), batches(), tableEdges()];
 }

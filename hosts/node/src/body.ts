@@ -3,6 +3,7 @@
  * body. Limit: BODY_MAX_BYTES (1 MiB). A larger body gets 413 before it is all read.
  */
 import type { Context } from "koa";
+import { checkJsonBody } from "./api/request-validation.ts";
 import { ApiError } from "./errors.ts";
 
 export const BODY_MAX_BYTES = 1024 * 1024;
@@ -25,7 +26,10 @@ export async function readRawBody(ctx: Context, limitBytes: number = BODY_MAX_BY
   return Buffer.concat(chunks);
 }
 
-/** Parses a raw body as a JSON object; 415 for another media type, 400 BAD_JSON for bad syntax. */
+/**
+ * Parses a raw body as a JSON object; 415 for another media type, 400 BAD_JSON for bad syntax,
+ * 400 VALIDATION_FAILED for a body that does not match the operation's schema in openapi.yaml.
+ */
 export function parseJsonObject(ctx: Context, raw: Buffer): Record<string, unknown> {
   if (!ctx.is("application/json")) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `content type ${ctx.get("content-type") || "(none)"} is not application/json`);
 
@@ -36,6 +40,7 @@ export function parseJsonObject(ctx: Context, raw: Buffer): Record<string, unkno
     throw new ApiError("BAD_JSON", (error as Error).message);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ApiError("VALIDATION_FAILED", "body must be a JSON object");
+  checkJsonBody(ctx, value);
   return value as Record<string, unknown>;
 }
 

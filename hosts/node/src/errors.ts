@@ -58,7 +58,8 @@ export class ApiError extends Error {
   }
 }
 
-function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record<string, unknown>) {
+/** The problem+json body (RFC 9457) of a code; the WebSocket upgrade writes it without Koa. */
+export function problemBody(code: ErrorCode, detail: string | undefined, extra?: Record<string, unknown>) {
   const entry = ERROR_CATALOGUE[code];
   return {
     type: `https://homemesh.invalid/problems/${code.toLowerCase().replaceAll("_", "-")}`,
@@ -78,6 +79,20 @@ export function sendProblem(ctx: Context, code: ErrorCode, detail?: string, extr
 }
 
 /**
+ * Replaces the empty 501 that @koa/router sets for a method no router handles (TRACE, CONNECT).
+ * Its Allow header is empty on an unknown path. No route takes such a method, so a known path
+ * gets 405 and an unknown one 404, like every other method.
+ */
+function sendUnroutedMethodProblem(ctx: Context): void {
+  if (ctx.response.get("Allow")) {
+    sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+    return;
+  }
+  ctx.remove("Allow");
+  sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
+}
+
+/**
  * Renders every thrown error as problem+json. ApiError keeps its code and detail. Anything else
  * is logged with its stack and becomes 500 INTERNAL with no detail, so no database or library
  * text reaches a client. Unmatched routes become 404 NOT_FOUND.
@@ -88,6 +103,7 @@ export function problemMiddleware(log: Logger) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) sendProblem(ctx, "NOT_FOUND", `no route for ${ctx.method} ${ctx.path}`);
       if (ctx.status === 405 && ctx.body === undefined) sendProblem(ctx, "METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+      if (ctx.status === 501 && ctx.body === undefined) sendUnroutedMethodProblem(ctx);
     } catch (error) {
       if (error instanceof ApiError) {
         if (error.headers) ctx.set(error.headers);

@@ -5,12 +5,14 @@ import type Router from "@koa/router";
 import type { AppDeps } from "../deps.ts";
 import { ERROR_CATALOGUE } from "../errors.ts";
 import { createAuthRouter } from "../auth/routes.ts";
+import { createDocsRouter } from "../docs/routes.ts";
 import { createHealthRouter } from "../health/routes.ts";
 import { createIngestRouter } from "../ingest/routes.ts";
 import { createNetworksRouter } from "../networks/routes.ts";
 import { createUsersRouter } from "../users/routes.ts";
 import { createLogsRouter } from "../logs/routes.ts";
 import { WS_PATH } from "../ws/server.ts";
+import { loadApiSpec } from "./spec.ts";
 import { readYamlOutline } from "./yaml-outline.ts";
 
 const DOCUMENT_PATH = new URL("../../../../openapi.yaml", import.meta.url);
@@ -21,6 +23,7 @@ const outline = readYamlOutline(text);
 const unusedDeps = { masterSeed: Buffer.alloc(32) } as AppDeps;
 const routers: Router[] = [
   createHealthRouter(unusedDeps),
+  createDocsRouter(),
   createAuthRouter(unusedDeps),
   createUsersRouter(unusedDeps),
   createNetworksRouter(unusedDeps),
@@ -65,6 +68,33 @@ test("every route of the routers is documented", () => {
 test("every error code of the catalogue is documented", () => {
   const documented = outline.lists.get("components/schemas/ErrorCode/enum") ?? [];
   assert.equal([...documented].sort(), Object.keys(ERROR_CATALOGUE).sort());
+});
+
+test("every catalogue code named in a response description exists", () => {
+  const spec = loadApiSpec();
+  const described = Object.values<{ description?: string }>(spec.document.components.responses).map((response) => response.description ?? "").join(" ");
+  const named = [...described.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)].map((match) => match[0]);
+  assert.ok(named.length >= 15, `only ${named.length} codes named`);
+  for (const code of named) assert.ok(code in ERROR_CATALOGUE, `response description names ${code}, which is not in the catalogue`);
+});
+
+test("every operation but the WebSocket upgrade has a 2XX response", () => {
+  for (const operation of loadApiSpec().operations) {
+    if (operation.path === WS_PATH) continue;
+    const statuses = Object.keys(operation.object.responses ?? {});
+    assert.ok(statuses.some((status) => status.startsWith("2")), `${operation.method} ${operation.path} documents only ${statuses.join(", ")}`);
+  }
+});
+
+test("every component but the WebSocket messages is referenced", () => {
+  const spec = loadApiSpec();
+  for (const [kind, members] of Object.entries<Record<string, unknown>>(spec.document.components)) {
+    if (kind === "securitySchemes") continue;
+    for (const name of Object.keys(members)) {
+      if (kind === "schemas" && name.startsWith("Ws")) continue;
+      assert.ok(text.includes(`"#/components/${kind}/${name}"`), `components/${kind}/${name} is never referenced`);
+    }
+  }
 });
 
 test("every $ref names a component", () => {

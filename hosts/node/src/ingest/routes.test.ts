@@ -5,13 +5,11 @@ import type { MeshEvent } from "../deps.ts";
 import { batchBody, frameEntry, statusEntry } from "../testing/batches.ts";
 import { FRAME_TYPE } from "../testing/frames.ts";
 import { insertNetwork, newKey, sendSigned, startTestServer, type TestNetwork, type TestServer } from "../testing/mesh.ts";
+import type { ResponseBody, Schemas } from "../testing/api-types.ts";
 
-interface IngestAnswer {
-  batch_seq: number;
-  duplicate: boolean;
-  accepted: number;
-  rejected: { index: number; code: string }[];
-}
+/** The 200 body of POST /logs/ingest, as openapi.yaml documents it. */
+type IngestAnswer = ResponseBody<"ingestBatch", 200>;
+type Problem = Schemas["Problem"];
 
 let server: TestServer;
 let network: TestNetwork;
@@ -194,20 +192,25 @@ test("frame dated far ahead is FRAME_TIMESTAMP_SKEW", async () => {
   assert.is(await count("device_logs"), 2);
 });
 
-test("payload with U+0000 is rejected alone", async () => {
+// The core refuses both escapes (docs/protocol.md section 1.2): PostgreSQL can store neither as text.
+test("payload with U+0000 or a lone surrogate is rejected alone", async () => {
   const entries = [
     frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: now, payload: { level: "error", category: "t", message: "poison\u0000pill" } }),
     frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 2, timestamp: now, payload: { zone: "porch\u0000" } }),
     frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 3, timestamp: now, payload: { zone: "porch", "extra\u0000": 1 } }),
+    frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq: 5, timestamp: now, payload: { zone: "porch\ud800" } }),
+    frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 6, timestamp: now, payload: { level: "info", category: "t", message: "\udc00" } }),
     logEntry("hall", 4, "kept"),
   ];
 
   const answer = await ingest(batchBody(network, 1, entries));
   assert.is(answer.accepted, 1);
   assert.equal(answer.rejected, [
-    { index: 0, code: "INVALID_PAYLOAD" },
-    { index: 1, code: "INVALID_PAYLOAD" },
-    { index: 2, code: "INVALID_PAYLOAD" },
+    { index: 0, code: "FRAME_BAD_JSON" },
+    { index: 1, code: "FRAME_BAD_JSON" },
+    { index: 2, code: "FRAME_BAD_JSON" },
+    { index: 3, code: "FRAME_BAD_JSON" },
+    { index: 4, code: "FRAME_BAD_JSON" },
   ]);
   assert.is(await count("device_logs"), 1);
   assert.is(await count("motion_events"), 0);
@@ -311,7 +314,7 @@ test("key_id differing from the header is KEY_ID_MISMATCH", async () => {
   const body = JSON.stringify({ key_id: other.keyId, batch_seq: 1, interval_sec: 60, sealed_at: now, entries: [] });
   const response = await sendSigned(server, network, body);
   assert.is(response.status, 400);
-  assert.is(((await response.json()) as { code: string }).code, "KEY_ID_MISMATCH");
+  assert.is(((await response.json()) as Problem).code, "KEY_ID_MISMATCH");
   assert.is(await count("ingest_batches"), 0);
 });
 
@@ -334,11 +337,11 @@ test("malformed batches are VALIDATION_FAILED naming the field", async () => {
   ];
   for (const [body, field] of cases) {
     const response = await sendSigned(server, network, JSON.stringify(body));
-    const problem = (await response.json()) as { code: string; field: string; detail: string };
+    const problem = (await response.json()) as Problem;
     assert.is(response.status, 400, field);
     assert.is(problem.code, "VALIDATION_FAILED");
     assert.is(problem.field, field);
-    assert.match(problem.detail, field);
+    assert.match(String(problem.detail), field);
   }
   assert.is(await count("ingest_batches"), 0);
 });
@@ -357,14 +360,14 @@ test("malformed JSON is 400 problem+json", async () => {
   const response = await sendSigned(server, network, '{"key_id": ');
   assert.is(response.status, 400);
   assert.match(String(response.headers.get("content-type")), /^application\/problem\+json/);
-  assert.is(((await response.json()) as { code: string }).code, "BAD_JSON");
+  assert.is(((await response.json()) as Problem).code, "BAD_JSON");
 });
 
 test("body over 1 MiB is 413", async () => {
   const body = JSON.stringify({ pad: "x".repeat(1024 * 1024) });
   const response = await sendSigned(server, network, body);
   assert.is(response.status, 413);
-  assert.is(((await response.json()) as { code: string }).code, "BODY_TOO_LARGE");
+  assert.is(((await response.json()) as Problem).code, "BODY_TOO_LARGE");
 });
 
 test("body of another media type is 415", async () => {

@@ -75,7 +75,7 @@ test("tampered body is SIGNATURE_INVALID", async () => {
 test("signature over another path is SIGNATURE_INVALID", async () => {
   const body = emptyBatch();
   const headers = signTestRequest({ method: "POST", path: "/logs/ingest?x=1", keyId: network.keyId, seed: network.homeBaseKey.seed, body: Buffer.from(body), timestampSec: nowSec(server.clock) });
-  const response = await fetch(`${server.baseUrl}/logs/ingest`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const response = await server.fetch("/logs/ingest", { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   await expectProblem(response, 401, "SIGNATURE_INVALID");
 });
 
@@ -155,7 +155,7 @@ test("signRequest builds headers the server accepts", async () => {
   const independent = signTestRequest({ method: "POST", path: "/logs/ingest", keyId: network.keyId, seed: network.homeBaseKey.seed, body: Buffer.from(body), timestampSec: nowSec(server.clock), nonce: headers["X-Mesh-Nonce"] });
   assert.equal(headers, independent);
 
-  const response = await fetch(`${server.baseUrl}/logs/ingest`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const response = await server.fetch("/logs/ingest", { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   assert.is(response.status, 200);
 });
 

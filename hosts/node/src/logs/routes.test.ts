@@ -3,12 +3,10 @@ import * as assert from "uvu/assert";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
 import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestNetwork, type TestServer } from "../testing/mesh.ts";
-import type { LogItem } from "./item.ts";
+import type { ResponseBody } from "../testing/api-types.ts";
 
-interface LogPage {
-  items: LogItem[];
-  next_cursor: string | null;
-}
+/** The 200 body of GET /logs, as openapi.yaml documents it. */
+type LogPage = ResponseBody<"listLogs", 200>;
 
 let server: TestServer;
 let network: TestNetwork;
@@ -47,7 +45,7 @@ test.after(async () => {
 });
 
 async function getLogs(query: string, headers = auth): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${server.baseUrl}/logs${query}`, { headers });
+  const response = await server.fetch(`/logs${query}`, { headers });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

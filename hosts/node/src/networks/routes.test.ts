@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import nacl from "tweetnacl";
 import { deriveDeviceKey, deriveNetworkKey } from "../keys/derive.ts";
+import { bodyOf } from "../testing/api-types.ts";
 import { createTestUser, loginAs, startTestApp, TEST_MASTER_SEED, type TestApp } from "../testing/app.ts";
 
 let app: TestApp;
@@ -26,8 +27,7 @@ async function call(method: string, path: string, body?: unknown) {
 
 async function newNetwork(name: string) {
   const response = await call("POST", "/networks", { name, home_base: { host: "192.168.1.20", port: 8081 } });
-  assert.is(response.status, 201, JSON.stringify(response.body));
-  return response.body;
+  return bodyOf(response, "createNetwork", 201);
 }
 
 test("POST /networks creates a network with a derived key", async () => {
@@ -78,8 +78,9 @@ test("POST /networks validates the body", async () => {
   for (const [body, field] of cases) {
     const response = await call("POST", "/networks", body);
     assert.is(response.status, 400, JSON.stringify(body));
-    assert.is(response.body.code, "VALIDATION_FAILED", JSON.stringify(body));
-    assert.is(response.body.field, field, JSON.stringify(body));
+    const problem = bodyOf(response, "createNetwork", 400);
+    assert.is(problem.code, "VALIDATION_FAILED", JSON.stringify(body));
+    assert.is(problem.field, field, JSON.stringify(body));
   }
 });
 
@@ -106,10 +107,10 @@ test("GET /networks/{id} answers 404 for unknown and malformed ids", async () =>
 test("POST /networks/{id}/devices returns the private key once", async () => {
   const network = await newNetwork("devices");
   const response = await call("POST", `/networks/${network.id}/devices`, { device_id: "porch-cam", type: "camera" });
-  assert.is(response.status, 201);
+  const created = bodyOf(response, "createDevice", 201);
 
   const expected = deriveDeviceKey(TEST_MASTER_SEED, network.key_index, 1);
-  assert.equal(response.body.device, {
+  assert.equal(created.device, {
     network_id: network.id,
     device_id: "porch-cam",
     type: "camera",
@@ -119,9 +120,9 @@ test("POST /networks/{id}/devices returns the private key once", async () => {
     last_seen: null,
     created_at: new Date(app.clock.nowMs()).toISOString(),
   });
-  assert.is(response.body.private_key, expected.privateKey.toString("hex"));
-  assert.is(response.body.network_public_key, network.public_key);
-  assert.is(response.body.home_base_id, null);
+  assert.is(created.private_key, expected.privateKey.toString("hex"));
+  assert.is(created.network_public_key, network.public_key);
+  assert.is(created.home_base_id, null);
 });
 
 test("device private key matches its public key", async () => {
@@ -245,11 +246,10 @@ test("GET /networks/{id}/devices pages through every device", async () => {
   let pages = 0;
   do {
     const query: string = cursor ? `?limit=3&cursor=${cursor}` : "?limit=3";
-    const response = await call("GET", `/networks/${network.id}/devices${query}`);
-    assert.is(response.status, 200);
-    assert.ok(response.body.items.length <= 3);
-    seen.push(...response.body.items.map((item: { device_id: string }) => item.device_id));
-    cursor = response.body.next_cursor;
+    const page = bodyOf(await call("GET", `/networks/${network.id}/devices${query}`), "listDevices", 200);
+    assert.ok(page.items.length <= 3);
+    seen.push(...page.items.map((item) => item.device_id));
+    cursor = page.next_cursor;
     pages += 1;
   } while (cursor !== null);
 
@@ -261,10 +261,10 @@ test("GET /networks pages in creation order", async () => {
   const all: string[] = [];
   let cursor: string | null = null;
   do {
-    const response = await call("GET", `/networks?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
-    assert.is(response.status, 200);
-    all.push(...response.body.items.map((item: { name: string }) => item.name));
-    cursor = response.body.next_cursor;
+    const path: string = `/networks?limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+    const page = bodyOf(await call("GET", path), "listNetworks", 200);
+    all.push(...page.items.map((item) => item.name));
+    cursor = page.next_cursor;
   } while (cursor !== null);
 
   const rows = await app.deps.db("networks").orderBy([{ column: "created_at" }, { column: "id" }]).select("name");

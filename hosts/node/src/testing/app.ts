@@ -2,6 +2,8 @@
  * The whole central server app for route tests. It runs on a fresh database with a manual clock,
  * a memory logger, the real core and the event bus, served by node:http on 127.0.0.1 at a port
  * from 18000-18999. Helpers create a user and log in with a code computed by oathtool.
+ * Every response is checked against openapi.yaml (testing/spec-responses.ts): `request` and
+ * `fetch` throw on a mismatch, and `close` throws for a mismatch that no helper reported.
  */
 import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -14,7 +16,9 @@ import { createEventBus } from "../events/bus.ts";
 import { createSecretBox } from "../keys/secret-box.ts";
 import { createMemoryLogger } from "../logger.ts";
 import { createUser, type UserRole } from "../users/users.ts";
+import { bodyOf } from "./api-types.ts";
 import { openTestDatabase } from "./db.ts";
+import { createSpecResponseRecorder } from "./spec-responses.ts";
 
 export interface TestResponse {
   status: number;
@@ -37,6 +41,8 @@ export interface TestApp {
   logLines: string[];
   baseUrl: string;
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** The global fetch on baseUrl + path, with the response checked against openapi.yaml. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -78,7 +84,8 @@ export async function startTestApp(): Promise<TestApp> {
     masterSeed: TEST_MASTER_SEED,
   };
 
-  const http = createServer(createApp(deps).callback());
+  const recorder = createSpecResponseRecorder();
+  const http = createServer(recorder.wrap(createApp(deps).callback()));
   const port = await listenInTestRange(http);
   const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -99,6 +106,7 @@ export async function startTestApp(): Promise<TestApp> {
     } catch {
       // Not JSON: keep the text.
     }
+    recorder.assertAllMatched();
     return { status: response.status, headers: response.headers, body: parsed };
   };
 
@@ -108,11 +116,18 @@ export async function startTestApp(): Promise<TestApp> {
     logLines: log.lines,
     baseUrl,
     request,
+    async fetch(path, init) {
+      const response = await fetch(baseUrl + path, init);
+      await response.clone().arrayBuffer();
+      recorder.assertAllMatched();
+      return response;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await events.close();
       await database.close();
+      recorder.assertAllMatched();
     },
   };
 }
@@ -144,6 +159,5 @@ export function totpCodeAt(secret: string, clock: ManualClock, offsetSec = 0): s
 export async function loginAs(app: TestApp, user: TestUser): Promise<string> {
   app.clock.advanceSec(30);
   const response = await app.request("POST", "/auth/session", { body: { username: user.username, password: user.password, totp: totpCodeAt(user.totpSecret, app.clock) } });
-  if (response.status !== 200) throw new Error(`login as ${user.username} failed with ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body.token as string;
+  return bodyOf(response, "createSession", 200).token;
 }

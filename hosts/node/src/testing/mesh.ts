@@ -19,6 +19,7 @@ import type { AppDeps, EventBus } from "../deps.ts";
 import { createEventBus } from "../events/bus.ts";
 import { createMemoryLogger } from "../logger.ts";
 import { openTestDatabase } from "./db.ts";
+import { createSpecResponseRecorder } from "./spec-responses.ts";
 import { signTestRequest } from "./requests.ts";
 
 export interface TestKey {
@@ -65,6 +66,9 @@ export interface TestServer {
   logLines: string[];
   http: Server;
   baseUrl: string;
+  /** The global fetch on baseUrl + path; throws when the response does not match openapi.yaml. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Closes everything, then throws for a response mismatch that no fetch reported. */
   close(): Promise<void>;
 }
 
@@ -100,7 +104,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     masterSeed: Buffer.alloc(32, 7),
   };
 
-  const http = createServer(createApp(deps).callback());
+  const recorder = createSpecResponseRecorder();
+  const http = createServer(recorder.wrap(createApp(deps).callback()));
   options.attach?.(http, deps);
   const port = await listenInTestRange(http);
 
@@ -110,11 +115,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logLines: log.lines,
     http,
     baseUrl: `http://127.0.0.1:${port}`,
+    async fetch(path, init) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, init);
+      // Reading a clone waits for the whole body, so the recorder has checked the response.
+      await response.clone().arrayBuffer();
+      recorder.assertAllMatched();
+      return response;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await events.close();
       await database.close();
+      recorder.assertAllMatched();
     },
   };
 }
@@ -150,7 +163,7 @@ export async function sendSigned(server: TestServer, network: TestNetwork, body:
     else headers[name] = value;
   }
   const sent = options.sentBody ?? body;
-  return fetch(server.baseUrl + path, { method: "POST", headers, body: typeof sent === "string" ? sent : new Uint8Array(sent) });
+  return server.fetch(path, { method: "POST", headers, body: typeof sent === "string" ? sent : new Uint8Array(sent) });
 }
 
 let userCount = 0;

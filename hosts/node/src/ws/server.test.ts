@@ -6,7 +6,9 @@ import { WebSocket } from "ws";
 import { nowSec } from "../clock.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
 import { authenticateToken, liveSessionIds } from "../auth/sessions.ts";
+import { loadApiSpec } from "../api/spec.ts";
 import { listenInTestRange } from "../testing/app.ts";
+import { checkResponse, type ObservedResponse } from "../testing/spec-responses.ts";
 import { connectWs as connect } from "../testing/ws-client.ts";
 import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestServer } from "../testing/mesh.ts";
 import { attachWebSocket, WS_CLOSE_AUTH_FAILED, type WsAuthenticate, type WsHandle } from "./server.ts";
@@ -94,6 +96,33 @@ test("no auth message within the timeout closes with 4401", async () => {
   assert.is(closed.code, WS_CLOSE_AUTH_FAILED);
   assert.ok(waitedMs >= AUTH_TIMEOUT_MS - 50, `closed after ${waitedMs} ms`);
   assert.ok(waitedMs < AUTH_TIMEOUT_MS + 2000, `closed after ${waitedMs} ms`);
+});
+
+/** Sends an upgrade request and returns the HTTP response that refused it. */
+function refusedUpgrade(path: string, headers: Record<string, string> = {}): Promise<ObservedResponse> {
+  return new Promise((resolve, reject) => {
+    const upgrade = request(server.baseUrl + path, { headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers } });
+    upgrade.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ method: "GET", url: path, status: response.statusCode ?? 0, contentType: response.headers["content-type"], body: Buffer.concat(chunks) }));
+    });
+    upgrade.on("upgrade", () => reject(new Error(`upgraded on ${path}`)));
+    upgrade.on("error", reject);
+    upgrade.end();
+  });
+}
+
+test("refused upgrades are problems of openapi.yaml", async () => {
+  const unauthorized = await refusedUpgrade("/ws", { authorization: "Bearer wrong" });
+  const notFound = await refusedUpgrade("/stream");
+
+  assert.is(unauthorized.status, 401);
+  assert.equal(checkResponse(loadApiSpec(), unauthorized), []);
+  assert.is(JSON.parse(unauthorized.body.toString()).type, "https://homemesh.invalid/problems/session-invalid");
+  assert.is(notFound.status, 404);
+  assert.equal(checkResponse(loadApiSpec(), notFound), []);
+  assert.is(JSON.parse(notFound.body.toString()).type, "https://homemesh.invalid/problems/not-found");
 });
 
 test("other paths are HTTP 404", async () => {

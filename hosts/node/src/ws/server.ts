@@ -24,7 +24,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { AppDeps, MeshEvent } from "../deps.ts";
-import { ERROR_CATALOGUE, type ErrorCode } from "../errors.ts";
+import { ERROR_CATALOGUE, problemBody, type ErrorCode } from "../errors.ts";
 
 export const WS_PATH = "/ws";
 /**
@@ -71,7 +71,7 @@ interface ClientState {
 /** Writes a problem+json HTTP response on a socket that has not been upgraded, and closes it. */
 function rejectUpgrade(socket: Duplex, code: ErrorCode, detail: string, extraHeaders: string[] = []): void {
   const entry = ERROR_CATALOGUE[code];
-  const body = JSON.stringify({ title: entry.title, status: entry.status, code, detail });
+  const body = JSON.stringify(problemBody(code, detail));
   const reason = STATUS_TEXT[entry.status] ?? "Bad Request";
   const head = [
     `HTTP/1.1 ${entry.status} ${reason}`,

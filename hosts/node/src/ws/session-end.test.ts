@@ -103,7 +103,7 @@ test("logout closes the socket before the next event", async () => {
   const loggedOut = await authenticatedClient(wsUrl);
   const staying = await authenticatedClient(wsUrl);
 
-  const logout = await fetch(server.baseUrl + "/auth/session", { method: "DELETE", headers: loggedOut.headers });
+  const logout = await server.fetch("/auth/session", { method: "DELETE", headers: loggedOut.headers });
   assert.is(logout.status, 204);
   await ingestMotion();
 
