@@ -430,7 +430,9 @@ provisioned("websocket with the header token streams log entries", async ({ home
 });
 
 provisioned("websocket with the first-message token gets auth_ok", async ({ home }) => {
-  const outcome = await openWs(home, {}, (socket) => socket.send(JSON.stringify({ type: "auth", token: home.token })), (seen) => seen.messages.length >= 1);
+  const message = { type: "auth", token: home.token };
+  assertSchema("WsAuthMessage", message);
+  const outcome = await openWs(home, {}, (socket) => socket.send(JSON.stringify(message)), (seen) => seen.messages.length >= 1);
   assert.equal(outcome.messages[0], { type: "auth_ok" });
 });
 
