@@ -21,11 +21,17 @@
 typedef struct {
     const struct mg_connection *connection;
     bool used;
-    /* The handshake is done, so frames may be written. */
-    bool ready;
+    /* The upgrade request carried the right token; auth_ok goes out once the handshake is done. */
+    bool header_token;
+    /* The handshake is done and auth_ok was sent: events may be written. */
     bool authenticated;
+    /* The handshake is done (set after auth_ok for a header token). */
+    bool ready;
     /* A close frame was sent; nothing else goes out. */
     bool closing;
+    /* Writes by the sender thread in progress. on_close waits until it is 0, so the connection is
+     * not freed while the sender writes to it without holding the mutex. */
+    unsigned writers;
     unsigned long opened_ms;
 } ws_client_t;
 
@@ -36,8 +42,12 @@ typedef struct {
 
 struct api_ws {
     pthread_mutex_t *home_lock;
+    /* Guards the fields below. No socket write happens while it is held, so api_ws_publish, called
+     * from the home base's loop, never waits for a slow client. */
     pthread_mutex_t mutex;
     pthread_cond_t wake;
+    /* Signalled when a client's writers count drops. */
+    pthread_cond_t written;
     pthread_t thread;
     bool stopping;
     unsigned auth_timeout_ms;
@@ -117,7 +127,7 @@ static int on_connect(const struct mg_connection *connection, void *data)
     }
     if (client != NULL) {
         *client = (ws_client_t){ .connection = connection, .used = true,
-                                 .authenticated = authorization != NULL, .opened_ms = monotonic_ms() };
+                                 .header_token = authorization != NULL, .opened_ms = monotonic_ms() };
         mg_set_user_connection_data(connection, client);
     }
     pthread_mutex_unlock(&ws->mutex);
@@ -129,13 +139,16 @@ static int on_connect(const struct mg_connection *connection, void *data)
     return 0;
 }
 
-/* Sends auth_ok before the client counts as authenticated, so no event can precede it. */
-static void admit(api_ws_t *ws, ws_client_t *client)
+/* Sends auth_ok from the client's own worker, then marks the client authenticated, so no event can
+ * precede auth_ok: the sender thread writes only to authenticated clients. */
+static void admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *client)
 {
-    mg_websocket_write((struct mg_connection *)client->connection, MG_WEBSOCKET_OPCODE_TEXT,
-                       AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
+    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
+
+    pthread_mutex_lock(&ws->mutex);
     client->authenticated = true;
-    (void)ws;
+    client->ready = true;
+    pthread_mutex_unlock(&ws->mutex);
 }
 
 static void on_ready(struct mg_connection *connection, void *data)
@@ -143,13 +156,15 @@ static void on_ready(struct mg_connection *connection, void *data)
     api_ws_t *ws = data;
     ws_client_t *client = mg_get_user_connection_data(connection);
 
-    pthread_mutex_lock(&ws->mutex);
-    if (client != NULL) {
-        client->ready = true;
-        if (client->authenticated) {
-            admit(ws, client);
-        }
+    if (client == NULL) {
+        return;
     }
+    if (client->header_token) {
+        admit(ws, connection, client);
+        return;
+    }
+    pthread_mutex_lock(&ws->mutex);
+    client->ready = true;
     pthread_mutex_unlock(&ws->mutex);
 }
 
@@ -184,6 +199,8 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     int opcode = bits & 0x0f;
     char header[BEARER_HEADER_LEN];
     bool admitted;
+    bool closing;
+    bool authenticated;
 
     if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
         return 0;
@@ -192,11 +209,18 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
         send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
         return 0;
     }
+    /* Only this worker changes `closing` and `authenticated` besides the sender thread, which sets
+     * `closing` on unauthenticated clients, so reading them under the mutex is enough. */
+    pthread_mutex_lock(&ws->mutex);
+    closing = client != NULL && client->closing;
+    authenticated = client != NULL && client->authenticated;
+    pthread_mutex_unlock(&ws->mutex);
+
     /* Anything after the 4401 close frame ends the connection at once. */
-    if (client != NULL && client->closing) {
+    if (closing) {
         return 0;
     }
-    if (client == NULL || client->authenticated ||
+    if (client == NULL || authenticated ||
         (opcode != MG_WEBSOCKET_OPCODE_TEXT && opcode != MG_WEBSOCKET_OPCODE_BINARY)) {
         return 1;
     }
@@ -204,18 +228,16 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     /* The first data message decides: the auth message with the token, or the socket closes. */
     admitted = opcode == MG_WEBSOCKET_OPCODE_TEXT && auth_header_of(message, len, header) &&
                check_token(ws, header) == HB_DASHBOARD_TOKEN_OK;
-    pthread_mutex_lock(&ws->mutex);
     if (admitted) {
-        admit(ws, client);
-    } else {
-        client->closing = true;
-        send_close(connection, API_WS_CLOSE_AUTH_FAILED, "first message must be {\"type\":\"auth\",\"token\":\"...\"} with a valid token");
+        admit(ws, connection, client);
+        return 1;
     }
+    pthread_mutex_lock(&ws->mutex);
+    client->closing = true;
     pthread_mutex_unlock(&ws->mutex);
-    if (!admitted) {
-        hb_log(HB_LOG_WARN, "websocket auth failed: reason=bad first message or token");
-    }
-    return admitted ? 1 : 0;
+    send_close(connection, API_WS_CLOSE_AUTH_FAILED, "first message must be {\"type\":\"auth\",\"token\":\"...\"} with a valid token");
+    hb_log(HB_LOG_WARN, "websocket auth failed: reason=bad first message or token");
+    return 0;
 }
 
 static void on_close(const struct mg_connection *connection, void *data)
@@ -225,41 +247,92 @@ static void on_close(const struct mg_connection *connection, void *data)
 
     pthread_mutex_lock(&ws->mutex);
     if (client != NULL && client->connection == connection) {
+        while (client->writers > 0) {
+            pthread_cond_wait(&ws->written, &ws->mutex);
+        }
         memset(client, 0, sizeof *client);
     }
     pthread_mutex_unlock(&ws->mutex);
 }
 
-/* Closes clients that are still unauthenticated after the timeout. Called with ws->mutex held. */
-static void close_late_clients(api_ws_t *ws)
+/* Takes the clients that `pick` selects for a write outside the mutex: each gets a writer count,
+ * so on_close waits for the write. Called with ws->mutex held; returns how many were taken. */
+static size_t take_clients(api_ws_t *ws, bool (*pick)(api_ws_t *ws, ws_client_t *client),
+                           ws_client_t *taken[API_WS_MAX_CLIENTS])
 {
-    unsigned long now = monotonic_ms();
+    size_t count = 0;
 
     for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
         ws_client_t *client = &ws->clients[i];
 
-        if (client->used && client->ready && !client->authenticated && !client->closing &&
-            now - client->opened_ms >= ws->auth_timeout_ms) {
-            client->closing = true;
-            send_close(client->connection, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
-            hb_log(HB_LOG_WARN, "websocket auth failed: reason=no auth message within %u ms",
-                   ws->auth_timeout_ms);
+        if (client->used && pick(ws, client)) {
+            client->writers++;
+            taken[count++] = client;
         }
     }
+    return count;
 }
 
-/* Writes one event to every authenticated client. Called with ws->mutex held, so no client's
- * connection is freed meanwhile (on_close waits for the mutex). */
+/* Gives back clients from take_clients. Called with ws->mutex held. */
+static void release_clients(api_ws_t *ws, ws_client_t *taken[API_WS_MAX_CLIENTS], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        taken[i]->writers--;
+    }
+    pthread_cond_broadcast(&ws->written);
+}
+
+/* Selects unauthenticated clients past the auth timeout, and marks them closing. */
+static bool pick_late(api_ws_t *ws, ws_client_t *client)
+{
+    if (!client->ready || client->authenticated || client->closing ||
+        monotonic_ms() - client->opened_ms < ws->auth_timeout_ms) {
+        return false;
+    }
+    client->closing = true;
+    return true;
+}
+
+static bool pick_authenticated(api_ws_t *ws, ws_client_t *client)
+{
+    (void)ws;
+    return client->authenticated && !client->closing;
+}
+
+/* Sends 4401 to clients still unauthenticated after the timeout. Called with ws->mutex held; the
+ * writes happen without it. */
+static void close_late_clients(api_ws_t *ws)
+{
+    ws_client_t *taken[API_WS_MAX_CLIENTS];
+    size_t count = take_clients(ws, pick_late, taken);
+
+    if (count == 0) {
+        return;
+    }
+    pthread_mutex_unlock(&ws->mutex);
+    for (size_t i = 0; i < count; i++) {
+        send_close(taken[i]->connection, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
+        hb_log(HB_LOG_WARN, "websocket auth failed: reason=no auth message within %u ms",
+               ws->auth_timeout_ms);
+    }
+    pthread_mutex_lock(&ws->mutex);
+    release_clients(ws, taken, count);
+}
+
+/* Writes one event to every authenticated client. Called with ws->mutex held; the writes happen
+ * without it, so a slow client delays only this thread. */
 static void broadcast(api_ws_t *ws, const ws_event_t *event)
 {
-    for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
-        ws_client_t *client = &ws->clients[i];
+    ws_client_t *taken[API_WS_MAX_CLIENTS];
+    size_t count = take_clients(ws, pick_authenticated, taken);
 
-        if (client->used && client->ready && client->authenticated && !client->closing) {
-            mg_websocket_write((struct mg_connection *)client->connection, MG_WEBSOCKET_OPCODE_TEXT,
-                               event->text, event->len);
-        }
+    pthread_mutex_unlock(&ws->mutex);
+    for (size_t i = 0; i < count; i++) {
+        mg_websocket_write((struct mg_connection *)taken[i]->connection, MG_WEBSOCKET_OPCODE_TEXT,
+                           event->text, event->len);
     }
+    pthread_mutex_lock(&ws->mutex);
+    release_clients(ws, taken, count);
 }
 
 static void *sender_main(void *arg)
@@ -270,6 +343,8 @@ static void *sender_main(void *arg)
     while (!ws->stopping) {
         struct timespec until;
 
+        /* Checked on every pass, so a steady stream of events cannot postpone the auth timeout. */
+        close_late_clients(ws);
         if (ws->queue_count > 0) {
             ws_event_t event = ws->queue[ws->queue_head];
 
@@ -279,7 +354,6 @@ static void *sender_main(void *arg)
             free(event.text);
             continue;
         }
-        close_late_clients(ws);
 
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += SENDER_TICK_MS * 1000000L;
@@ -304,7 +378,9 @@ api_ws_t *api_ws_start(struct mg_context *context, pthread_mutex_t *lock)
     ws->auth_timeout_ms = API_WS_AUTH_TIMEOUT_MS;
     pthread_mutex_init(&ws->mutex, NULL);
     pthread_cond_init(&ws->wake, NULL);
+    pthread_cond_init(&ws->written, NULL);
     if (pthread_create(&ws->thread, NULL, sender_main, ws) != 0) {
+        pthread_cond_destroy(&ws->written);
         pthread_cond_destroy(&ws->wake);
         pthread_mutex_destroy(&ws->mutex);
         free(ws);
@@ -385,6 +461,7 @@ void api_ws_stop(api_ws_t *ws)
         ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
         ws->queue_count--;
     }
+    pthread_cond_destroy(&ws->written);
     pthread_cond_destroy(&ws->wake);
     pthread_mutex_destroy(&ws->mutex);
     free(ws);

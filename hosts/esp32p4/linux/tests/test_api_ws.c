@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api_ws.h"
@@ -199,6 +200,53 @@ static void unauthenticated_client_gets_no_event(void **state)
     close(admitted);
 }
 
+static int64_t monotonic_us(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* A client that authenticates and then stops reading fills its TCP buffers. Publishing must still
+ * return at once (the home base's loop calls it), and events beyond the queue are dropped. */
+static void stalled_client_never_blocks_publish(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    static char event[1024];
+    char payload[FRAME_MAX];
+    int receive_buffer = 4096;
+    int64_t slowest_us = 0;
+    int fd = ws_open(fixture->port, TEST_AUTHORIZATION);
+
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+
+    memset(event, 'e', sizeof event - 1);
+
+    /* Keep the queue fed for 2 seconds, so the sender thread fills every buffer on the way to the
+     * client and blocks on a write. */
+    for (int64_t until = monotonic_us() + 2000000; monotonic_us() < until;) {
+        http_api_publish_event(fixture->api, event, sizeof event - 1);
+        usleep(20);
+    }
+
+    for (int i = 0; i < 200; i++) {
+        int64_t started = monotonic_us();
+
+        http_api_publish_event(fixture->api, event, sizeof event - 1);
+        if (monotonic_us() - started > slowest_us) {
+            slowest_us = monotonic_us() - started;
+        }
+    }
+    print_message("slowest publish %lld us, dropped %lu\n", (long long)slowest_us,
+                  api_ws_dropped_count(http_api_ws(fixture->api)));
+    assert_true(slowest_us < 100000);
+    assert_true(api_ws_dropped_count(http_api_ws(fixture->api)) > 0);
+    close(fd);
+}
+
 #define WS_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, stop_api)
 
 int main(int argc, char **argv)
@@ -207,6 +255,7 @@ int main(int argc, char **argv)
         WS_TEST(late_client_is_closed_with_4401),
         WS_TEST(published_events_follow_auth_ok),
         WS_TEST(unauthenticated_client_gets_no_event),
+        WS_TEST(stalled_client_never_blocks_publish),
     };
 
     test_select_engine(argc, argv);
