@@ -9,6 +9,8 @@
 #                      (default postgres://postgres@127.0.0.1:5432/test)
 #   SUITE_TIMEOUT_SEC  the longest one test suite may run (default 1200)
 #   BENCH_ROUNDS       rounds of `make bench-core` (default 9)
+#   FUZZ_RUNS          inputs each libFuzzer target tries in `make test-fuzz` (default 200000)
+#   FUZZ_SECONDS       seconds each libFuzzer target runs in `make fuzz-homebase` (default 60)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -17,7 +19,7 @@ SHELL := /bin/bash
 # PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
 # chromium renders the API reference page (GET /docs) in hosts/node/src/docs/routes.test.ts.
 DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
-	libcmocka-dev oathtool qrencode chromium
+	libcmocka-dev oathtool qrencode chromium clang libclang-rt-14-dev
 
 NODE_TS := node --import tsx
 UVU := $(NODE_TS) node_modules/uvu/bin.js
@@ -32,6 +34,11 @@ HOMEBASE_BUILD_DIR := build/homebase
 # The benchmark's own optimized build, without sanitizers, so it never changes the tested build.
 BENCH_BUILD_DIR := build/bench
 BENCH_ROUNDS ?= 9
+# The libFuzzer build: clang, every target with coverage feedback (see HB_FUZZ in CMakeLists.txt).
+FUZZ_BUILD_DIR := build/fuzz
+FUZZ_TARGETS := fuzz_link_decoder fuzz_frame_intake
+FUZZ_RUNS ?= 200000
+FUZZ_SECONDS ?= 60
 # An empty WASM3_SOURCE_DIR removes the setting from the CMake cache, so a tree given to an
 # earlier build is not used after it is no longer asked for.
 ifneq ($(strip $(WASM3_SOURCE_DIR)),)
@@ -41,11 +48,11 @@ HOMEBASE_WASM3_FLAG := -UWASM3_SOURCE_DIR
 endif
 
 # The suites of `make test`, in the order they run; test-SUITE runs one of them.
-TEST_SUITES := typecheck core node-pglite node-postgres homebase tools e2e ci
+TEST_SUITES := typecheck core node-pglite node-postgres homebase fuzz tools e2e ci
 
 .PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
-	test-ci test-typecheck bench-core clean
+	test-ci test-typecheck bench-core clean fuzz-build test-fuzz fuzz-homebase
 
 help:
 	@echo "make run                 build, then start the whole system"
@@ -57,6 +64,7 @@ help:
 	@echo "make api-types           regenerate hosts/node/src/api/openapi-types.ts from openapi.yaml"
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
 	@echo "make bench-core          frame intake speed of the core against bare Ed25519 verify (no test)"
+	@echo "make fuzz-homebase       run each libFuzzer target for FUZZ_SECONDS (default 60), keeping a corpus"
 	@echo "make clean               remove build outputs and test logs"
 
 run: deps build
@@ -125,6 +133,27 @@ test-tools: $(CORE_WASM)
 
 test-e2e: build
 	@$(RUN_SUITE) e2e $(UVU) tests $(TEST_PATTERN)
+
+fuzz-build: $(CORE_WASM) | deps-debian
+	cmake -S hosts/esp32p4/linux -B $(FUZZ_BUILD_DIR) -DCMAKE_C_COMPILER=clang -DHB_FUZZ=ON \
+		-DHB_FUZZ_RUNS=$(FUZZ_RUNS) -UWASM3_SOURCE_DIR > /dev/null
+	env -u MAKELEVEL cmake --build $(FUZZ_BUILD_DIR) -j2 --target $(FUZZ_TARGETS)
+
+# A short run of each target with a fixed seed, as ctest tests labelled fuzz.
+test-fuzz: fuzz-build
+	@$(RUN_SUITE) fuzz ctest --test-dir $(FUZZ_BUILD_DIR) -L fuzz --output-on-failure --no-tests=error
+
+# Longer runs, not part of `make test`. Each target keeps its corpus in build/fuzz/corpus/TARGET,
+# so a later run starts where this one stopped; a crash leaves its input in build/fuzz/crashes.
+fuzz-homebase: fuzz-build
+	@mkdir -p $(FUZZ_BUILD_DIR)/crashes
+	@status=0; for target in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD_DIR)/corpus/$$target; \
+		echo "== $$target for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD_DIR)/$$target $(FUZZ_BUILD_DIR)/corpus/$$target -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=600 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD_DIR)/crashes/$$target- \
+			|| status=1; \
+	done; exit $$status
 
 # The shell tests of the CI scripts themselves; each prints its own "N passed, N failed" line.
 test-ci:

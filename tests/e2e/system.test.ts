@@ -7,6 +7,7 @@
  * Needs core/build/core.wasm and build/homebase/homebase-sim (`make core homebase`), and oathtool.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -192,6 +193,36 @@ system("a frame with one flipped signature byte is counted and never stored", as
   });
   const { body } = await getJson(`${baseUrl(context)}/logs?network_id=${context.networkId}&device_id=garage-switch&limit=1000`, context.token);
   assert.not.ok(body.items.some((item: { message: string; seq: string | number }) => item.message === message || Number(item.seq) === 4_000_000_000));
+});
+
+system("a camera's still is stored and served by GET /api/v1/media", async (context) => {
+  // The home base logs each stored content with the motion frame it belongs to and its path.
+  const stored = await waitFor("a stored still", 90_000, () => {
+    for (const line of context.launcher.lines) {
+      const match = line.match(/media stored: device=(\S+) content=(\d+) bytes=(\d+) motion_seq=(\d+) path=(\S+)/);
+      if (match) return { device: match[1]!, content: match[2]!, bytes: Number(match[3]), motionSeq: match[4]!, path: match[5]! };
+    }
+    return undefined;
+  });
+  const sent = context.launcher.lines.find((line) => line.includes("media sent") && line.includes(`device=${stored.device} `) && line.includes(`content=${stored.content} `));
+  assert.ok(sent, `the simulator sent content ${stored.content} of ${stored.device}`);
+  assert.ok(
+    context.launcher.lines.some((line) => line.includes("frame sent") && line.includes("type=motion") && line.includes(`device=${stored.device} `) && line.includes(`seq=${stored.motionSeq} `)),
+    `motion_seq ${stored.motionSeq} is a motion frame the simulator sent`,
+  );
+
+  const token = (JSON.parse(readFileSync(join(context.settings.dataDir, "dashboard-token.json"), "utf8")) as { token: string }).token;
+  const url = `http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/${stored.path}`;
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = Buffer.from(await response.arrayBuffer());
+  assert.is(response.status, 200);
+  assert.is(response.headers.get("content-type"), "image/png");
+  assert.is(body.length, stored.bytes);
+  assert.is(createHash("sha256").update(body).digest("hex"), sent!.match(/sha256=([0-9a-f]{64})/)?.[1]);
+
+  assert.is((await fetch(url)).status, 401);
+  const escape = await fetch(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/%2e%2e/%2e%2e/dashboard-token.json`, { headers: { authorization: `Bearer ${token}` } });
+  assert.is(escape.status, 404);
 });
 
 system("Ctrl-C stops every process, and a second start prints no secret", async (context) => {

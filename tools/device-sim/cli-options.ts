@@ -11,6 +11,7 @@ export interface CliOptions {
   heartbeatSec: number;
   motionMeanSec: number;
   logEverySec: number;
+  cameraMedia: boolean;
 }
 
 export const USAGE = `usage: node --import tsx tools/device-sim/main.ts --config devices.json --state-dir DIR [options]
@@ -21,6 +22,7 @@ export const USAGE = `usage: node --import tsx tools/device-sim/main.ts --config
   --heartbeat-sec S       seconds between heartbeats of one device (default 10)
   --motion-mean-sec S     mean seconds between motion frames of one camera or motion sensor (default 20)
   --log-every-sec S       mean seconds between log lines of one device (default 5)
+  --camera-media          cameras send a small PNG still (a manifest and chunk frames) after each motion frame
   --help                  print this text`;
 
 function positiveSeconds(name: string, text: string | undefined, fallback: number): number {
@@ -48,6 +50,7 @@ export function parseCliOptions(argv: string[]): CliOptions | null {
       "heartbeat-sec": { type: "string" },
       "motion-mean-sec": { type: "string" },
       "log-every-sec": { type: "string" },
+      "camera-media": { type: "boolean" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -64,5 +67,6 @@ export function parseCliOptions(argv: string[]): CliOptions | null {
     heartbeatSec: positiveSeconds("heartbeat-sec", values["heartbeat-sec"], 10),
     motionMeanSec: positiveSeconds("motion-mean-sec", values["motion-mean-sec"], 20),
     logEverySec: positiveSeconds("log-every-sec", values["log-every-sec"], 5),
+    cameraMedia: values["camera-media"] === true,
   };
 }

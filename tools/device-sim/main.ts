@@ -44,6 +44,9 @@ function main(): void {
       socket.send(frame.bytes, config.homeBase.udpPort, config.homeBase.host, (error) => {
         if (error) log.warn("frame send failed", { type: frame.type, device: frame.deviceId, seq: frame.seq, error });
       });
+      // Chunks are many and carry no event of their own; the manifest's line names the whole still.
+      if (frame.type === "chunk") continue;
+      if (frame.media) log.info("media sent", { device: frame.deviceId, content: frame.media.contentId, size: frame.media.size, sha256: frame.media.sha256 });
       log.info("frame sent", { type: frame.type, device: frame.deviceId, seq: frame.seq, timestamp: frame.timestamp });
     }
     const waitMs = Math.min(MAX_TIMER_WAIT_MS, Math.max(0, sim.nextDueMs() - systemClock.nowMs()));

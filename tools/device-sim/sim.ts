@@ -5,10 +5,13 @@
  */
 import { nowSec, type Clock } from "../../hosts/node/src/clock.ts";
 import { DeviceActivity, MOTION_TYPES } from "./activity.ts";
+import { createHash } from "node:crypto";
+import { chunkFrames, manifestPayload } from "./chunk.ts";
 import type { SimConfig, SimDevice } from "./config.ts";
 import { encodeFrame, type FrameTypeName } from "./encoder.ts";
 import { SeededRandom } from "./random.ts";
 import { DeviceSeq } from "./seq-store.ts";
+import { STILL_MEDIA_TYPE, stillImage } from "./still-image.ts";
 
 export interface SimOptions {
   clock: Clock;
@@ -21,14 +24,25 @@ export interface SimOptions {
   /** Mean gap between log lines of one device; each gap is drawn from 0.5 to 1.5 times this. */
   logEverySec: number;
   seqBlockCount?: number;
+  /** Cameras follow each motion frame with a still: a manifest (0x07) and its chunks (0x08). */
+  cameraMedia?: boolean;
+}
+
+/** A still a camera sent: its content id (the manifest's seq), size and SHA-256 in hex. */
+export interface SimMedia {
+  contentId: number;
+  size: number;
+  sha256: string;
 }
 
 export interface SimFrame {
-  type: FrameTypeName;
+  type: FrameTypeName | "chunk";
   deviceId: string;
   seq: number;
   timestamp: number;
   bytes: Buffer;
+  /** Set on a manifest frame: what its chunks carry. */
+  media?: SimMedia;
 }
 
 type ScheduledKind = "heartbeat" | "log" | "motion";
@@ -107,6 +121,7 @@ export class DeviceSimulator {
       for (const [kind, due] of state.dueMs) {
         if (due > nowMs) continue;
         frames.push(this.#buildFrame(state, kind));
+        if (kind === "motion" && state.device.type === "camera" && this.#options.cameraMedia) frames.push(...this.#buildStill(state));
 
         let next = due + this.#delayMs(kind);
         if (next <= nowMs) next = nowMs + this.#delayMs(kind);
@@ -114,6 +129,20 @@ export class DeviceSimulator {
       }
     }
     return frames;
+  }
+
+  /** A manifest for a fresh still and its chunk frames, sent right after the motion frame. */
+  #buildStill(state: DeviceState): SimFrame[] {
+    const deviceId = state.device.deviceId;
+    const still = stillImage(this.#random);
+    const timestamp = nowSec(this.#options.clock);
+    const seq = state.seq.next();
+    const payload = manifestPayload(still, STILL_MEDIA_TYPE);
+    const media: SimMedia = { contentId: seq, size: still.length, sha256: createHash("sha256").update(still).digest("hex") };
+
+    const manifest = encodeFrame({ type: "manifest", deviceId, timestamp, seq, payload }, state.device.privateKey, this.#config.networkPublicKey);
+    const chunks = chunkFrames(deviceId, timestamp, seq, still).map((bytes, index): SimFrame => ({ type: "chunk", deviceId, seq: index, timestamp, bytes }));
+    return [{ type: "manifest", deviceId, seq, timestamp, bytes: manifest, media }, ...chunks];
   }
 
   #buildFrame(state: DeviceState, kind: ScheduledKind): SimFrame {

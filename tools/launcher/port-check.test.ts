@@ -81,7 +81,7 @@ test("port check releases the ports it tried", async () => {
 for (const [index, variable, protocol, purpose] of [
   [0, "PORT", "tcp", "the central server's HTTP API"],
   [1, "HOME_BASE_HTTP_PORT", "tcp", "the home base's local HTTP API"],
-  [2, "HOME_BASE_UDP_PORT", "udp", "the home base's UDP port for device frames"],
+  [2, "HOME_BASE_UDP_PORT", "udp", "the simulated air, where radio-sim hears device frames"],
 ] as const) {
   test(`port check names a taken ${variable}`, async () => {
     const uses = usesFor(await freePorts());

@@ -21,12 +21,12 @@ export interface PortUse {
   purpose: string;
 }
 
-/** Lists the ports `make run` opens: the central server's HTTP port and the home base's HTTP and UDP ports. */
+/** Lists the ports `make run` opens: the central server's HTTP port, the home base's HTTP port and the UDP port of the simulated air. */
 export function launcherPorts(settings: LauncherSettings): PortUse[] {
   return [
     { port: settings.serverPort, protocol: "tcp", variable: "PORT", purpose: "the central server's HTTP API" },
     { port: settings.homeBaseHttpPort, protocol: "tcp", variable: "HOME_BASE_HTTP_PORT", purpose: "the home base's local HTTP API" },
-    { port: settings.homeBaseUdpPort, protocol: "udp", variable: "HOME_BASE_UDP_PORT", purpose: "the home base's UDP port for device frames" },
+    { port: settings.homeBaseUdpPort, protocol: "udp", variable: "HOME_BASE_UDP_PORT", purpose: "the simulated air, where radio-sim hears device frames" },
   ];
 }
 

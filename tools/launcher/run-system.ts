@@ -1,12 +1,13 @@
 /**
- * The entry point of `make run`. It starts the central server, the home base simulator and the device
- * simulator in the foreground, with prefixed output. Ctrl-C (SIGINT) or SIGTERM stops all three and exits 0; a
- * child that dies on its own stops the others and exits 1.
+ * The entry point of `make run`. It starts the central server, the radio co-processor simulator, the home
+ * base simulator and the device simulator in the foreground, with prefixed output. Frames go device → UDP
+ * air → radio-sim → UART link on a pseudo-terminal → home base. Ctrl-C (SIGINT) or SIGTERM stops all four
+ * and exits 0; a child that dies on its own stops the others and exits 1.
  *
  * The first start on an empty data folder also runs the key generation script and sets up the demo
  * network through the public API; later starts reuse both and print nothing secret.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../../hosts/node/src/clock.ts";
@@ -15,6 +16,7 @@ import { credentialsPath, readCredentials } from "./credentials.ts";
 import { dashboardTokenSha256, ensureDashboardToken } from "./dashboard-token.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
+import { waitForPath } from "./path-wait.ts";
 import { isFirstStart, runKeygen } from "./keygen-step.ts";
 import { assertPortsFree, launcherPorts } from "./port-check.ts";
 import { refreshDemoFiles } from "./provisioning.ts";
@@ -25,11 +27,13 @@ import { Supervisor } from "./supervisor.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HOMEBASE_BINARY = "build/homebase/homebase-sim";
-/** The Makefile target that builds HOMEBASE_BINARY. */
+const RADIO_SIM_BINARY = "build/homebase/radio-sim";
+/** The Makefile target that builds HOMEBASE_BINARY and RADIO_SIM_BINARY. */
 const HOMEBASE_MAKE_TARGET = "homebase";
 // The central server runs its migrations on the first start, which takes longer on PGlite.
 const SERVER_READY_TIMEOUT_MS = 90_000;
 const HOMEBASE_READY_TIMEOUT_MS = 30_000;
+const RADIO_SIM_READY_TIMEOUT_MS = 10_000;
 
 function say(line: string): void {
   process.stdout.write(`[launcher] ${line}\n`);
@@ -42,15 +46,33 @@ function startCentralServer(supervisor: Supervisor, settings: LauncherSettings):
   supervisor.start("server", process.execPath, ["--import", "tsx", "hosts/node/src/server.ts"], { env, cwd: REPO_ROOT });
 }
 
+/** Returns the path of the symbolic link that radio-sim points at its pseudo-terminal and the home base opens. */
+function radioLinkPath(settings: LauncherSettings): string {
+  return join(settings.dataDir, "radio-link");
+}
+
+function requireBinary(path: string, what: string): string {
+  const binary = join(REPO_ROOT, path);
+  if (!existsSync(binary)) throw new Error(`${what} ${path} not found; build it with \`make ${HOMEBASE_MAKE_TARGET}\``);
+  return binary;
+}
+
+/** Starts the radio co-processor simulator, which hears the devices on the UDP air port. */
+function startRadioSim(supervisor: Supervisor, settings: LauncherSettings): void {
+  const binary = requireBinary(RADIO_SIM_BINARY, "radio co-processor simulator");
+  const args = ["--udp-port", String(settings.homeBaseUdpPort), "--pty-link", radioLinkPath(settings)];
+  supervisor.start("radio-sim", binary, args, { cwd: REPO_ROOT });
+}
+
 function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void {
-  const binary = join(REPO_ROOT, HOMEBASE_BINARY);
-  if (!existsSync(binary)) throw new Error(`home base simulator ${HOMEBASE_BINARY} not found; build it with \`make ${HOMEBASE_MAKE_TARGET}\``);
+  const binary = requireBinary(HOMEBASE_BINARY, "home base simulator");
 
   const args = [
     "--config", demoPaths(settings.dataDir).homeBase,
     "--http-port", String(settings.homeBaseHttpPort),
-    "--udp-port", String(settings.homeBaseUdpPort),
-    "--spool", join(settings.dataDir, "homebase-spool"),
+    "--link", radioLinkPath(settings),
+    // The SD card (docs/sd-layout.md): media, and the spool in its spool folder.
+    "--data", join(settings.dataDir, "homebase-sd"),
     "--batch-interval", String(settings.batchIntervalSec),
     "--dashboard-token-sha256", dashboardTokenSha256(ensureDashboardToken(settings.dataDir)),
   ];
@@ -58,7 +80,7 @@ function startHomeBase(supervisor: Supervisor, settings: LauncherSettings): void
 }
 
 function startDeviceSimulator(supervisor: Supervisor, settings: LauncherSettings): void {
-  const args = ["--import", "tsx", "tools/device-sim/main.ts", "--config", demoPaths(settings.dataDir).devices, "--state-dir", join(settings.dataDir, "device-sim")];
+  const args = ["--import", "tsx", "tools/device-sim/main.ts", "--config", demoPaths(settings.dataDir).devices, "--state-dir", join(settings.dataDir, "device-sim"), "--camera-media"];
   supervisor.start("device-sim", process.execPath, args, { cwd: REPO_ROOT });
 }
 
@@ -105,6 +127,16 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
   say(`central server ready on port ${settings.serverPort}`);
 
   await prepareDemo(settings, signal);
+
+  // A link left by an earlier run that was killed would point at a terminal that no longer exists.
+  rmSync(radioLinkPath(settings), { force: true });
+  startRadioSim(supervisor, settings);
+  await waitForPath(radioLinkPath(settings), {
+    timeoutMs: RADIO_SIM_READY_TIMEOUT_MS,
+    signal,
+    isRunning: () => supervisor.isRunning("radio-sim"),
+  });
+  say(`radio co-processor simulator ready: air on UDP port ${settings.homeBaseUdpPort}, link ${radioLinkPath(settings)}`);
 
   startHomeBase(supervisor, settings);
   // /healthz needs no token; the status page needs the dashboard token.

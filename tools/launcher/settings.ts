@@ -7,6 +7,7 @@ export interface LauncherSettings {
   /** The central server's HTTP port. */
   serverPort: number;
   homeBaseHttpPort: number;
+  /** The UDP port of the simulated air, where radio-sim hears the device simulator's frames. */
   homeBaseUdpPort: number;
   /** Absolute path of the data folder; the children get it absolute so their working folder does not matter. */
   dataDir: string;

@@ -9,7 +9,8 @@ export function summaryLines(settings: LauncherSettings, paths: { credentials: s
   const lines = [
     "homemesh is running; press Ctrl-C to stop everything",
     `  central server    http://127.0.0.1:${settings.serverPort}  (health: /healthz)`,
-    `  home base         http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status, frames on UDP 127.0.0.1:${settings.homeBaseUdpPort}`,
+    `  home base         http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status, radio link to radio-sim`,
+    `  radio-sim         hears device frames on UDP 127.0.0.1:${settings.homeBaseUdpPort}`,
     `  device simulator  devices from ${paths.devices}`,
     `  database          ${database}`,
     `  admin login       username and password in ${paths.credentials}`,

@@ -139,16 +139,18 @@ static int on_connect(const struct mg_connection *connection, void *data)
     return 0;
 }
 
-/* Sends auth_ok from the client's own worker, then marks the client authenticated, so no event can
- * precede auth_ok: the sender thread writes only to authenticated clients. */
+/* Marks the client authenticated and sends auth_ok while holding the connection's lock. The sender
+ * thread's writes take the same lock (mg_websocket_write locks the connection), so auth_ok goes out
+ * before any event, and no event published after the client reads auth_ok is missed. */
 static void admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *client)
 {
-    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
-
+    mg_lock_connection(connection);
     pthread_mutex_lock(&ws->mutex);
     client->authenticated = true;
     client->ready = true;
     pthread_mutex_unlock(&ws->mutex);
+    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
+    mg_unlock_connection(connection);
 }
 
 static void on_ready(struct mg_connection *connection, void *data)

@@ -12,6 +12,7 @@
 #include "api_ws.h"
 #include "dashboard_token.h"
 #include "hb_log.h"
+#include "http_media.h"
 #include "oled_png.h"
 #include "oled_screen.h"
 #include "status.h"
@@ -23,6 +24,7 @@ struct http_api {
     struct mg_context *context;
     homebase_t *homebase;
     pthread_mutex_t *lock;
+    http_media_t *media;
     api_ws_t *ws;
     /* The address the server listens on, shown on the OLED screen. */
     char host[64];
@@ -333,8 +335,18 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     mg_set_request_handler(api->context, "/api/v1/logs$", handle_logs, api);
     mg_set_request_handler(api->context, "/api/v1/oled.png$", handle_oled, api);
     mg_set_request_handler(api->context, "/healthz$", handle_health, api);
+    api->media = http_media_register(api->context, homebase, lock);
     mg_set_request_handler(api->context, "/", handle_not_found, api);
     return api;
+}
+
+void http_api_add_handler(http_api_t *api, const char *pattern, mg_request_handler handler, void *data)
+{
+    /* civetweb 1.15 takes the first registered pattern that matches, so the catch-all is removed
+     * and registered again after the new pattern. */
+    mg_set_request_handler(api->context, "/", NULL, NULL);
+    mg_set_request_handler(api->context, pattern, handler, data);
+    mg_set_request_handler(api->context, "/", handle_not_found, api);
 }
 
 void http_api_publish_event(void *api, const char *json, size_t len)
@@ -352,6 +364,7 @@ void http_api_stop(http_api_t *api)
     if (api != NULL) {
         mg_stop(api->context);
         api_ws_stop(api->ws);
+        http_media_free(api->media);
         free(api);
     }
 }

@@ -1,5 +1,7 @@
-/* homebase-sim: the home base on Linux. UDP on 127.0.0.1 is the air, a folder is the SD card,
- * civetweb serves the local API, and batches go to the central server over plain HTTP. */
+/* homebase-sim: the home base on Linux. The radio is the UART link to a radio co-processor on a
+ * terminal (--link, e.g. radio-sim's pseudo-terminal) or else UDP on 127.0.0.1 as the air, a folder
+ * is the SD card, civetweb serves the local API, and batches go to the central server over plain
+ * HTTP. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api_events.h"
@@ -18,29 +21,42 @@
 #include "homebase.h"
 #include "http_api.h"
 #include "http_client.h"
+#include "link_tty.h"
+#include "radio_firmware.h"
+#include "radio_link.h"
 #include "registry.h"
+#include "sim_card.h"
 #include "system_clock.h"
 #include "udp_air.h"
+
+/* Bytes read from the link terminal at a time. */
+#define LINK_READ_CHUNK_LEN 512
+/* How long a closed link waits for a stop signal before it counts as a failure. */
+#define LINK_CLOSE_GRACE_MS 500
 
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
 #define BATCH_INTERVAL_MAX_SEC 3600
-/* The dashboard token's hash, in the spool folder (the SD card), written through rename. */
+/* The dashboard token's hash, in the spool folder (docs/sd-layout.md), written through rename. */
 #define DASHBOARD_TOKEN_FILE "dashboard-token.sha256"
 
 typedef struct {
     const char *config_path;
     const char *spool_dir;
+    const char *data_dir;
+    const char *dashboard_token_sha256;
+    uint32_t card_mb;
     const char *bind_host;
     const char *engine_name;
+    const char *link_path;
     uint16_t http_port;
     uint16_t udp_port;
     uint32_t batch_interval_sec;
     bool verbose;
-    const char *dashboard_token_sha256;
 } options_t;
 
 static volatile sig_atomic_t s_stop_requested;
+static int s_link_failed;
 
 static void request_stop(int signal_number)
 {
@@ -51,18 +67,24 @@ static void request_stop(int signal_number)
 static void print_usage(FILE *out)
 {
     fprintf(out,
-            "usage: homebase-sim --config FILE --spool DIR [options]\n"
+            "usage: homebase-sim --config FILE (--data DIR | --spool DIR) [options]\n"
             "  --config FILE          provisioning file (docs/provisioning.md)\n"
             "  --spool DIR            folder for batches not yet taken by the central server\n"
+            "                         (default with --data: DIR/spool)\n"
+            "  --data DIR             the sd card (docs/sd-layout.md): media, spool; without it\n"
+            "                         the home base stores no media\n"
+            "  --card-mb MB           the sd card's capacity in MiB (default 1024)\n"
+            "  --dashboard-token-sha256 B64\n"
+            "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
+            "                         set_dashboard_token does; for the simulator and its launcher\n"
             "  --http-port PORT       local API port (default 8081)\n"
             "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
+            "  --link TTY             use the UART link to a radio co-processor on the terminal TTY\n"
+            "                         (docs/radio-link.md) instead of the UDP port\n"
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
-            "  --verbose              log every accepted frame and batch\n"
-            "  --dashboard-token-sha256 B64\n"
-            "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
-            "                         set_dashboard_token does; for the simulator and its launcher\n");
+            "  --verbose              log every accepted frame and batch\n");
 }
 
 static int parse_number(const char *text, unsigned long max, const char *option, unsigned long *out)
@@ -86,13 +108,16 @@ static int parse_options(int argc, char **argv, options_t *options)
     static const struct option long_options[] = {
         { "config", required_argument, NULL, 'c' },
         { "spool", required_argument, NULL, 's' },
+        { "data", required_argument, NULL, 'd' },
+        { "card-mb", required_argument, NULL, 'm' },
+        { "dashboard-token-sha256", required_argument, NULL, 't' },
         { "http-port", required_argument, NULL, 'h' },
         { "udp-port", required_argument, NULL, 'u' },
         { "bind", required_argument, NULL, 'b' },
         { "batch-interval", required_argument, NULL, 'i' },
         { "engine", required_argument, NULL, 'e' },
+        { "link", required_argument, NULL, 'l' },
         { "verbose", no_argument, NULL, 'v' },
-        { "dashboard-token-sha256", required_argument, NULL, 't' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
     };
@@ -103,10 +128,18 @@ static int parse_options(int argc, char **argv, options_t *options)
         switch (option) {
         case 'c': options->config_path = optarg; break;
         case 's': options->spool_dir = optarg; break;
+        case 'd': options->data_dir = optarg; break;
+        case 't': options->dashboard_token_sha256 = optarg; break;
+        case 'm':
+            if (parse_number(optarg, SIM_CARD_MAX_MB, "--card-mb", &value) != 0) {
+                return -1;
+            }
+            options->card_mb = (uint32_t)value;
+            break;
         case 'b': options->bind_host = optarg; break;
         case 'e': options->engine_name = optarg; break;
+        case 'l': options->link_path = optarg; break;
         case 'v': options->verbose = true; break;
-        case 't': options->dashboard_token_sha256 = optarg; break;
         case 'h':
         case 'u':
             if (parse_number(optarg, 65535, option == 'h' ? "--http-port" : "--udp-port", &value) != 0) {
@@ -125,8 +158,14 @@ static int parse_options(int argc, char **argv, options_t *options)
             return -1;
         }
     }
+    if (options->spool_dir == NULL && options->data_dir != NULL) {
+        static char spool_in_card[512];
+
+        snprintf(spool_in_card, sizeof spool_in_card, "%s/spool", options->data_dir);
+        options->spool_dir = spool_in_card;
+    }
     if (optind != argc || options->config_path == NULL || options->spool_dir == NULL) {
-        fprintf(stderr, "homebase-sim: --config and --spool are required\n");
+        fprintf(stderr, "homebase-sim: --config and --data or --spool are required\n");
         print_usage(stderr);
         return -1;
     }
@@ -140,15 +179,20 @@ typedef struct {
     spool_t spool;
     uplink_t uplink;
     homebase_t homebase;
+    sim_card_t card;
     pthread_mutex_t lock;
     http_api_t *api;
     api_events_t events;
     int udp_fd;
+    udp_air_radio_t air;
+    int link_fd;
+    radio_link_t link;
+    radio_t *radio;
 } simulator_t;
 
-/* Loads the stored dashboard token hash, then replaces it with --dashboard-token-sha256 when given.
- * Returns 0, or -1 after logging why. */
-static int open_dashboard_token(const options_t *options)
+/* Loads the dashboard token's hash from the spool folder (docs/sd-layout.md), then replaces it with
+ * --dashboard-token-sha256 when given. Returns 0, or -1 after logging why. */
+static int set_dashboard_token(const options_t *options)
 {
     char path[HB_DASHBOARD_TOKEN_PATH_LEN];
     uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
@@ -156,7 +200,7 @@ static int open_dashboard_token(const options_t *options)
 
     snprintf(path, sizeof path, "%s/%s", options->spool_dir, DASHBOARD_TOKEN_FILE);
     if (hb_dashboard_token_open(path) != 0) {
-        hb_log(HB_LOG_WARN, "dashboard token file %s unreadable; the local API answers 503 until "
+        hb_log(HB_LOG_WARN, "dashboard token file %s unreadable; the local API responds 503 until "
                "the central server sends set_dashboard_token", path);
     }
     if (options->dashboard_token_sha256 == NULL) {
@@ -172,6 +216,48 @@ static int open_dashboard_token(const options_t *options)
         hb_log(HB_LOG_ERROR, "dashboard token not stored in %s", path);
         return -1;
     }
+    return 0;
+}
+
+/* Runs under sim->lock: the radio is fed with the lock held. */
+static void on_radio_frame(void *ctx, const uint8_t *frame, size_t len, const uint8_t mac[RADIO_MAC_LEN],
+                           int32_t rssi)
+{
+    simulator_t *sim = ctx;
+
+    homebase_frame(&sim->homebase, frame, len, mac, rssi);
+}
+
+/* Opens the radio: the link on options->link_path, or else the UDP air. Returns 0, or -1 after
+ * logging why. */
+static int open_radio(simulator_t *sim, const options_t *options)
+{
+    static const link_version_t bundled = {
+        .protocol_version = LINK_PROTOCOL_VERSION,
+        .firmware_major = RADIO_FIRMWARE_MAJOR,
+        .firmware_minor = RADIO_FIRMWARE_MINOR,
+        .firmware_patch = RADIO_FIRMWARE_PATCH,
+    };
+
+    if (options->link_path != NULL) {
+        sim->link_fd = link_tty_open(options->link_path);
+        if (sim->link_fd < 0) {
+            hb_log(HB_LOG_ERROR, "radio link %s not opened: %s", options->link_path, strerror(errno));
+            return -1;
+        }
+        radio_link_init(&sim->link, link_tty_write, &sim->link_fd, &system_clock, &bundled);
+        sim->radio = radio_link_radio(&sim->link);
+    } else {
+        sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
+        if (sim->udp_fd < 0) {
+            hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
+                   (unsigned)options->udp_port, strerror(errno));
+            return -1;
+        }
+        udp_air_radio_init(&sim->air, sim->udp_fd);
+        sim->radio = &sim->air.radio;
+    }
+    radio_set_handlers(sim->radio, on_radio_frame, NULL, sim);
     return 0;
 }
 
@@ -195,6 +281,11 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    /* The card's folder comes first, since the spool defaults to a folder inside it. */
+    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
+        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
+        return -1;
+    }
     if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
         uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
@@ -206,14 +297,17 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
-    if (open_dashboard_token(options) != 0) {
+    if (options->data_dir != NULL &&
+        sim_card_open(&sim->card, options->data_dir, options->card_mb, &sim->homebase, error) != 0) {
+        hb_log(HB_LOG_ERROR, "home base not started: %s", error);
         return -1;
     }
 
-    sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
-    if (sim->udp_fd < 0) {
-        hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
-               (unsigned)options->udp_port, strerror(errno));
+    if (set_dashboard_token(options) != 0) {
+        return -1;
+    }
+
+    if (open_radio(sim, options) != 0) {
         return -1;
     }
     sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
@@ -222,6 +316,7 @@ static int start(simulator_t *sim, const options_t *options)
                (unsigned)options->http_port);
         return -1;
     }
+
     /* The handlers already run, so the home base changes under the lock. */
     pthread_mutex_lock(&sim->lock);
     api_events_init(&sim->events, &sim->core, &sim->registry, http_api_publish_event, sim->api);
@@ -233,30 +328,58 @@ static int start(simulator_t *sim, const options_t *options)
 
 static void receive_frames(simulator_t *sim)
 {
-    uint8_t frame[UDP_AIR_DATAGRAM_MAX];
-    uint8_t mac[INTAKE_MAC_LEN];
-    size_t len;
-    int received;
-
-    while ((received = udp_air_receive(sim->udp_fd, frame, &len, mac)) == 1) {
-        pthread_mutex_lock(&sim->lock);
-        homebase_frame(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
-        pthread_mutex_unlock(&sim->lock);
-    }
-    if (received < 0) {
+    pthread_mutex_lock(&sim->lock);
+    if (udp_air_radio_poll(&sim->air) != 0) {
         hb_log(HB_LOG_WARN, "udp receive failed: %s", strerror(errno));
     }
+    pthread_mutex_unlock(&sim->lock);
+}
+
+/* Reads what the co-processor sent. Returns 0, or -1 once the terminal is gone (the co-processor
+ * side closed), which stops the home base: without its radio it has nothing to do. */
+static int receive_link(simulator_t *sim)
+{
+    uint8_t bytes[LINK_READ_CHUNK_LEN];
+    ssize_t len;
+
+    while ((len = read(sim->link_fd, bytes, sizeof bytes)) > 0) {
+        pthread_mutex_lock(&sim->lock);
+        radio_link_receive(&sim->link, bytes, (size_t)len);
+        pthread_mutex_unlock(&sim->lock);
+    }
+    if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        /* make run stops radio-sim and the home base together, and radio-sim may close its side
+         * before this process receives its own signal. A signal within the grace period (it ends the
+         * poll early) makes the closed link part of that stop, not an error. */
+        if (!s_stop_requested) {
+            poll(NULL, 0, LINK_CLOSE_GRACE_MS);
+        }
+        if (!s_stop_requested) {
+            hb_log(HB_LOG_ERROR, "radio link closed: %s", len == 0 ? "end of file" : strerror(errno));
+        }
+        return -1;
+    }
+    return 0;
 }
 
 static void run(simulator_t *sim)
 {
-    struct pollfd entry = { .fd = sim->udp_fd, .events = POLLIN };
+    bool use_link = sim->link_fd >= 0;
+    struct pollfd entry = { .fd = use_link ? sim->link_fd : sim->udp_fd, .events = POLLIN };
 
     while (!s_stop_requested && !sim->engine->trapped) {
         if (poll(&entry, 1, TICK_INTERVAL_MS) > 0) {
-            receive_frames(sim);
+            if (!use_link) {
+                receive_frames(sim);
+            } else if (receive_link(sim) != 0) {
+                s_link_failed = !s_stop_requested;
+                break;
+            }
         }
         pthread_mutex_lock(&sim->lock);
+        if (use_link) {
+            radio_link_tick(&sim->link);
+        }
         homebase_tick(&sim->homebase);
         pthread_mutex_unlock(&sim->lock);
     }
@@ -273,6 +396,10 @@ static void stop(simulator_t *sim)
     if (sim->udp_fd >= 0) {
         close(sim->udp_fd);
     }
+    sim_card_close(&sim->card, &sim->homebase);
+    if (sim->link_fd >= 0) {
+        close(sim->link_fd);
+    }
     homebase_free(&sim->homebase);
     engine_destroy(sim->engine);
     registry_wipe(&sim->registry);
@@ -286,8 +413,9 @@ int main(int argc, char **argv)
         .engine_name = "wasm2c",
         .http_port = 8081,
         .udp_port = 8082,
+        .card_mb = SIM_CARD_DEFAULT_MB,
     };
-    static simulator_t sim = { .udp_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
+    static simulator_t sim = { .udp_fd = -1, .link_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
     struct sigaction action = { .sa_handler = request_stop };
     int exit_code = EXIT_SUCCESS;
 
@@ -303,16 +431,22 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &action, NULL);
 
     if (start(&sim, &options) == 0) {
-        hb_log(HB_LOG_INFO, "home base started: id=%s engine=%s http=%s:%u udp=%s:%u spool=%s "
+        char radio[160];
+
+        if (options.link_path != NULL) {
+            snprintf(radio, sizeof radio, "link=%s", options.link_path);
+        } else {
+            snprintf(radio, sizeof radio, "udp=%s:%u", options.bind_host, (unsigned)options.udp_port);
+        }
+        hb_log(HB_LOG_INFO, "home base started: id=%s engine=%s http=%s:%u %s spool=%s "
                "central=%s", sim.registry.home_base_id, engine_name(sim.engine), options.bind_host,
-               (unsigned)options.http_port, options.bind_host, (unsigned)options.udp_port,
-               options.spool_dir, sim.uplink.ingest_url);
+               (unsigned)options.http_port, radio, options.spool_dir, sim.uplink.ingest_url);
         run(&sim);
         hb_log(HB_LOG_INFO, "home base stopped: spooled=%u", (unsigned)homebase_spooled_count(&sim.homebase));
     } else {
         exit_code = EXIT_FAILURE;
     }
-    if (sim.engine != NULL && sim.engine->trapped) {
+    if (s_link_failed || (sim.engine != NULL && sim.engine->trapped)) {
         exit_code = EXIT_FAILURE;
     }
     stop(&sim);

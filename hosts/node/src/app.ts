@@ -17,6 +17,7 @@ import { createHealthRouter } from "./health/routes.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createIngestRouter } from "./ingest/routes.ts";
 import { createLogsRouter } from "./logs/routes.ts";
+import { createMotionRouter } from "./motion/routes.ts";
 import { createNetworksRouter } from "./networks/routes.ts";
 import { createUsersRouter } from "./users/routes.ts";
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Koa {
     createNetworksRouter(deps),
     createIngestRouter(deps),
     createLogsRouter(deps, requireSession(deps)),
+    createMotionRouter(deps, requireSession(deps)),
   ];
   installRequestValidation(loadApiSpec(), routers);
   for (const router of routers) {

@@ -16,8 +16,17 @@ export interface AppConfig {
   wsSessionCheckMs: number;
 }
 
-/** The event types that the WebSocket stream carries. */
-export type MeshEventType = "log_entry" | "motion_event" | "device_status";
+export const MESH_EVENT_TYPES = ["device_status", "motion_event", "log_entry", "command_status"] as const;
+
+/** The event types that the WebSocket stream carries (schemas in docs/events.md). */
+export type MeshEventType = (typeof MESH_EVENT_TYPES)[number];
+
+/** An event before it is stored: what publishMany takes. */
+export interface NewMeshEvent {
+  type: MeshEventType;
+  networkId: string;
+  data: Record<string, unknown>;
+}
 
 /** An event as stored in the events table and sent to WebSocket clients. */
 export interface MeshEvent {
@@ -36,6 +45,8 @@ export interface MeshEvent {
  */
 export interface EventBus {
   publish(db: Knex | Knex.Transaction, type: MeshEventType, networkId: string, data: Record<string, unknown>): Promise<void>;
+  /** Publishes events in one statement, with ids in the order given. */
+  publishMany(db: Knex | Knex.Transaction, events: readonly NewMeshEvent[]): Promise<void>;
   subscribe(listener: (event: MeshEvent) => void): () => void;
   /**
    * Notifies every server process that a session ended (logout or revocation), inside the caller's

@@ -25,6 +25,8 @@ export const ERROR_CATALOGUE = {
   DEVICE_NOT_FOUND: { status: 404, title: "device not found" },
   /** An unknown session id and the id of another user's session both get this code, so neither can be told apart. */
   SESSION_NOT_FOUND: { status: 404, title: "session not found" },
+  MOTION_EVENT_NOT_FOUND: { status: 404, title: "motion event not found" },
+  MEDIA_NOT_FOUND: { status: 404, title: "motion event has no media" },
   METHOD_NOT_ALLOWED: { status: 405, title: "method not allowed" },
   NETWORK_EXISTS: { status: 409, title: "a network with this name already exists" },
   DEVICE_EXISTS: { status: 409, title: "a device with this id already exists in the network" },
@@ -35,6 +37,8 @@ export const ERROR_CATALOGUE = {
   LOGIN_THROTTLED: { status: 429, title: "too many failed logins; retry later" },
   KEY_ID_MISMATCH: { status: 400, title: "batch key_id does not match the signed key id" },
   INTERNAL: { status: 500, title: "internal server error" },
+  HOME_BASE_UNREACHABLE: { status: 502, title: "the network's home base could not be reached" },
+  HOME_BASE_BAD_RESPONSE: { status: 502, title: "the network's home base returned an error" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

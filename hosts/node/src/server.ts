@@ -2,7 +2,8 @@
  * The central server process. Run with `npm run server` (settings in server/config.ts).
  *
  * Start order: settings, master seed (before anything else, so a missing seed fails fast with the
- * fix), database and migrations, core.wasm, event bus, HTTP server with the WebSocket stream.
+ * fix), database and migrations, core.wasm, event bus, the presence sweep and event pruning timer,
+ * HTTP server with the WebSocket stream.
  * SIGINT or SIGTERM stops it cleanly: no new connections, WebSocket clients closed with 1001,
  * then the event bus and the database. Exit status 0 after a clean stop, 1 when start-up fails.
  */
@@ -17,6 +18,7 @@ import { migrateLatest } from "./db/migrations/index.ts";
 import type { AppDeps } from "./deps.ts";
 import { createEventBus } from "./events/bus.ts";
 import { readMasterSeed } from "./keys/master-seed.ts";
+import { startMaintenance } from "./presence/maintenance.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { parseServerConfig, type ServerConfig } from "./server/config.ts";
 import { attachWebSocket } from "./ws/server.ts";
@@ -66,6 +68,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       events,
       masterSeed,
     };
+    const stopMaintenance = startMaintenance(deps);
+    cleanup.push(stopMaintenance);
+
     const http = createServer(createApp(deps).callback());
     const ws = attachWebSocket(
       http,

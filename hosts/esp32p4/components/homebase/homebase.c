@@ -199,6 +199,9 @@ void homebase_tick(homebase_t *homebase)
     uint32_t now = hb_clock_now(homebase->clock);
 
     expire_devices(homebase, now);
+    if (homebase->media != NULL) {
+        media_expire(homebase->media, now);
+    }
 
     if (core_batch_due(homebase->core, now)) {
         homebase_seal(homebase);
@@ -210,7 +213,13 @@ void homebase_tick(homebase_t *homebase)
 int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
                        const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
 {
-    int32_t status = intake_frame(&homebase->intake, frame, len, mac, rssi);
+    int32_t status;
+
+    if (homebase_media_frame(homebase, frame, len, &status)) {
+        homebase_tick(homebase);
+        return status;
+    }
+    status = intake_frame(&homebase->intake, frame, len, mac, rssi);
 
     if (status == CORE_OK && homebase->events != NULL) {
         api_events_frame_accepted(homebase->events, frame, len, hb_clock_now(homebase->clock));

@@ -15,6 +15,12 @@ void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
     intake->on_batch_full_ctx = ctx;
 }
 
+void intake_set_accepted_hook(intake_t *intake, intake_accepted_fn on_accepted, void *ctx)
+{
+    intake->on_accepted = on_accepted;
+    intake->on_accepted_ctx = ctx;
+}
+
 /* Returns true while this second's budget of rejected-frame log lines lasts. The first line of a
  * new second reports how many were dropped in the seconds before. */
 static bool take_log_budget(intake_t *intake, uint32_t now)
@@ -94,6 +100,7 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
     int32_t status = core_frame_accept(intake->core, frame, len, now);
     uint32_t slot;
     bool came_online;
+    bool taken_elsewhere;
     int32_t batch_status;
 
     if (status != CORE_OK) {
@@ -112,9 +119,16 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
            registry_device_id(intake->registry, slot), (unsigned)core_frame_seq(intake->core),
            (int)rssi);
 
+    /* The hook runs before the batch calls, while the core's getters still describe the frame. */
+    taken_elsewhere = intake->on_accepted != NULL &&
+                      intake->on_accepted(intake->on_accepted_ctx, len, now);
+
     /* The status entry goes first, so the batch shows the device online before its first entry. */
     if (came_online) {
         add_came_online(intake, slot, now);
+    }
+    if (taken_elsewhere) {
+        return status;
     }
     batch_status = add_to_batch(intake, len, rssi, now);
     if (batch_status != CORE_OK) {

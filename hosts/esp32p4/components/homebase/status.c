@@ -3,6 +3,7 @@
 #include <cJSON.h>
 
 #include "api_events.h"
+#include "media_status.h"
 
 /* Adds {REASON: count} for every reason seen at least once, named by the core. */
 static cJSON *render_rejected(homebase_t *homebase)
@@ -134,6 +135,9 @@ char *status_render(homebase_t *homebase)
     cJSON_AddItemToObject(root, "devices", render_device_counts(homebase));
     cJSON_AddItemToObject(root, "batches", render_batches(homebase));
     cJSON_AddItemToObject(root, "events", render_events(homebase));
+    if (homebase->media != NULL) {
+        cJSON_AddItemToObject(root, "storage", media_status_render(homebase->media));
+    }
     return finish(homebase, root);
 }
 

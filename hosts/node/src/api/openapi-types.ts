@@ -265,7 +265,13 @@ export interface paths {
          *     its signature with the device's key and the network's key; device id, timestamp, seq and
          *     payload come from the verified frame. A frame that was already stored (same network,
          *     device and seq) is not stored again but counts as accepted. An entry that fails a check
-         *     is listed in `rejected` and not stored; the rest of the batch is stored.
+         *     is listed in `rejected` and not stored; the rest of the batch is stored. Frames of any age
+         *     are accepted; each row keeps the device's time (`timestamp`) and the home base's receive
+         *     time (`received_at`).
+         *
+         *     Every batch marks the home base online and records its `interval_sec`. A home base that
+         *     sends no batch for three of its intervals is marked offline, and so are the devices of its
+         *     network; each such change is a `device_status` event (docs/events.md).
          */
         post: operations["ingestBatch"];
         delete?: never;
@@ -283,9 +289,58 @@ export interface paths {
         };
         /**
          * Searches stored device logs, newest first.
-         * @description Items are ordered by timestamp, then id, both descending. Unknown query parameters are rejected.
+         * @description Items are ordered by timestamp, then id, both descending. Pages are read with the opaque
+         *     `next_cursor` (a keyset position, not an offset), so rows that share a timestamp are
+         *     neither skipped nor repeated, and rows stored meanwhile do not shift later pages. A page
+         *     holds at most 1000 items. Unknown query parameters, a parameter given twice, `limit` with
+         *     a sign or leading zeros, and dates that do not exist (2026-02-30) are rejected with 400.
          */
         get: operations["listLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/motion-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists stored motion events, newest first.
+         * @description Ordered and paged like `GET /logs`: timestamp, then id, both descending, with a keyset
+         *     cursor and at most 1000 items a page. Unknown query parameters are rejected.
+         */
+        get: operations["listMotionEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/motion-events/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Streams a motion event's media from the network's home base.
+         * @description The central server stores only the media's path. It requests
+         *     `GET http://<home base host>:<port>/api/v1/media/<media_path>` from the network's home
+         *     base and streams the answer back with the home base's Content-Type (and Content-Length
+         *     when the home base sent one). The home base has 10 seconds to answer and may not pause
+         *     longer than that while it streams. The request to the home base is not signed yet.
+         */
+        get: operations["getMotionEventMedia"];
         put?: never;
         post?: never;
         delete?: never;
@@ -312,9 +367,17 @@ export interface paths {
          *       `wsAuthTimeoutMs` setting). A bad or expired token, a malformed or different first
          *       message, or no message in time closes the socket with close code 4401.
          *
-         *     Either way the server sends `WsAuthOk` first, then every event as a `WsEvent` text
-         *     message. The server pings every 30 seconds and drops a client that missed the previous
-         *     ping.
+         *     Either way the server sends `WsAuthOk` first, then events as `WsEvent` text messages:
+         *     every event, until the client sends a `WsSubscribe` message that names networks and event
+         *     types and optionally the id of the last event it saw. The server then replays the stored
+         *     events after that id (events are kept 24 hours, at most 100,000 rows), answers
+         *     `WsSubscribed`, and continues with live events, none twice. A resume from an id older than
+         *     the kept history is answered with a `WsError` of code RESUME_TOO_OLD. docs/events.md
+         *     describes these messages and gives a JSON Schema for the data of each event type.
+         *
+         *     The server pings every 30 seconds and drops a client that missed the previous ping. It
+         *     also drops (terminates) a client whose unsent data passes 4 MiB, because that client
+         *     stopped reading.
          *
          *     The socket is bound to the session of its token. When that session is logged out
          *     (`DELETE /auth/session`), revoked or expires (15 idle minutes, 12 hours at most), the
@@ -323,8 +386,8 @@ export interface paths {
          *     seconds by default (the server's `wsSessionCheckMs` setting), so a logout in another
          *     server process closes an idle socket within that interval. These checks read the
          *     session only; they do not extend it, so a client keeps its session alive with HTTP
-         *     requests, not with an open socket. Messages from the client after authentication are ignored; a client message over
-         *     4096 bytes closes the socket with 1009.
+         *     requests, not with an open socket. A client message over 8192 bytes closes the socket
+         *     with 1009; other invalid messages are answered with a `WsError` and the socket stays open.
          *
          *     Every other path is answered HTTP 404 for an upgrade request.
          */
@@ -351,7 +414,7 @@ export interface components {
          *     username or the client address must wait after failed logins, with Retry-After.
          * @enum {string}
          */
-        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "INTERNAL";
+        ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "MOTION_EVENT_NOT_FOUND" | "MEDIA_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "INTERNAL" | "HOME_BASE_UNREACHABLE" | "HOME_BASE_BAD_RESPONSE";
         /** @description An RFC 9457 problem with the stable `code`. */
         Problem: {
             /** Format: uri */
@@ -541,7 +604,7 @@ export interface components {
         WsEvent: {
             id: string;
             /** @enum {string} */
-            type: "log_entry" | "motion_event" | "device_status";
+            type: "log_entry" | "motion_event" | "device_status" | "command_status";
             /**
              * Format: date-time
              * @description When the server stored the event.
@@ -549,10 +612,14 @@ export interface components {
             time: string;
             /** Format: uuid */
             network_id: string;
-            data: components["schemas"]["LogItem"] | components["schemas"]["MotionEventData"] | components["schemas"]["DeviceStatusData"];
+            data: components["schemas"]["LogItem"] | components["schemas"]["MotionEventItem"] | components["schemas"]["DeviceStatusData"] | components["schemas"]["CommandStatusData"];
         };
-        /** @description The data of a motion_event. */
-        MotionEventData: {
+        /** @description A stored motion event, in GET /motion-events and as the data of a motion_event. */
+        MotionEventItem: {
+            /** @description A bigint, as a decimal string. */
+            id: string;
+            /** Format: uuid */
+            network_id: string;
             device_id: components["schemas"]["DeviceId"];
             home_base_id: components["schemas"]["DeviceId"];
             /**
@@ -561,10 +628,18 @@ export interface components {
              */
             timestamp: string;
             seq: number;
-            /** @description The frame's JSON payload, e.g. {"zone":"porch","confidence":0.82}. */
+            zone: string;
+            confidence: number | null;
+            /** @description The media's path on the home base, from the payload's `media`; fetch it with GET /motion-events/{id}/media. */
+            media_path: string | null;
+            /**
+             * Format: date-time
+             * @description When the home base received the frame, by the home base's clock.
+             */
+            received_at: string | null;
+            /** @description The frame's whole JSON payload, e.g. {"zone":"porch","confidence":0.82,"media":"2026/01/porch-1.jpg"}. */
             data: {
                 zone: string;
-                confidence?: number;
             };
         };
         /** @description The data of a device_status event. */
@@ -574,9 +649,55 @@ export interface components {
             online: boolean;
             /**
              * Format: date-time
-             * @description When the home base observed the change.
+             * @description When the change was observed; see `cause`.
              */
             timestamp: string;
+            /**
+             * @description status_entry: reported by the home base; frame: a frame from a device marked offline; batch: a batch from a home base marked offline; batches_missed: no batch for three intervals; home_base_offline: the device's home base went offline.
+             * @enum {string}
+             */
+            cause?: "status_entry" | "frame" | "batch" | "batches_missed" | "home_base_offline";
+        };
+        /** @description The data of a command_status event (docs/events.md); no server version publishes it yet. */
+        CommandStatusData: {
+            command_id: number;
+            device_id: components["schemas"]["DeviceId"];
+            /** @enum {string} */
+            state: "queued" | "relayed" | "in_progress" | "done" | "failed" | "expired";
+            /** @enum {string} */
+            result?: "ok" | "error" | "unsupported";
+            reason?: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        /** @description Chooses the events a client receives; replaces the previous subscription. */
+        WsSubscribe: {
+            /** @constant */
+            type: "subscribe";
+            /** @description Absent for every network. */
+            networks?: string[];
+            /** @description Absent for every type. */
+            types?: ("device_status" | "motion_event" | "log_entry" | "command_status")[];
+            /** @description The id of the last event the client received; the stored events after it are sent first. */
+            resume_after?: string;
+        };
+        WsSubscribed: {
+            /** @constant */
+            type: "subscribed";
+            networks: string[] | null;
+            types: string[] | null;
+            /** @description Stored events sent before this message. */
+            replayed: number;
+        };
+        /** @description An error about a client message; the socket stays open. */
+        WsError: {
+            /** @constant */
+            type: "error";
+            /** @enum {string} */
+            code: "INVALID_MESSAGE" | "INVALID_SUBSCRIBE" | "RESUME_TOO_OLD" | "INTERNAL";
+            message: string;
+            /** @description RESUME_TOO_OLD only: the newest deleted event id. */
+            pruned_through?: string;
         };
         /**
          * @description 4401: authentication failed or timed out, or the session was logged out, revoked or expired. 1001: the server is shutting down. 1009: message too big. 1011: server error during authentication.
@@ -675,6 +796,8 @@ export interface components {
         Limit: number;
         /** @description The `next_cursor` of the previous page; opaque. */
         Cursor: string;
+        /** @description Items a page, without sign or leading zeros; 1000 at most. */
+        DataPageLimit: number;
     };
     requestBodies: never;
     headers: never;
@@ -1225,7 +1348,10 @@ export interface operations {
                 since?: string;
                 /** @description Only entries before this time (ISO 8601 with an offset). */
                 until?: string;
-                limit?: number;
+                /** @description Only entries whose message contains this text, without regard to case; `%` and `_` match themselves. */
+                text?: string;
+                /** @description Items a page, without sign or leading zeros; 1000 at most. */
+                limit?: components["parameters"]["DataPageLimit"];
                 /** @description The `next_cursor` of the previous page; opaque. */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -1249,6 +1375,84 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listMotionEvents: {
+        parameters: {
+            query?: {
+                network_id?: string;
+                device_id?: components["schemas"]["DeviceId"];
+                /** @description Only events at or after this time (ISO 8601 with an offset). */
+                since?: string;
+                /** @description Only events before this time (ISO 8601 with an offset). */
+                until?: string;
+                /** @description Items a page, without sign or leading zeros; 1000 at most. */
+                limit?: components["parameters"]["DataPageLimit"];
+                /** @description The `next_cursor` of the previous page; opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of motion events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MotionEventItem"][];
+                        next_cursor: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getMotionEventMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The motion event's id; one that is not a positive integer is 404 like an unknown one. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The media bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description MOTION_EVENT_NOT_FOUND, or MEDIA_NOT_FOUND: the event has no media, or the home base answered 404. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description HOME_BASE_UNREACHABLE: no answer in time or no connection; HOME_BASE_BAD_RESPONSE: an answer other than 2xx or 404. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     openEventStream: {

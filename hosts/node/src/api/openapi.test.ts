@@ -11,6 +11,7 @@ import { createIngestRouter } from "../ingest/routes.ts";
 import { createNetworksRouter } from "../networks/routes.ts";
 import { createUsersRouter } from "../users/routes.ts";
 import { createLogsRouter } from "../logs/routes.ts";
+import { createMotionRouter } from "../motion/routes.ts";
 import { WS_PATH } from "../ws/server.ts";
 import { loadApiSpec } from "./spec.ts";
 import { readYamlOutline } from "./yaml-outline.ts";
@@ -29,6 +30,7 @@ const routers: Router[] = [
   createNetworksRouter(unusedDeps),
   createIngestRouter(unusedDeps),
   createLogsRouter(unusedDeps, async (_ctx, next) => next()),
+  createMotionRouter(unusedDeps, async (_ctx, next) => next()),
 ];
 
 function documentedPath(koaPath: string): string {

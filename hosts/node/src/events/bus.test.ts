@@ -84,6 +84,20 @@ test("events arrive in publish order with increasing ids", async () => {
   assert.ok(BigInt(events[1]!.id) < BigInt(events[2]!.id));
 });
 
+// Regression: the delivery query selected id::text as id and sorted by that text, so a batch of
+// events with ids 99 and 100 reached subscribers as 100, 99.
+test("batch across a digit boundary arrives in id order", async () => {
+  const current = (await database.db.raw("select last_value::text as value from events_id_seq")).rows[0].value as string;
+  const start = 10 ** (String(current).length + 1) - 5;
+  await database.db.raw("select setval('events_id_seq', ?)", [start]);
+  const received = nextEvents(bus, 10);
+  await bus.publishMany(database.db, Array.from({ length: 10 }, (_, n) => ({ type: "log_entry" as const, networkId, data: { n } })));
+
+  const events = await received;
+  assert.equal(events.map((event) => event.data.n), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(events.map((event) => Number(event.id)), Array.from({ length: 10 }, (_, n) => start + 1 + n));
+});
+
 test("unsubscribed listener receives nothing", async () => {
   let calls = 0;
   const unsubscribe = bus.subscribe(() => {

@@ -1,8 +1,8 @@
 /**
  * The event bus on PostgreSQL (see EventBus in deps.ts). publish() inserts the event row and calls
  * pg_notify inside the caller's transaction, so PostgreSQL delivers the notification only when that
- * transaction commits, to every process that listens on the channel. A listener loads the row by id
- * from the notification and passes it to its subscribers, in notification order.
+ * transaction commits, to every process that listens on the channel. A listener loads the rows named
+ * by the notifications, in batches, and passes them to its subscribers in notification order.
  *
  * The notification payload is `<schema>:<event id>`, where schema is the publisher's current_schema():
  * NOTIFY channels are shared by the whole database, so servers (or test runs) that keep their tables
@@ -31,6 +31,8 @@ export const EVENTS_CHANNEL = "homemesh_events";
 export const SESSIONS_CHANNEL = "homemesh_sessions";
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RECONNECT_DELAY_MS = 1000;
+/** Most events loaded by one query of the delivery loop. */
+const LOAD_BATCH_MAX_EVENTS = 500;
 
 /** Stops listening; resolves when the listener has let go of its connection. */
 type StopListening = () => Promise<void>;
@@ -77,7 +79,42 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
 
   const schema = await currentSchema(db);
 
-  const deliver = async (payload: string) => {
+  const deliverRows = (rows: EventRow[]) => {
+    for (const row of rows) {
+      const event = toEvent(row);
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          log.error("event listener failed", { eventId: event.id, error });
+        }
+      }
+    }
+  };
+
+  // Ids wait here until the delivery loop loads them, up to LOAD_BATCH_MAX_EVENTS rows per query,
+  // so a batch of 1,000 entries costs a few queries per process instead of 1,000.
+  const queuedIds: string[] = [];
+  let draining = false;
+
+  const drain = async () => {
+    draining = true;
+    try {
+      while (queuedIds.length > 0 && !closed) {
+        const ids = queuedIds.splice(0, LOAD_BATCH_MAX_EVENTS);
+        const rows = (await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").whereIn("id", ids).orderByRaw("events.id")) as EventRow[];
+        if (rows.length < ids.length) log.warn("event notification ignored", { reason: "no event row", missing: ids.length - rows.length });
+        deliverRows(rows);
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  // Ids are queued in notification order and each query sorts by id, so subscribers see events in
+  // commit order, and in id order within one transaction.
+  const onNotification = (payload: string) => {
+    if (closed) return;
     const separator = payload.lastIndexOf(":");
     const eventId = payload.slice(separator + 1);
     if (payload.slice(0, separator) !== schema) return;
@@ -85,25 +122,9 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
       log.warn("event notification ignored", { reason: "payload is not an event id", payload });
       return;
     }
-    const row = await db("events").select(db.raw("id::text as id"), "type", "network_id", "time", "data").where({ id: eventId }).first();
-    if (!row) {
-      log.warn("event notification ignored", { reason: "no event row", eventId });
-      return;
-    }
-    const event = toEvent(row as EventRow);
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        log.error("event listener failed", { eventId: event.id, error });
-      }
-    }
-  };
-
-  // Chained so that subscribers see events in the order PostgreSQL notified them.
-  const onNotification = (payload: string) => {
-    if (closed) return;
-    delivery = delivery.then(() => deliver(payload)).catch((error) => log.error("event delivery failed", { eventId: payload, error }));
+    queuedIds.push(eventId);
+    if (draining) return;
+    delivery = drain().catch((error) => log.error("event delivery failed", { error }));
   };
 
   // Session ends need no database read, so they go to the listeners at once, not through `delivery`.
@@ -134,18 +155,31 @@ export async function createEventBus(options: EventBusOptions): Promise<EventBus
     ? await listenWithPglite(backend.pglite, handlers)
     : await listenWithPg(backend.connection, log, handlers, () => closed);
 
+  const publishMany: EventBus["publishMany"] = async (executor, events) => {
+    if (events.length === 0) return;
+    const time = new Date(clock.nowMs()).toISOString();
+    const rows = events.map((event) => ({ type: event.type, network_id: event.networkId, data: event.data }));
+    // One statement for all events. The ordered subquery makes nextval follow the input order.
+    await executor.raw(
+      `with inserted as (
+         insert into events (id, type, network_id, time, data)
+         select nextval('events_id_seq'), type, network_id, ?::timestamptz, data
+         from (select type, network_id, data
+               from rows from (jsonb_to_recordset(?::jsonb) as (type text, network_id uuid, data jsonb)) with ordinality as input(type, network_id, data, ordinal)
+               order by ordinal) as ordered
+         returning id
+       )
+       select pg_notify(?, current_schema() || ':' || id::text) from (select id from inserted order by id) as ids`,
+      [time, JSON.stringify(rows), EVENTS_CHANNEL],
+    );
+  };
+
   return {
     async publish(executor, type, networkId, data) {
-      const time = new Date(clock.nowMs()).toISOString();
-      // One statement, so a batch of many entries pays one round trip per event.
-      await executor.raw(
-        `with inserted as (
-           insert into events (id, type, network_id, time, data) values (nextval('events_id_seq'), ?, ?, ?, ?::jsonb) returning id
-         )
-         select pg_notify(?, current_schema() || ':' || id::text) from inserted`,
-        [type, networkId, time, JSON.stringify(data), EVENTS_CHANNEL],
-      );
+      await publishMany(executor, [{ type, networkId, data }]);
     },
+
+    publishMany,
 
     subscribe(listener) {
       listeners.add(listener);

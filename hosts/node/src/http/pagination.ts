@@ -16,11 +16,11 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Reads `limit` from a query string: 1 to PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT when absent. */
+/** Reads `limit` from a query string: 1 to PAGE_LIMIT_MAX without leading zeros, PAGE_LIMIT_DEFAULT when absent. */
 export function parseLimit(query: Record<string, string | string[] | undefined>): number {
   const raw = query.limit;
   if (raw === undefined) return PAGE_LIMIT_DEFAULT;
-  if (typeof raw !== "string" || !/^[0-9]{1,4}$/.test(raw)) throw invalid("limit", `limit must be an integer from 1 to ${PAGE_LIMIT_MAX}, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== "string" || !/^(0|[1-9][0-9]{0,3})$/.test(raw)) throw invalid("limit", `limit must be an integer from 1 to ${PAGE_LIMIT_MAX} without leading zeros, got ${JSON.stringify(raw)}`);
 
   const limit = Number(raw);
   if (limit < 1 || limit > PAGE_LIMIT_MAX) throw invalid("limit", `limit is ${limit}, expected 1 to ${PAGE_LIMIT_MAX}`);

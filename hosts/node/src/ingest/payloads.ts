@@ -51,11 +51,36 @@ export function parseLogPayload(payload: Buffer): LogPayload | null {
   return { level: level as LogLevel, category, message };
 }
 
-/** Parses a motion frame's payload for storing; returns null without a string `zone` or with `confidence` outside 0 to 1. */
-export function parseMotionPayload(payload: Buffer): Record<string, unknown> | null {
+/**
+ * A media path on the home base: 1 to 128 characters of `A-Z a-z 0-9 _ - . /` in segments split by
+ * single slashes, none of them `.` or `..`, so that the path cannot leave the home base's media
+ * folder when it is put in a URL.
+ */
+export const MEDIA_PATH_PATTERN = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const MEDIA_PATH_MAX_LEN = 128;
+
+export interface MotionPayload {
+  zone: string;
+  confidence: number | null;
+  /** The media path on the home base, or null when the payload has no `media`. */
+  media: string | null;
+  /** The whole payload, unknown members included. */
+  data: Record<string, unknown>;
+}
+
+/**
+ * Parses a motion frame's payload; returns null without a string `zone`, with `confidence` outside
+ * 0 to 1, or with a `media` member that is not a media path (MEDIA_PATH_PATTERN).
+ */
+export function parseMotionPayload(payload: Buffer): MotionPayload | null {
   const value = parseObject(payload);
   if (!value || typeof value.zone !== "string") return null;
+
   const confidence = value.confidence;
   if (confidence !== undefined && (typeof confidence !== "number" || confidence < 0 || confidence > 1)) return null;
-  return value;
+
+  const media = value.media;
+  if (media !== undefined && (typeof media !== "string" || media.length > MEDIA_PATH_MAX_LEN || !MEDIA_PATH_PATTERN.test(media))) return null;
+
+  return { zone: value.zone, confidence: confidence ?? null, media: media ?? null, data: value };
 }

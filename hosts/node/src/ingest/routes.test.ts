@@ -141,6 +141,77 @@ test("same frame in two batches is stored once", async () => {
   assert.is(events.length, 1);
 });
 
+test("motion entries store zone, confidence and media path", async () => {
+  const motion = (seq: number, payload: Record<string, unknown>) => frameEntry(network, { kind: "motion", deviceId: "porch-cam", seq, timestamp: now - 30 + seq, payload });
+  const entries = [
+    motion(1, { zone: "porch", confidence: 0.5, media: "2026/01/01/porch-1.jpg" }),
+    motion(2, { zone: "drive" }),
+    motion(3, { zone: "porch", media: "../secrets" }),
+    motion(4, { zone: "porch", media: "/etc/passwd" }),
+    motion(5, { zone: "porch", media: 7 }),
+    motion(6, { zone: "porch", media: "a//b.jpg" }),
+  ];
+  const answer = await ingest(batchBody(network, 1, entries));
+  assert.equal(answer.rejected, [3, 4, 5, 6].map((seq) => ({ index: seq - 1, code: "INVALID_PAYLOAD" })));
+
+  const rows = await server.deps.db("motion_events").where({ network_id: network.id }).orderBy("seq");
+  assert.equal(rows.map((row) => [row.zone, row.confidence, row.media_path]), [["porch", 0.5, "2026/01/01/porch-1.jpg"], ["drive", null, null]]);
+  assert.is(new Date(rows[0].received_at).getTime(), (now - 29 + 1) * 1000);
+});
+
+test("same frame twice in one batch is stored once", async () => {
+  const entry = logEntry("hall", 3);
+  const motion = frameEntry(network, { kind: "motion", deviceId: "hall", seq: 4, timestamp: now, payload: { zone: "hall" } });
+  const answer = await ingest(batchBody(network, 1, [entry, motion, entry, motion]));
+  assert.is(answer.accepted, 4);
+  assert.is(await count("device_logs"), 1);
+  assert.is(await count("motion_events"), 1);
+  const events = await server.deps.db("events").where({ network_id: network.id }).whereIn("type", ["log_entry", "motion_event"]);
+  assert.is(events.length, 2);
+});
+
+test("entries of any age keep device time and receive time", async () => {
+  const old = frameEntry(network, { kind: "log", deviceId: "porch-cam", seq: 1, timestamp: 86_400, payload: { level: "info", category: "sensor", message: "1970" } });
+  old.received_at = 90_000;
+  const answer = await ingest(batchBody(network, 1, [old]));
+  assert.is(answer.accepted, 1);
+  const row = await server.deps.db("device_logs").where({ network_id: network.id }).first();
+  assert.is(new Date(row.timestamp).toISOString(), "1970-01-02T00:00:00.000Z");
+  assert.is(new Date(row.received_at).toISOString(), "1970-01-02T01:00:00.000Z");
+});
+
+test("batch writes in bulk whatever its size", async () => {
+  // Counts the writes of two requests with the same mix, one of 6 entries and one of 60: bulk
+  // writes make the two counts equal, a statement per entry would add 54. Reads are not counted,
+  // because the event bus of this process reads events on the same pool at times of its own.
+  const mix = (first: number, count: number) =>
+    Array.from({ length: count }, (_, offset) => {
+      const seq = first + offset;
+      if (offset % 3 === 0) return frameEntry(network, { kind: "motion", deviceId: "hall", seq, timestamp: now - 1000 + seq, payload: { zone: "hall" } });
+      if (offset % 3 === 1) return statusEntry("porch-cam", now - 1000 + seq, offset % 2 === 0);
+      return logEntry("porch-cam", seq);
+    });
+  const statementsOf = async (batchSeq: number, entries: Record<string, unknown>[]) => {
+    let statements = 0;
+    const onQuery = (query: { sql: string }) => {
+      if (/^\s*(insert|update|delete|with)\b/i.test(query.sql)) statements += 1;
+    };
+    server.deps.db.on("query", onQuery);
+    try {
+      await ingest(batchBody(network, batchSeq, entries));
+    } finally {
+      server.deps.db.off("query", onQuery);
+    }
+    return statements;
+  };
+  const small = await statementsOf(1, mix(1, 6));
+  const large = await statementsOf(2, mix(100, 60));
+  assert.is(large, small);
+  assert.ok(small <= 10, `${small} writes for one request`);
+  assert.is(await count("device_logs"), 2 + 20);
+  assert.is(await count("motion_events"), 2 + 20);
+});
+
 test("invalid payloads are INVALID_PAYLOAD", async () => {
   const bad = [
     { level: "loud", category: "sensor", message: "x" },
@@ -252,10 +323,12 @@ test("frames and status in one batch apply in order", async () => {
   const hall = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
   assert.is(hall.online, false);
   assert.is(new Date(hall.last_seen).getTime(), (now - 50) * 1000);
-  // The status at now - 110 is older than the frame before it, so only the later one is an event.
+  // The first frame brings hall online. The status at now - 110 is older than that frame, so it
+  // changes nothing; the frame at now - 60 finds hall online already.
   const events = await deviceStatusEvents();
-  assert.is(events.length, 1);
-  assert.is(events[0].data.timestamp, new Date((now - 50) * 1000).toISOString());
+  assert.equal(events.map((event) => [event.data.online, event.data.cause]), [[true, "frame"], [false, "status_entry"]]);
+  assert.is(events[0].data.timestamp, new Date((now - 100) * 1000).toISOString());
+  assert.is(events[1].data.timestamp, new Date((now - 50) * 1000).toISOString());
 
   await ingest(batchBody(network, 2, [motion(3, now - 40)]));
   const later = await server.deps.db("devices").where({ network_id: network.id, device_id: "hall" }).first();
@@ -274,11 +347,12 @@ test("ingest publishes events with the documented shapes", async () => {
     statusEntry("porch-cam", now, false),
   ];
   await ingest(batchBody(network, 1, entries));
-  for (let attempt = 0; attempt < 100 && received.length < 3; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let attempt = 0; attempt < 100 && received.length < 5; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   unsubscribe();
 
-  assert.equal(received.map((event) => event.type), ["log_entry", "motion_event", "device_status"]);
-  const [log, motion, status] = received as [MeshEvent, MeshEvent, MeshEvent];
+  // Each device's first frame brings it online, so its device_status follows that frame's event.
+  assert.equal(received.map((event) => event.type), ["log_entry", "device_status", "motion_event", "device_status", "device_status"]);
+  const [log, porchOnline, motion, hallOnline, status] = received as [MeshEvent, MeshEvent, MeshEvent, MeshEvent, MeshEvent];
   const stored = await server.deps.db("device_logs").where({ network_id: network.id }).first();
   assert.equal(log.data, {
     id: String(stored.id),
@@ -292,8 +366,23 @@ test("ingest publishes events with the documented shapes", async () => {
     message: "door closed",
     received_at: new Date((now - 98) * 1000).toISOString(),
   });
-  assert.equal(motion.data, { device_id: "hall", home_base_id: "homebase", timestamp: new Date((now - 5) * 1000).toISOString(), seq: 9, data: { zone: "hall" } });
-  assert.equal(status.data, { device_id: "porch-cam", home_base_id: "homebase", online: false, timestamp: new Date(now * 1000).toISOString() });
+  assert.equal(porchOnline.data, { device_id: "porch-cam", home_base_id: "homebase", online: true, timestamp: new Date((now - 99) * 1000).toISOString(), cause: "frame" });
+  const storedMotion = await server.deps.db("motion_events").where({ network_id: network.id }).first();
+  assert.equal(motion.data, {
+    id: String(storedMotion.id),
+    network_id: network.id,
+    device_id: "hall",
+    home_base_id: "homebase",
+    timestamp: new Date((now - 5) * 1000).toISOString(),
+    seq: 9,
+    zone: "hall",
+    confidence: null,
+    media_path: null,
+    received_at: new Date((now - 4) * 1000).toISOString(),
+    data: { zone: "hall" },
+  });
+  assert.equal(hallOnline.data, { device_id: "hall", home_base_id: "homebase", online: true, timestamp: new Date((now - 5) * 1000).toISOString(), cause: "frame" });
+  assert.equal(status.data, { device_id: "porch-cam", home_base_id: "homebase", online: false, timestamp: new Date(now * 1000).toISOString(), cause: "status_entry" });
   assert.is(status.network_id, network.id);
 });
 

@@ -1,21 +1,21 @@
 /**
  * The filters of GET /logs and the query they build. Results are newest first (timestamp desc,
- * id desc). The cursor is the (timestamp, id) of the last item of the previous page as base64url
- * JSON, so a page never repeats or skips a row even when rows share a timestamp.
+ * id desc). The cursor is the (timestamp, id) of the last item of the previous page. The next page
+ * is a keyset query after it, not an OFFSET, so a page never repeats or skips a row, even when
+ * rows share a timestamp or new rows arrive between pages.
  */
 import type { Knex } from "knex";
-import { ApiError } from "../errors.ts";
 import { CATEGORY_PATTERN, LEVEL_RANK, LOG_LEVELS, type LogLevel } from "../ingest/payloads.ts";
+import { decodeKeysetCursor, encodeKeysetCursor, invalidQuery, parseDateTime, parseDeviceId, parseNetworkId, parsePageLimit, singleValues, type KeysetPosition } from "../http/query-params.ts";
 import { LOG_COLUMNS, toLogItem, type LogItem, type LogRow } from "./item.ts";
 
 export const LOGS_DEFAULT_LIMIT = 100;
+/** The largest page; a client that needs more follows next_cursor. */
 export const LOGS_MAX_LIMIT = 1000;
+/** The longest `text` filter, in characters. */
+export const LOGS_TEXT_MAX_LEN = 200;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEVICE_ID = /^[A-Za-z0-9_-]{1,15}$/;
-/** ISO 8601 date and time with an explicit offset; a time without one would depend on the server's zone. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const FILTER_NAMES = ["network_id", "device_id", "min_level", "category", "since", "until", "limit", "cursor"] as const;
+const FILTER_NAMES = ["network_id", "device_id", "min_level", "category", "since", "until", "text", "limit", "cursor"] as const;
 
 export interface LogFilters {
   networkId?: string;
@@ -26,70 +26,41 @@ export interface LogFilters {
   since?: Date;
   /** Exclusive. */
   until?: Date;
+  /** A substring of the message, matched without regard to case. */
+  text?: string;
   limit: number;
-  after?: { timestamp: string; id: string };
+  after?: KeysetPosition;
 }
 
-function invalid(field: string, rule: string): never {
-  throw new ApiError("VALIDATION_FAILED", `query parameter ${field} ${rule}`, { field });
-}
-
-function parseDateTime(value: string, field: string): Date {
-  const ms = Date.parse(value);
-  if (!ISO_DATE_TIME.test(value) || Number.isNaN(ms)) invalid(field, `must be an ISO 8601 date and time with an offset, e.g. 2026-01-01T00:00:00Z; got ${JSON.stringify(value)}`);
-  return new Date(ms);
-}
-
-export function encodeCursor(item: LogItem): string {
-  return Buffer.from(JSON.stringify({ t: item.timestamp, id: item.id })).toString("base64url");
-}
-
-function decodeCursor(value: string): { timestamp: string; id: string } {
-  try {
-    const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as { t?: unknown; id?: unknown };
-    if (typeof parsed.t === "string" && !Number.isNaN(Date.parse(parsed.t)) && typeof parsed.id === "string" && /^[0-9]{1,19}$/.test(parsed.id)) {
-      return { timestamp: parsed.t, id: parsed.id };
-    }
-  } catch {
-    // Falls through to the error below: a cursor is opaque, so every kind of damage gets one message.
-  }
-  return invalid("cursor", "is not a cursor returned by this endpoint");
+/** Escapes the LIKE wildcards % and _ and the escape character itself, so `text` matches literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** Parses the query string of GET /logs; throws VALIDATION_FAILED naming the first bad parameter. */
 export function parseLogFilters(query: Record<string, string | string[] | undefined>): LogFilters {
-  const values: Record<string, string> = {};
-  for (const [name, value] of Object.entries(query)) {
-    if (!(FILTER_NAMES as readonly string[]).includes(name)) invalid(name, `is unknown; known parameters: ${FILTER_NAMES.join(", ")}`);
-    if (Array.isArray(value)) invalid(name, "is given more than once");
-    if (value !== undefined) values[name] = value;
-  }
-
+  const { network_id, device_id, min_level, category, since, until, text, limit, cursor } = singleValues(query, FILTER_NAMES);
   const filters: LogFilters = { limit: LOGS_DEFAULT_LIMIT };
-  const { network_id, device_id, min_level, category, since, until, limit, cursor } = values;
-  if (network_id !== undefined) {
-    if (!UUID.test(network_id)) invalid("network_id", "must be a UUID");
-    filters.networkId = network_id.toLowerCase();
-  }
-  if (device_id !== undefined) {
-    if (!DEVICE_ID.test(device_id)) invalid("device_id", "must be 1 to 15 characters of A-Z a-z 0-9 _ -");
-    filters.deviceId = device_id;
-  }
+
+  if (network_id !== undefined) filters.networkId = parseNetworkId(network_id);
+  if (device_id !== undefined) filters.deviceId = parseDeviceId(device_id);
   if (min_level !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(min_level)) invalid("min_level", `must be one of ${LOG_LEVELS.join(", ")}`);
+    if (!(LOG_LEVELS as readonly string[]).includes(min_level)) invalidQuery("min_level", `must be one of ${LOG_LEVELS.join(", ")}`);
     filters.minLevel = min_level as LogLevel;
   }
   if (category !== undefined) {
-    if (!CATEGORY_PATTERN.test(category)) invalid("category", "must be 1 to 32 characters of a-z 0-9 _ - .");
+    if (!CATEGORY_PATTERN.test(category)) invalidQuery("category", "must be 1 to 32 characters of a-z 0-9 _ - .");
     filters.category = category;
   }
   if (since !== undefined) filters.since = parseDateTime(since, "since");
   if (until !== undefined) filters.until = parseDateTime(until, "until");
-  if (limit !== undefined) {
-    if (!/^[0-9]{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > LOGS_MAX_LIMIT) invalid("limit", `must be an integer from 1 to ${LOGS_MAX_LIMIT}`);
-    filters.limit = Number(limit);
+  if (text !== undefined) {
+    if (text.length === 0 || text.length > LOGS_TEXT_MAX_LEN) invalidQuery("text", `must be 1 to ${LOGS_TEXT_MAX_LEN} characters; got ${text.length}`);
+    if (text.includes("\u0000")) invalidQuery("text", "must not contain U+0000");
+    filters.text = text;
   }
-  if (cursor !== undefined) filters.after = decodeCursor(cursor);
+  if (limit !== undefined) filters.limit = parsePageLimit(limit, LOGS_MAX_LIMIT);
+  if (cursor !== undefined) filters.after = decodeKeysetCursor(cursor);
   return filters;
 }
 
@@ -102,11 +73,13 @@ export async function queryLogs(db: Knex, filters: LogFilters): Promise<{ items:
   if (filters.category) query.where("category", filters.category);
   if (filters.since) query.where("timestamp", ">=", filters.since.toISOString());
   if (filters.until) query.where("timestamp", "<", filters.until.toISOString());
+  // NOTE: a text filter scans the rows that the other filters leave, since no index serves ILIKE '%...%'.
+  if (filters.text) query.whereRaw("message ilike ? escape '\\'", [`%${escapeLike(filters.text)}%`]);
   if (filters.after) query.whereRaw("(timestamp, id) < (?::timestamptz, ?::bigint)", [filters.after.timestamp, filters.after.id]);
 
   // Fetching one row more than the page shows whether another page follows.
   const rows = (await query.orderBy([{ column: "timestamp", order: "desc" }, { column: "id", order: "desc" }]).limit(filters.limit + 1)) as LogRow[];
   const items = rows.slice(0, filters.limit).map(toLogItem);
   const last = items[items.length - 1];
-  return { items, next_cursor: rows.length > filters.limit && last ? encodeCursor(last) : null };
+  return { items, next_cursor: rows.length > filters.limit && last ? encodeKeysetCursor(last) : null };
 }

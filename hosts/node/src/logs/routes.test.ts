@@ -101,6 +101,48 @@ test("GET /logs filters by each parameter", async () => {
   assert.equal(await messages(`${scope}&limit=2`), ["line 7", "line 6"]);
 });
 
+test("GET /logs filters by message text", async () => {
+  const scope = `?network_id=${network.id}`;
+  assert.equal(await messages(`${scope}&text=LINE%203`), ["line 3"]);
+  assert.equal(await messages(`${scope}&text=ine%205&device_id=porch-cam`), ["line 5"]);
+  // % and _ are matched literally, not as LIKE wildcards.
+  assert.equal(await messages(`${scope}&text=line%25`), []);
+  assert.equal(await messages(`${scope}&text=line_`), []);
+});
+
+test("GET /logs invalid date names the parameter", async () => {
+  const { status, body } = await getLogs("?since=2026-02-30T00:00:00Z");
+  assert.is(status, 400);
+  assert.is(body.code, "VALIDATION_FAILED");
+  assert.is(body.field, "since");
+});
+
+test("GET /logs pages rows of one timestamp without loss", async () => {
+  // 25 lines share one timestamp, so only the id orders them; pages of 4 must return each once.
+  const same = await insertNetwork(server.deps.db, server.clock, ["porch-cam", "hall"]);
+  const at = base + 500;
+  const entries = Array.from({ length: 25 }, (_, index) =>
+    frameEntry(same, { kind: "log", deviceId: index % 2 ? "hall" : "porch-cam", seq: index + 1, timestamp: at, payload: { level: "info", category: "tie", message: `tie ${index}` } }),
+  );
+  assert.is((await sendSigned(server, same, batchBody(same, 1, entries))).status, 200);
+
+  const seen: LogPage["items"] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 20; page += 1) {
+    const { status, body } = await getLogs(`?network_id=${same.id}&limit=4${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.is(status, 200);
+    const result = body as unknown as LogPage;
+    assert.ok(result.items.length <= 4);
+    seen.push(...result.items);
+    cursor = result.next_cursor;
+    if (!cursor) break;
+  }
+  assert.is(seen.length, 25);
+  assert.is(new Set(seen.map((item) => item.id)).size, 25);
+  const ids = seen.map((item) => BigInt(item.id));
+  assert.ok(ids.every((id, index) => index === 0 || id < ids[index - 1]!), "ids descend across pages");
+});
+
 test("GET /logs accepts offsets in since", async () => {
   const since = new Date((base + 40) * 1000 + 2 * 3600_000).toISOString().replace("Z", "+02:00").replace(/\.\d{3}/, "");
   assert.equal(await messages(`?network_id=${network.id}&since=${encodeURIComponent(since)}`), ["line 7", "line 6"]);
@@ -137,6 +179,13 @@ test("GET /logs rejects bad values naming the parameter", async () => {
     ["?limit=0", "limit"],
     ["?limit=1001", "limit"],
     ["?limit=ten", "limit"],
+    ["?limit=05", "limit"],
+    ["?limit=+5", "limit"],
+    ["?since=2026-02-30T00:00:00Z", "since"],
+    ["?until=2026-04-31T00:00:00Z", "until"],
+    ["?since=2026-01-01T24:00:00Z", "since"],
+    ["?text=", "text"],
+    ["?text=" + "x".repeat(201), "text"],
     ["?cursor=garbage", "cursor"],
     ["?level=info", "level"],
     ["?device_id=hall&device_id=porch-cam", "device_id"],

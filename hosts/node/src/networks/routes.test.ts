@@ -281,7 +281,7 @@ test("list default page is 50 with next_cursor null at the end", async () => {
 
 test("bad limit and cursor are 400", async () => {
   const forged = Buffer.from(JSON.stringify(["yesterday", "x"])).toString("base64url");
-  for (const query of ["limit=0", "limit=201", "limit=abc", "limit=-1", "limit=1.5", "cursor=***", `cursor=${forged}`, "cursor=bm90IGpzb24", "limit=1&limit=2"]) {
+  for (const query of ["limit=0", "limit=05", "limit=201", "limit=abc", "limit=-1", "limit=1.5", "cursor=***", `cursor=${forged}`, "cursor=bm90IGpzb24", "limit=1&limit=2"]) {
     const response = await call("GET", `/networks?${query}`);
     assert.is(response.status, 400, query);
     assert.is(response.body.code, "VALIDATION_FAILED", query);

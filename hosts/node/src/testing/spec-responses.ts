@@ -29,6 +29,12 @@ function mediaTypeOf(contentType: string | undefined): string | undefined {
   return contentType?.split(";")[0]!.trim().toLowerCase() || undefined;
 }
 
+/** The documented key that covers `mediaType`: itself, then `type/*`, then `*\/*` (OpenAPI 3.1, Media Types). */
+function matchingMediaType(documented: string[], mediaType: string): string | undefined {
+  const range = `${mediaType.split("/")[0]}/*`;
+  return [mediaType, range, "*/*"].find((candidate) => documented.includes(candidate));
+}
+
 function isJsonMediaType(mediaType: string): boolean {
   return mediaType === "application/json" || mediaType.endsWith("+json");
 }
@@ -90,9 +96,10 @@ export function checkResponse(spec: ApiSpec, observed: ObservedResponse): string
     if (hasBody || mediaType) return [`response ${documented.key} documents no body, but got ${mediaType ?? "no content type"} with ${observed.body.length} bytes`];
     return [];
   }
-  if (!mediaType || !(mediaType in content)) return [`content type ${observed.contentType ?? "(none)"} is not documented; documented: ${Object.keys(content).join(", ")}`];
+  const documentedType = mediaType ? matchingMediaType(Object.keys(content), mediaType) : undefined;
+  if (!mediaType || !documentedType) return [`content type ${observed.contentType ?? "(none)"} is not documented; documented: ${Object.keys(content).join(", ")}`];
   if (observed.method === "HEAD") return [];
-  if (!isJsonMediaType(mediaType) || !content[mediaType].schema) return [];
+  if (!isJsonMediaType(mediaType) || !content[documentedType].schema) return [];
 
   let value: unknown;
   try {

@@ -1,6 +1,7 @@
 /**
- * The WebSocket stream at /ws: every event of the bus, as JSON {id, type, time, network_id, data},
- * to every authenticated client.
+ * The WebSocket stream at /ws: the events of the bus, as JSON {id, type, time, network_id, data},
+ * to every authenticated client whose subscription they pass (docs/events.md has the messages and
+ * a JSON Schema per event type).
  *
  * Authentication, in one of two ways:
  * - an `Authorization: Bearer <token>` header on the upgrade request: a valid token is accepted at
@@ -9,7 +10,16 @@
  *   {"type":"auth","token":"..."} within config.wsAuthTimeoutMs. A valid token gets {"type":"auth_ok"};
  *   a bad token, a malformed or non-auth first message, or no message in time closes the socket with
  *   WS_CLOSE_AUTH_FAILED (4401).
- * Both ways end with {"type":"auth_ok"} before any event. Messages after auth are ignored.
+ * Both ways end with {"type":"auth_ok"} before any event.
+ *
+ * After auth a client may send {"type":"subscribe", networks?, types?, resume_after?} (ws/subscription.ts)
+ * at any time. With resume_after the server first sends the stored events after that id that pass
+ * the new filters, then {"type":"subscribed", ..., "replayed": n}, then live events, none twice.
+ * A resume from an id older than the retained history (events/retention.ts) gets
+ * {"type":"error","code":"RESUME_TOO_OLD",...} and continues with live events only.
+ *
+ * A client that stops reading is dropped (terminated) once its send buffer passes maxBufferedBytes,
+ * instead of buffering events without bound.
  *
  * Each authenticated socket is bound to its session id. A socket whose session was logged out,
  * revoked or has expired is closed with WS_CLOSE_AUTH_FAILED (4401). A logout or revocation in any
@@ -25,6 +35,8 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { AppDeps, MeshEvent } from "../deps.ts";
 import { ERROR_CATALOGUE, problemBody, type ErrorCode } from "../errors.ts";
+import { EVENTS_RETENTION_MAX_ROWS, EVENTS_RETENTION_MS, eventsAfter, prunedThrough } from "../events/retention.ts";
+import { parseSubscribe, SUBSCRIBE_ALL, wants, type Subscription } from "./subscription.ts";
 
 export const WS_PATH = "/ws";
 /**
@@ -34,8 +46,15 @@ export const WS_PATH = "/ws";
 export const WS_CLOSE_AUTH_FAILED = 4401;
 export const WS_PING_INTERVAL_MS = 30_000;
 export const WS_SESSION_CHECK_MS = 30_000;
-/** Largest client message in bytes; only the auth message is expected. */
-export const WS_MAX_MESSAGE_BYTES = 4096;
+/** Largest client message in bytes: a subscribe message naming 100 networks is about 4 KiB. */
+export const WS_MAX_MESSAGE_BYTES = 8192;
+/** Bytes queued for one client after which it is dropped as a client that stopped reading. */
+export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Stored events loaded per query while a client resumes. */
+const REPLAY_PAGE_EVENTS = 500;
+/** How long a replay waits for a client to read what it was sent before the client is dropped. */
+export const WS_REPLAY_STALL_MS = 30_000;
+const REPLAY_POLL_MS = 10;
 
 export interface WsIdentity {
   userId: string;
@@ -50,6 +69,8 @@ export type WsLiveSessions = (sessionIds: string[]) => Promise<Set<string>>;
 export interface WsOptions {
   /** How often each client is pinged; a client that sent no pong for the previous ping is dropped. */
   pingIntervalMs?: number;
+  /** Send buffer size, in bytes, above which a client is dropped; WS_MAX_BUFFERED_BYTES by default. */
+  maxBufferedBytes?: number;
 }
 
 export interface WsHandle {
@@ -66,6 +87,16 @@ const STATUS_TEXT: Record<number, string> = { 401: "Unauthorized", 404: "Not Fou
 interface ClientState {
   identity: WsIdentity | null;
   alive: boolean;
+  /** True once the auth message arrived; messages after it wait in `early` until auth ends. */
+  authStarted: boolean;
+  early: RawData[];
+  subscription: Subscription;
+  /** Live events that arrive while stored events are replayed; sent after them. */
+  queued: MeshEvent[] | null;
+  /** The id of the last event sent, to skip queued events that the replay already sent. */
+  lastSentId: bigint;
+  /** Client messages are handled one after another. */
+  work: Promise<void>;
 }
 
 /** Writes a problem+json HTTP response on a socket that has not been upgraded, and closes it. */
@@ -109,10 +140,137 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
   const clients = new Map<WebSocket, ClientState>();
 
+  const maxBufferedBytes = options.maxBufferedBytes ?? WS_MAX_BUFFERED_BYTES;
+
+  /** Sends one event unless the client's buffer is over the limit, in which case the client is dropped. */
+  const sendEvent = (socket: WebSocket, state: ClientState, event: MeshEvent, text: string): boolean => {
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      log.warn("websocket dropped", { reason: "client stopped reading", bufferedBytes: socket.bufferedAmount, maxBufferedBytes, userId: state.identity?.userId });
+      socket.terminate();
+      return false;
+    }
+    socket.send(text);
+    state.lastSentId = BigInt(event.id);
+    return true;
+  };
+
+  const sendControl = (socket: WebSocket, message: Record<string, unknown>) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  /**
+   * Waits until the client's send buffer is below half the limit, so a long replay goes at the
+   * client's pace instead of being dropped; returns false when the client read nothing for
+   * WS_REPLAY_STALL_MS or closed.
+   */
+  const waitForDrain = async (socket: WebSocket): Promise<boolean> => {
+    let last = socket.bufferedAmount;
+    let stalledSince = Date.now();
+    while (socket.readyState === WebSocket.OPEN && socket.bufferedAmount > maxBufferedBytes / 2) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
+      if (socket.bufferedAmount < last) stalledSince = Date.now();
+      last = socket.bufferedAmount;
+      if (Date.now() - stalledSince > WS_REPLAY_STALL_MS) {
+        log.warn("websocket dropped", { reason: "client stopped reading during replay", bufferedBytes: socket.bufferedAmount });
+        socket.terminate();
+        return false;
+      }
+    }
+    return socket.readyState === WebSocket.OPEN;
+  };
+
+  /** Sends the stored events after `resumeAfter` that pass the subscription; returns how many. */
+  const replay = async (socket: WebSocket, state: ClientState, resumeAfter: string): Promise<number> => {
+    const pruned = await prunedThrough(deps.db);
+    if (BigInt(resumeAfter) < BigInt(pruned)) {
+      sendControl(socket, {
+        type: "error",
+        code: "RESUME_TOO_OLD",
+        message: `events after ${resumeAfter} up to ${pruned} were deleted (events are kept ${EVENTS_RETENTION_MS / 3_600_000} h, at most ${EVENTS_RETENTION_MAX_ROWS} rows); reload the state through the HTTP API`,
+        pruned_through: pruned,
+      });
+      return 0;
+    }
+
+    let after = resumeAfter;
+    let count = 0;
+    for (;;) {
+      const events = await eventsAfter(deps.db, after, state.subscription, REPLAY_PAGE_EVENTS);
+      for (const event of events) {
+        if (socket.bufferedAmount > maxBufferedBytes / 2 && !(await waitForDrain(socket))) return count;
+        if (!sendEvent(socket, state, event, JSON.stringify(event))) return count;
+        count += 1;
+      }
+      if (events.length < REPLAY_PAGE_EVENTS) return count;
+      after = events[events.length - 1]!.id;
+    }
+  };
+
+  const subscribe = async (socket: WebSocket, state: ClientState, subscription: Subscription) => {
+    state.subscription = subscription;
+    let replayed = 0;
+    if (subscription.resumeAfter !== null) {
+      state.queued = [];
+      try {
+        replayed = await replay(socket, state, subscription.resumeAfter);
+      } finally {
+        const queued = state.queued;
+        state.queued = null;
+        for (const event of queued) {
+          if (BigInt(event.id) > state.lastSentId && wants(state.subscription, event)) sendEvent(socket, state, event, JSON.stringify(event));
+        }
+      }
+    }
+    sendControl(socket, {
+      type: "subscribed",
+      networks: subscription.networks ? [...subscription.networks] : null,
+      types: subscription.types ? [...subscription.types] : null,
+      replayed,
+    });
+    log.info("websocket subscribed", { userId: state.identity?.userId, networks: subscription.networks?.size ?? "all", types: subscription.types ? [...subscription.types].join(",") : "all", replayed });
+  };
+
+  const handleMessage = async (socket: WebSocket, state: ClientState, data: RawData, isBinary: boolean) => {
+    let message: unknown = null;
+    try {
+      message = isBinary ? null : JSON.parse(data.toString());
+    } catch {
+      message = null;
+    }
+    if (message === null || typeof message !== "object" || Array.isArray(message)) {
+      sendControl(socket, { type: "error", code: "INVALID_MESSAGE", message: "a message must be a JSON object with a type member" });
+      return;
+    }
+    const fields = message as Record<string, unknown>;
+    if (fields.type === "auth") return;
+    if (fields.type !== "subscribe") {
+      sendControl(socket, { type: "error", code: "INVALID_MESSAGE", message: `unknown message type ${JSON.stringify(fields.type)}; expected subscribe` });
+      return;
+    }
+
+    const subscription = parseSubscribe(fields);
+    if (typeof subscription === "string") {
+      sendControl(socket, { type: "error", code: "INVALID_SUBSCRIBE", message: subscription });
+      return;
+    }
+    await subscribe(socket, state, subscription);
+  };
+
+  const enqueueMessage = (socket: WebSocket, state: ClientState, data: RawData, isBinary: boolean) => {
+    state.work = state.work
+      .then(() => handleMessage(socket, state, data, isBinary))
+      .catch((error) => {
+        log.error("websocket message failed", { error, userId: state.identity?.userId });
+        sendControl(socket, { type: "error", code: "INTERNAL", message: "the server failed to handle the message; send it again" });
+      });
+  };
+
   const admit = (socket: WebSocket, state: ClientState, identity: WsIdentity) => {
     state.identity = identity;
     socket.send(JSON.stringify({ type: "auth_ok" }));
     log.info("websocket authenticated", { userId: identity.userId, sessionId: identity.sessionId });
+    for (const data of state.early.splice(0)) enqueueMessage(socket, state, data, false);
   };
 
   const closeUnauthenticated = (socket: WebSocket, reason: string) => {
@@ -126,6 +284,7 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
     socket.on("message", (data, isBinary) => {
       if (!first) return;
       first = false;
+      state.authStarted = true;
       clearTimeout(timer);
 
       const token = authTokenOf(data, isBinary);
@@ -149,10 +308,14 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
   };
 
   const onConnection = (socket: WebSocket, identity: WsIdentity | null) => {
-    const state: ClientState = { identity: null, alive: true };
+    const state: ClientState = { identity: null, alive: true, authStarted: false, early: [], subscription: SUBSCRIBE_ALL, queued: null, lastSentId: 0n, work: Promise.resolve() };
     clients.set(socket, state);
     socket.on("pong", () => {
       state.alive = true;
+    });
+    socket.on("message", (data, isBinary) => {
+      if (state.identity) enqueueMessage(socket, state, data, isBinary);
+      else if (state.authStarted && !isBinary && state.early.length < 8) state.early.push(data);
     });
     socket.on("close", () => clients.delete(socket));
     socket.on("error", (error) => log.warn("websocket error", { error }));
@@ -201,7 +364,7 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
 
   // Events wait in `pending` while a session check runs, so each batch costs one query and the
   // order of events is kept.
-  const pending: string[] = [];
+  const pending: MeshEvent[] = [];
   let delivering = false;
 
   const deliverPending = async () => {
@@ -213,9 +376,14 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
         // events would hide alarms. Sessions that ended meanwhile close at the next check that works.
         await checkSessions().catch((error) => log.error("websocket session check failed", { error }));
 
+        const texts = batch.map((event) => JSON.stringify(event));
         for (const [socket, state] of clients) {
           if (!state.identity || socket.readyState !== WebSocket.OPEN) continue;
-          for (const text of batch) socket.send(text);
+          for (const [index, event] of batch.entries()) {
+            if (!wants(state.subscription, event)) continue;
+            if (state.queued) state.queued.push(event);
+            else if (!sendEvent(socket, state, event, texts[index]!)) break;
+          }
         }
       }
     } finally {
@@ -224,7 +392,7 @@ export function attachWebSocket(httpServer: Server, deps: AppDeps, authenticate:
   };
 
   const onEvent = (event: MeshEvent) => {
-    pending.push(JSON.stringify({ id: event.id, type: event.type, time: event.time, network_id: event.network_id, data: event.data }));
+    pending.push({ id: event.id, type: event.type, time: event.time, network_id: event.network_id, data: event.data });
     if (delivering) return;
     deliverPending().catch((error) => log.error("websocket event delivery failed", { error }));
   };

@@ -11,6 +11,7 @@
 #include "core_api.h"
 #include "hb_clock.h"
 #include "intake.h"
+#include "media.h"
 #include "registry.h"
 #include "spool.h"
 #include "uplink.h"
@@ -27,6 +28,8 @@ typedef struct {
     uplink_t *uplink;
     const hb_clock_t *clock;
     intake_t intake;
+    /* Media reassembly, or NULL when the home base runs without a card (homebase_attach_media). */
+    media_t *media;
 
     uint32_t started_at;
     uint32_t batch_interval_sec;
@@ -76,5 +79,14 @@ int homebase_seal(homebase_t *homebase);
 uint32_t homebase_spooled_count(homebase_t *homebase);
 
 void homebase_free(homebase_t *homebase);
+
+/* ---- Media (homebase_media.c) ---- */
+
+/* Routes manifests and chunk frames to `media` from now on, and notes motion frames for linking. */
+void homebase_attach_media(homebase_t *homebase, media_t *media);
+
+/* Takes a chunk frame when media is attached and returns true, with `status` CORE_OK or
+ * CORE_ENGINE_FAILED. Returns false for any other frame, which the caller gives to the intake. */
+bool homebase_media_frame(homebase_t *homebase, const uint8_t *frame, size_t len, int32_t *status);
 
 #endif

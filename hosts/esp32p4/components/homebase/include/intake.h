@@ -3,6 +3,7 @@
 #ifndef INTAKE_H
 #define INTAKE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core_api.h"
@@ -19,12 +20,19 @@
  * Returns 0 on success. */
 typedef int (*intake_batch_full_fn)(void *ctx);
 
+/* Called for each accepted frame before it is batched, while the core's getters still describe it.
+ * Returns true when the frame was taken elsewhere (a manifest opens a media transfer) and must not
+ * be batched. */
+typedef bool (*intake_accepted_fn)(void *ctx, size_t len, uint32_t now);
+
 typedef struct {
     core_t *core;
     const registry_t *registry;
     const hb_clock_t *clock;
     intake_batch_full_fn on_batch_full;
     void *on_batch_full_ctx;
+    intake_accepted_fn on_accepted;
+    void *on_accepted_ctx;
 
     uint32_t accepted;
     uint32_t accepted_by_slot[REGISTRY_MAX_DEVICES];
@@ -40,6 +48,9 @@ typedef struct {
 
 void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
                  const hb_clock_t *clock, intake_batch_full_fn on_batch_full, void *ctx);
+
+/* Sets the hook that is called first for each accepted frame (NULL removes it). */
+void intake_set_accepted_hook(intake_t *intake, intake_accepted_fn on_accepted, void *ctx);
 
 /* Takes one frame as received and returns the core's status for it. `mac` is the sender's radio
  * address, used for log lines only, because the frame's signature, not its MAC, names the sender. */

@@ -10,9 +10,10 @@
 #include <stdint.h>
 
 #include "core_api.h"
+#include "homemesh_limits.h"
 
 /* Devices the file may list; the core's table (device_capacity()) is checked again at apply. */
-#define REGISTRY_MAX_DEVICES 32
+#define REGISTRY_MAX_DEVICES HOMEMESH_MAX_DEVICES
 #define REGISTRY_ERROR_LEN 160
 /* 36 characters of UUID, the slash, 15 of device id (docs/protocol.md section 2), and a NUL. */
 #define REGISTRY_KEY_ID_LEN 53

@@ -7,6 +7,7 @@ import type { Knex } from "knex";
 import * as initial from "./001_initial.ts";
 import * as totpLastStep from "./002_totp_last_step.ts";
 import * as accounts from "./003_accounts.ts";
+import * as live from "./004_live.ts";
 
 interface Migration {
   name: string;
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly Migration[] = [
   { name: "001_initial", up: initial.up, down: initial.down },
   { name: "002_totp_last_step", up: totpLastStep.up, down: totpLastStep.down },
   { name: "003_accounts", up: accounts.up, down: accounts.down },
+  { name: "004_live", up: live.up, down: live.down },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {
