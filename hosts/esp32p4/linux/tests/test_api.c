@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <civetweb.h>
+
 #include "api_logs.h"
 #include "dashboard_token.h"
 #include "hb_hex.h"
@@ -314,6 +316,26 @@ static void long_heads_and_garbage_are_refused(void **state)
                               response), 200);
 }
 
+static int answer_late(struct mg_connection *connection, void *data)
+{
+    (void)data;
+    mg_printf(connection, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate");
+    return 200;
+}
+
+static void late_routes_come_before_the_catch_all(void **state)
+{
+    api_fixture_t *fixture = *state;
+    static char response[RESPONSE_MAX];
+
+    http_api_add_handler(fixture->api, "/api/v1/late$", answer_late, NULL);
+    assert_int_equal(exchange(fixture->port, "GET /api/v1/late HTTP/1.1\r\n" HEAD "\r\n", response), 200);
+    assert_string_equal(body_of(response), "late");
+
+    assert_int_equal(exchange(fixture->port, "GET /api/v1/later HTTP/1.1\r\n" HEAD "\r\n", response), 404);
+    assert_problem(response, "NOT_FOUND");
+}
+
 /* xorshift32: a seeded generator, so a failing run can be replayed with HB_API_FUZZ_SEED. */
 static uint32_t next_random(uint32_t *state)
 {
@@ -377,6 +399,7 @@ int main(int argc, char **argv)
         API_TEST(logs_body_bounds_get_413_and_415),
         API_TEST(long_heads_and_garbage_are_refused),
         API_TEST(random_requests_keep_server_up),
+        API_TEST(late_routes_come_before_the_catch_all),
     };
 
     test_select_engine(argc, argv);
