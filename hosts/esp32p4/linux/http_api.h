@@ -49,7 +49,7 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
 void http_api_stop(http_api_t *api);
 
 /* Registers `handler` for `pattern` after start (as mg_set_request_handler does), keeping the
- * catch-all that answers 404 problems for unknown paths behind it. Handlers registered with
+ * catch-all that sends 404 problems for unknown paths behind it. Handlers registered with
  * mg_set_request_handler after http_api_start would never be reached, because civetweb 1.15 takes
  * the first registered pattern that matches. */
 void http_api_add_handler(http_api_t *api, const char *pattern, mg_request_handler handler, void *data);
