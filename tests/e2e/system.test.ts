@@ -16,6 +16,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import WebSocket from "ws";
 import { encodeFrame } from "../../tools/device-sim/encoder.ts";
+import { dashboardTokenPath } from "../../tools/launcher/dashboard-token.ts";
 import { LauncherProcess, pause, waitFor, type LauncherSettings } from "./launcher-process.ts";
 
 const DEMO_DEVICES = ["porch-cam", "hall-motion", "garage-switch"];
@@ -59,8 +60,10 @@ async function login(context: Context): Promise<Response> {
   });
 }
 
+/** GET /api/v1/status with the dashboard token that the launcher keeps in the data folder. */
 async function homeBaseStatus(context: Context): Promise<any> {
-  return (await getJson(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/status`)).body;
+  const { token } = JSON.parse(readFileSync(dashboardTokenPath(context.settings.dataDir), "utf8")) as { token: string };
+  return (await getJson(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/status`, token)).body;
 }
 
 system.before(async (context) => {

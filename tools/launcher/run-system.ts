@@ -139,7 +139,8 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
   say(`radio co-processor simulator ready: air on UDP port ${settings.homeBaseUdpPort}, link ${radioLinkPath(settings)}`);
 
   startHomeBase(supervisor, settings);
-  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status`, {
+  // /healthz needs no token; the status page needs the dashboard token.
+  await waitForHttpOk(`http://127.0.0.1:${settings.homeBaseHttpPort}/healthz`, {
     timeoutMs: HOMEBASE_READY_TIMEOUT_MS,
     signal,
     isRunning: () => supervisor.isRunning("homebase"),

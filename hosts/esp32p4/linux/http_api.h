@@ -1,11 +1,18 @@
-/* The local HTTP API on civetweb: GET /api/v1/status and GET /api/v1/devices.
+/* The local HTTP API on civetweb (docs/homebase-api.yaml): GET /api/v1/status, GET /api/v1/devices,
+ * POST /api/v1/logs, GET /api/v1/oled.png, GET /healthz and WS /ws.
+ *
+ * Reading endpoints and /ws need the local dashboard token (dashboard_token.h); /healthz and
+ * POST /api/v1/logs, whose entries carry their devices' signatures, do not. Errors are
+ * application/problem+json.
  *
  * civetweb runs handlers in its own worker threads, so every handler takes `lock` around the home base,
  * the same lock the main loop holds while it works. */
 #ifndef HTTP_API_H
 #define HTTP_API_H
 
+#include <civetweb.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "homebase.h"
@@ -18,6 +25,21 @@
  * closes the connection and frees its worker. */
 #define HTTP_API_REQUEST_TIMEOUT_MS 3000
 
+/* The request line and headers together, in bytes (civetweb's max_request_size). civetweb 1.15
+ * responds to a longer head with its own HTTP/1.0 400 and closes the connection. The URI is bounded
+ * by the same number. */
+#define HTTP_API_MAX_HEAD_LEN 8192
+
+/* Accepted connections waiting for a worker (civetweb's connection_queue) and the kernel's backlog
+ * of connections not yet accepted (listen_backlog). With the workers they bound the sockets the
+ * server holds: at most HTTP_API_WORKER_COUNT + HTTP_API_CONNECTION_QUEUE_LEN accepted ones. */
+#define HTTP_API_CONNECTION_QUEUE_LEN 16
+#define HTTP_API_LISTEN_BACKLOG 16
+
+/* A WebSocket client that sends nothing for this long gets a ping; civetweb closes it when the ping
+ * fails. */
+#define HTTP_API_WS_PING_INTERVAL_MS 30000
+
 typedef struct http_api http_api_t;
 
 /* Listens on `host`:`port`. Returns NULL when civetweb could not start (port in use, bad host). */
@@ -25,5 +47,18 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
                            pthread_mutex_t *lock);
 
 void http_api_stop(http_api_t *api);
+
+/* Registers `handler` for `pattern` after start (as mg_set_request_handler does), keeping the
+ * catch-all that sends 404 problems for unknown paths behind it. Handlers registered with
+ * mg_set_request_handler after http_api_start would never be reached, because civetweb 1.15 takes
+ * the first registered pattern that matches. */
+void http_api_add_handler(http_api_t *api, const char *pattern, mg_request_handler handler, void *data);
+
+/* Queues an event envelope for the WebSocket clients (an api_event_sink_fn; `api` is the
+ * http_api_t). */
+void http_api_publish_event(void *api, const char *json, size_t len);
+
+/* The WebSocket part, for tests. */
+struct api_ws *http_api_ws(http_api_t *api);
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api_events.h"
 #include "dashboard_token.h"
 #include "engine_select.h"
 #include "hb_log.h"
@@ -36,6 +37,8 @@
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
 #define BATCH_INTERVAL_MAX_SEC 3600
+/* The dashboard token's hash, in the spool folder (docs/sd-layout.md), written through rename. */
+#define DASHBOARD_TOKEN_FILE "dashboard-token.sha256"
 
 typedef struct {
     const char *config_path;
@@ -179,6 +182,7 @@ typedef struct {
     sim_card_t card;
     pthread_mutex_t lock;
     http_api_t *api;
+    api_events_t events;
     int udp_fd;
     udp_air_radio_t air;
     int link_fd;
@@ -186,13 +190,19 @@ typedef struct {
     radio_t *radio;
 } simulator_t;
 
-/* Sets the dashboard token's hash from --dashboard-token-sha256 when given. Returns 0, or -1 after
- * logging why. */
+/* Loads the dashboard token's hash from the spool folder (docs/sd-layout.md), then replaces it with
+ * --dashboard-token-sha256 when given. Returns 0, or -1 after logging why. */
 static int set_dashboard_token(const options_t *options)
 {
+    char path[HB_DASHBOARD_TOKEN_PATH_LEN];
     uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
     size_t len = 0;
 
+    snprintf(path, sizeof path, "%s/%s", options->spool_dir, DASHBOARD_TOKEN_FILE);
+    if (hb_dashboard_token_open(path) != 0) {
+        hb_log(HB_LOG_WARN, "dashboard token file %s unreadable; the local API responds 503 until "
+               "the central server sends set_dashboard_token", path);
+    }
     if (options->dashboard_token_sha256 == NULL) {
         return 0;
     }
@@ -202,7 +212,11 @@ static int set_dashboard_token(const options_t *options)
         hb_log(HB_LOG_ERROR, "--dashboard-token-sha256 must be base64 of 32 bytes");
         return -1;
     }
-    return hb_dashboard_token_set_sha256(sha);
+    if (hb_dashboard_token_set_sha256(sha) != 0) {
+        hb_log(HB_LOG_ERROR, "dashboard token not stored in %s", path);
+        return -1;
+    }
+    return 0;
 }
 
 /* Runs under sim->lock: the radio is fed with the lock held. */
@@ -302,6 +316,13 @@ static int start(simulator_t *sim, const options_t *options)
                (unsigned)options->http_port);
         return -1;
     }
+
+    /* The handlers already run, so the home base changes under the lock. */
+    pthread_mutex_lock(&sim->lock);
+    api_events_init(&sim->events, &sim->core, &sim->registry, http_api_publish_event, sim->api);
+    sim->homebase.events = &sim->events;
+    sim->homebase.radio_state = "up";
+    pthread_mutex_unlock(&sim->lock);
     return 0;
 }
 
@@ -382,6 +403,7 @@ static void stop(simulator_t *sim)
     homebase_free(&sim->homebase);
     engine_destroy(sim->engine);
     registry_wipe(&sim->registry);
+    hb_dashboard_token_reset();
 }
 
 int main(int argc, char **argv)

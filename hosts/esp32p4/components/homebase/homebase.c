@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_events.h"
 #include "hb_log.h"
 
 /* Batches sent per tick at most, so a long backlog cannot hold the loop (and the radio) for long. */
@@ -94,6 +95,9 @@ static void expire_devices(homebase_t *homebase, uint32_t now)
             status = core_batch_add_status(homebase->core, (uint32_t)slot, false, now);
         }
         hb_log(HB_LOG_INFO, "device offline: device=%s", device_id);
+        if (homebase->events != NULL) {
+            api_events_device_offline(homebase->events, (uint32_t)slot, now);
+        }
         if (status != CORE_OK) {
             hb_log(HB_LOG_ERROR, "device status not batched: device=%s reason=%s", device_id,
                    core_status_name(homebase->core, status, name));
@@ -104,6 +108,7 @@ static void expire_devices(homebase_t *homebase, uint32_t now)
 static void note_send_failure(homebase_t *homebase, uint32_t now, uint32_t seq, const char *why)
 {
     homebase->send_failures++;
+    homebase->last_send_failed_at = now;
     homebase->retry_at = now + homebase->retry_delay_sec;
     hb_log(HB_LOG_WARN, "batch not sent: seq=%u %s; retrying in %us", (unsigned)seq, why,
            (unsigned)homebase->retry_delay_sec);
@@ -167,6 +172,7 @@ static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
     }
     spool_remove(homebase->spool, seq);
     homebase->batches_sent++;
+    homebase->last_send_ok_at = now;
     homebase->retry_delay_sec = HOMEBASE_RETRY_FIRST_SEC;
     hb_log(HB_LOG_DEBUG, "batch sent: seq=%u", (unsigned)seq);
     return 0;
@@ -215,6 +221,9 @@ int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
     }
     status = intake_frame(&homebase->intake, frame, len, mac, rssi);
 
+    if (status == CORE_OK && homebase->events != NULL) {
+        api_events_frame_accepted(homebase->events, frame, len, hb_clock_now(homebase->clock));
+    }
     homebase_tick(homebase);
     return status;
 }

@@ -2,6 +2,7 @@
 
 #include <cJSON.h>
 
+#include "api_events.h"
 #include "media_status.h"
 
 /* Adds {REASON: count} for every reason seen at least once, named by the core. */
@@ -62,6 +63,52 @@ static cJSON *render_batches(homebase_t *homebase)
     return batches;
 }
 
+static void add_time_or_null(cJSON *object, const char *name, uint32_t unix_sec)
+{
+    if (unix_sec > 0) {
+        cJSON_AddNumberToObject(object, name, unix_sec);
+    } else {
+        cJSON_AddNullToObject(object, name);
+    }
+}
+
+const char *status_link_state(const homebase_t *homebase)
+{
+    if (homebase->last_send_ok_at == 0 && homebase->last_send_failed_at == 0) {
+        return "unknown";
+    }
+    return homebase->last_send_ok_at >= homebase->last_send_failed_at ? "up" : "down";
+}
+
+static cJSON *render_link(homebase_t *homebase)
+{
+    cJSON *link = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(link, "state", status_link_state(homebase));
+    add_time_or_null(link, "last_success_at", homebase->last_send_ok_at);
+    add_time_or_null(link, "last_failure_at", homebase->last_send_failed_at);
+    cJSON_AddNumberToObject(link, "spooled", homebase_spooled_count(homebase));
+    return link;
+}
+
+static cJSON *render_radio(homebase_t *homebase)
+{
+    cJSON *radio = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(radio, "state", homebase->radio_state != NULL ? homebase->radio_state : "unknown");
+    return radio;
+}
+
+static cJSON *render_events(homebase_t *homebase)
+{
+    cJSON *events = cJSON_CreateObject();
+    const api_events_t *source = homebase->events;
+
+    cJSON_AddNumberToObject(events, "emitted", source != NULL ? source->emitted : 0);
+    cJSON_AddNumberToObject(events, "dropped", source != NULL ? source->dropped : 0);
+    return events;
+}
+
 /* Prints and frees `root`; NULL when building or printing failed or the core trapped meanwhile. */
 static char *finish(homebase_t *homebase, cJSON *root)
 {
@@ -82,13 +129,29 @@ char *status_render(homebase_t *homebase)
     cJSON_AddStringToObject(root, "home_base_id", homebase->registry->home_base_id);
     cJSON_AddStringToObject(root, "network_id", homebase->registry->network_id);
     cJSON_AddNumberToObject(root, "uptime_sec", now >= homebase->started_at ? now - homebase->started_at : 0);
+    cJSON_AddItemToObject(root, "link", render_link(homebase));
+    cJSON_AddItemToObject(root, "radio", render_radio(homebase));
     cJSON_AddItemToObject(root, "frames", render_frames(homebase));
     cJSON_AddItemToObject(root, "devices", render_device_counts(homebase));
     cJSON_AddItemToObject(root, "batches", render_batches(homebase));
+    cJSON_AddItemToObject(root, "events", render_events(homebase));
     if (homebase->media != NULL) {
         cJSON_AddItemToObject(root, "storage", media_status_render(homebase->media));
     }
     return finish(homebase, root);
+}
+
+/* The percentage of the device's last heartbeat, or null before one arrived. */
+static void render_battery(homebase_t *homebase, cJSON *device, uint32_t slot)
+{
+    int32_t battery = homebase->events != NULL ? api_events_battery(homebase->events, slot)
+                                               : API_EVENTS_BATTERY_UNKNOWN;
+
+    if (battery == API_EVENTS_BATTERY_UNKNOWN) {
+        cJSON_AddNullToObject(device, "battery");
+    } else {
+        cJSON_AddNumberToObject(device, "battery", battery);
+    }
 }
 
 char *status_render_devices(homebase_t *homebase)
@@ -111,6 +174,7 @@ char *status_render_devices(homebase_t *homebase)
         }
         cJSON_AddNumberToObject(device, "highest_seq", core_device_highest_seq(homebase->core, slot));
         cJSON_AddNumberToObject(device, "frames_accepted", homebase->intake.accepted_by_slot[i]);
+        render_battery(homebase, device, slot);
         cJSON_AddItemToArray(items, device);
     }
     return finish(homebase, root);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dashboard_token.h"
 #include "engine_select.h"
 #include "hb_hex.h"
 #include "hb_log.h"
@@ -266,4 +267,13 @@ void test_remove_dir(const char *path)
         closedir(dir);
     }
     rmdir(path);
+}
+
+void test_set_dashboard_token(void)
+{
+    uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN];
+
+    hb_dashboard_token_reset();
+    assert_int_equal(hb_hex_decode(TEST_DASHBOARD_TOKEN_SHA256_HEX, sha, sizeof sha), 0);
+    assert_int_equal(hb_dashboard_token_set_sha256(sha), 0);
 }

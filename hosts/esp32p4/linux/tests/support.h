@@ -114,6 +114,15 @@ uint16_t test_local_port(unsigned slot);
 /* Connects a TCP socket to 127.0.0.1:`port`; fails the test when the connection is refused. */
 int test_connect_local(uint16_t port);
 
+/* The local dashboard token of the API tests, and its SHA-256 from FIPS 180-2's example "abc", so
+ * the hash does not come from the code under test. */
+#define TEST_DASHBOARD_TOKEN "abc"
+#define TEST_DASHBOARD_TOKEN_SHA256_HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define TEST_AUTHORIZATION "Authorization: Bearer " TEST_DASHBOARD_TOKEN "\r\n"
+
+/* Provisions TEST_DASHBOARD_TOKEN in memory only, as set_dashboard_token would. */
+void test_set_dashboard_token(void);
+
 void test_make_temp_dir(char out[256]);
 void test_remove_dir(const char *path);
 

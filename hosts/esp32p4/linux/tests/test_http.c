@@ -39,12 +39,13 @@ static void api_serves_status_and_devices(void **state)
     static char response[RESPONSE_MAX];
 
     assert_non_null(api);
-    exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", response);
+    test_set_dashboard_token();
+    exchange(port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\n" TEST_AUTHORIZATION "Connection: close\r\n\r\n", response);
     assert_memory_equal(response, "HTTP/1.1 200 OK", 15);
     assert_non_null(strstr(response, "Content-Type: application/json"));
     assert_non_null(strstr(response, "\"home_base_id\":\"" TEST_HOME_BASE_ID "\""));
 
-    exchange(port, "GET /api/v1/devices HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", response);
+    exchange(port, "GET /api/v1/devices HTTP/1.1\r\nHost: x\r\n" TEST_AUTHORIZATION "Connection: close\r\n\r\n", response);
     assert_memory_equal(response, "HTTP/1.1 200 OK", 15);
     assert_non_null(strstr(response, "{\"items\":[{\"device_id\":\"porch-cam\""));
 

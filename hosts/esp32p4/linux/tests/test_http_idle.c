@@ -15,7 +15,7 @@
 #include "http_api.h"
 
 #define RESPONSE_MAX 8192
-#define STATUS_REQUEST "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+#define STATUS_REQUEST "GET /api/v1/status HTTP/1.1\r\nHost: x\r\n" TEST_AUTHORIZATION "Connection: close\r\n\r\n"
 
 /* Maximum time for a status request while a worker is still free. */
 #define FREE_WORKER_BOUND_MS 2000
@@ -88,6 +88,7 @@ static int start_api(void **state)
         return -1;
     }
     pthread_mutex_init(&fixture->lock, NULL);
+    test_set_dashboard_token();
     fixture->port = test_local_port(4);
     fixture->api = http_api_start("127.0.0.1", fixture->port,
                                   &((test_home_t *)fixture->home_state)->homebase, &fixture->lock);

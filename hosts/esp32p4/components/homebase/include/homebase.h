@@ -46,6 +46,16 @@ typedef struct {
 
     char *batch_json;
     size_t batch_json_cap;
+
+    /* The link to the central server for the status page: when a batch last went through (200) and
+     * when a send last failed, 0 for never. */
+    uint32_t last_send_ok_at;
+    uint32_t last_send_failed_at;
+
+    /* Optional (NULL: none): events for the local API's WebSocket stream and its status pages. */
+    struct api_events *events;
+    /* The radio's state for the status page ("up", "down"), set by the port; NULL reads "unknown". */
+    const char *radio_state;
 } homebase_t;
 
 /* Restores the next batch seq from the spool and configures the core's batcher. The registry must

@@ -9,4 +9,8 @@
 char *status_render(homebase_t *homebase);
 char *status_render_devices(homebase_t *homebase);
 
+/* The link to the central server: "up" when the last send went through, "down" when the last
+ * attempt failed, "unknown" before any. */
+const char *status_link_state(const homebase_t *homebase);
+
 #endif

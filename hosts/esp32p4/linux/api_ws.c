@@ -1,0 +1,470 @@
+#include "api_ws.h"
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_problem.h"
+#include "dashboard_token.h"
+#include "hb_log.h"
+
+#define WS_PATH "/ws$"
+#define AUTH_OK_MESSAGE "{\"type\":\"auth_ok\"}"
+/* How often the sender thread wakes without an event, to close clients that did not authenticate. */
+#define SENDER_TICK_MS 100
+/* "Bearer " and the longest token the check takes. */
+#define BEARER_HEADER_LEN (7 + HB_DASHBOARD_TOKEN_MAX_LEN + 1)
+
+typedef struct {
+    const struct mg_connection *connection;
+    bool used;
+    /* The upgrade request carried the right token; auth_ok goes out once the handshake is done. */
+    bool header_token;
+    /* The handshake is done and auth_ok was sent: events may be written. */
+    bool authenticated;
+    /* The handshake is done (set after auth_ok for a header token). */
+    bool ready;
+    /* A close frame was sent; nothing else goes out. */
+    bool closing;
+    /* Writes by the sender thread in progress. on_close waits until it is 0, so the connection is
+     * not freed while the sender writes to it without holding the mutex. */
+    unsigned writers;
+    unsigned long opened_ms;
+} ws_client_t;
+
+typedef struct {
+    char *text;
+    size_t len;
+} ws_event_t;
+
+struct api_ws {
+    pthread_mutex_t *home_lock;
+    /* Guards the fields below. No socket write happens while it is held, so api_ws_publish, called
+     * from the home base's loop, never waits for a slow client. */
+    pthread_mutex_t mutex;
+    pthread_cond_t wake;
+    /* Signalled when a client's writers count drops. */
+    pthread_cond_t written;
+    pthread_t thread;
+    bool stopping;
+    unsigned auth_timeout_ms;
+    ws_client_t clients[API_WS_MAX_CLIENTS];
+    ws_event_t queue[API_WS_QUEUE_LEN];
+    size_t queue_head;
+    size_t queue_count;
+    unsigned long dropped;
+};
+
+static unsigned long monotonic_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (unsigned long)now.tv_sec * 1000UL + (unsigned long)now.tv_nsec / 1000000UL;
+}
+
+/* Sends a problem in response to the upgrade request instead of the handshake. civetweb 1.15 closes the
+ * connection after a connect handler returns non-zero, and sends nothing itself. */
+static int refuse_upgrade(const struct mg_connection *connection, const char *code, const char *detail)
+{
+    char body[API_PROBLEM_MAX_LEN + 1];
+    int status = api_problem_render(code, detail, body);
+    const char *challenge = status == 401 ? "WWW-Authenticate: Bearer error=\"invalid_token\"\r\n" : "";
+
+    mg_printf((struct mg_connection *)connection,
+              "HTTP/1.1 %d %s\r\nContent-Type: application/problem+json\r\nContent-Length: %zu\r\n"
+              "%sConnection: close\r\n\r\n%s",
+              status, api_problem_reason(status), strlen(body), challenge, body);
+    return 1;
+}
+
+static void send_close(const struct mg_connection *connection, unsigned code, const char *reason)
+{
+    char payload[64];
+    size_t len = strlen(reason) < sizeof payload - 2 ? strlen(reason) : sizeof payload - 2;
+
+    /* RFC 6455 section 5.5.1: a close frame's body is the code (2 bytes, network order), then text. */
+    payload[0] = (char)(code >> 8);
+    payload[1] = (char)(code & 0xff);
+    memcpy(payload + 2, reason, len);
+    mg_websocket_write((struct mg_connection *)connection, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE,
+                       payload, len + 2);
+}
+
+static int check_token(api_ws_t *ws, const char *authorization)
+{
+    int result;
+
+    pthread_mutex_lock(ws->home_lock);
+    result = hb_dashboard_token_check(authorization);
+    pthread_mutex_unlock(ws->home_lock);
+    return result;
+}
+
+static int on_connect(const struct mg_connection *connection, void *data)
+{
+    api_ws_t *ws = data;
+    const char *authorization = mg_get_header(connection, "Authorization");
+    int result = check_token(ws, authorization);
+    ws_client_t *client = NULL;
+
+    if (result == HB_DASHBOARD_TOKEN_NOT_SET) {
+        return refuse_upgrade(connection, "DASHBOARD_TOKEN_NOT_SET", "no dashboard token is provisioned yet");
+    }
+    if (authorization != NULL && result != HB_DASHBOARD_TOKEN_OK) {
+        return refuse_upgrade(connection, result == HB_DASHBOARD_TOKEN_WRONG ? "AUTH_FAILED" : "AUTH_REQUIRED",
+                              "bearer token is invalid");
+    }
+
+    pthread_mutex_lock(&ws->mutex);
+    for (size_t i = 0; i < API_WS_MAX_CLIENTS && client == NULL; i++) {
+        if (!ws->clients[i].used) {
+            client = &ws->clients[i];
+        }
+    }
+    if (client != NULL) {
+        *client = (ws_client_t){ .connection = connection, .used = true,
+                                 .header_token = authorization != NULL, .opened_ms = monotonic_ms() };
+        mg_set_user_connection_data(connection, client);
+    }
+    pthread_mutex_unlock(&ws->mutex);
+
+    if (client == NULL) {
+        return refuse_upgrade(connection, "TOO_MANY_CLIENTS", "websocket clients are at max "
+                              "(API_WS_MAX_CLIENTS)");
+    }
+    return 0;
+}
+
+/* Marks the client authenticated and sends auth_ok while holding the connection's lock. The sender
+ * thread's writes take the same lock (mg_websocket_write locks the connection), so auth_ok goes out
+ * before any event, and no event published after the client reads auth_ok is missed. */
+static void admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *client)
+{
+    mg_lock_connection(connection);
+    pthread_mutex_lock(&ws->mutex);
+    client->authenticated = true;
+    client->ready = true;
+    pthread_mutex_unlock(&ws->mutex);
+    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
+    mg_unlock_connection(connection);
+}
+
+static void on_ready(struct mg_connection *connection, void *data)
+{
+    api_ws_t *ws = data;
+    ws_client_t *client = mg_get_user_connection_data(connection);
+
+    if (client == NULL) {
+        return;
+    }
+    if (client->header_token) {
+        admit(ws, connection, client);
+        return;
+    }
+    pthread_mutex_lock(&ws->mutex);
+    client->ready = true;
+    pthread_mutex_unlock(&ws->mutex);
+}
+
+/* Returns the token of {"type":"auth","token":"<1 or more characters>"} as a Bearer header value in
+ * `header`, or false. cJSON parses a NUL-terminated copy of at most API_WS_MAX_MESSAGE_LEN bytes. */
+static bool auth_header_of(const char *message, size_t len, char header[BEARER_HEADER_LEN])
+{
+    char copy[API_WS_MAX_MESSAGE_LEN + 1];
+    cJSON *root;
+    const cJSON *type;
+    const cJSON *token;
+    bool ok;
+
+    memcpy(copy, message, len);
+    copy[len] = '\0';
+    root = cJSON_ParseWithLengthOpts(copy, len + 1, NULL, true);
+    type = cJSON_GetObjectItemCaseSensitive(root, "type");
+    token = cJSON_GetObjectItemCaseSensitive(root, "token");
+    ok = cJSON_IsString(type) && strcmp(type->valuestring, "auth") == 0 && cJSON_IsString(token) &&
+         token->valuestring[0] != '\0' && strlen(token->valuestring) <= HB_DASHBOARD_TOKEN_MAX_LEN;
+    if (ok) {
+        snprintf(header, BEARER_HEADER_LEN, "Bearer %s", token->valuestring);
+    }
+    cJSON_Delete(root);
+    return ok;
+}
+
+static int on_data(struct mg_connection *connection, int bits, char *message, size_t len, void *data)
+{
+    api_ws_t *ws = data;
+    ws_client_t *client = mg_get_user_connection_data(connection);
+    int opcode = bits & 0x0f;
+    char header[BEARER_HEADER_LEN];
+    bool admitted;
+    bool closing;
+    bool authenticated;
+
+    if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
+        return 0;
+    }
+    if (len > API_WS_MAX_MESSAGE_LEN) {
+        send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
+        return 0;
+    }
+    /* Only this worker changes `closing` and `authenticated` besides the sender thread, which sets
+     * `closing` on unauthenticated clients, so reading them under the mutex is enough. */
+    pthread_mutex_lock(&ws->mutex);
+    closing = client != NULL && client->closing;
+    authenticated = client != NULL && client->authenticated;
+    pthread_mutex_unlock(&ws->mutex);
+
+    /* Anything after the 4401 close frame ends the connection at once. */
+    if (closing) {
+        return 0;
+    }
+    if (client == NULL || authenticated ||
+        (opcode != MG_WEBSOCKET_OPCODE_TEXT && opcode != MG_WEBSOCKET_OPCODE_BINARY)) {
+        return 1;
+    }
+
+    /* The first data message decides: the auth message with the token, or the socket closes. */
+    admitted = opcode == MG_WEBSOCKET_OPCODE_TEXT && auth_header_of(message, len, header) &&
+               check_token(ws, header) == HB_DASHBOARD_TOKEN_OK;
+    if (admitted) {
+        admit(ws, connection, client);
+        return 1;
+    }
+    pthread_mutex_lock(&ws->mutex);
+    client->closing = true;
+    pthread_mutex_unlock(&ws->mutex);
+    send_close(connection, API_WS_CLOSE_AUTH_FAILED, "first message must be {\"type\":\"auth\",\"token\":\"...\"} with a valid token");
+    hb_log(HB_LOG_WARN, "websocket auth failed: reason=bad first message or token");
+    return 0;
+}
+
+static void on_close(const struct mg_connection *connection, void *data)
+{
+    api_ws_t *ws = data;
+    ws_client_t *client = mg_get_user_connection_data(connection);
+
+    pthread_mutex_lock(&ws->mutex);
+    if (client != NULL && client->connection == connection) {
+        while (client->writers > 0) {
+            pthread_cond_wait(&ws->written, &ws->mutex);
+        }
+        memset(client, 0, sizeof *client);
+    }
+    pthread_mutex_unlock(&ws->mutex);
+}
+
+/* Takes the clients that `pick` selects for a write outside the mutex: each gets a writer count,
+ * so on_close waits for the write. Called with ws->mutex held; returns how many were taken. */
+static size_t take_clients(api_ws_t *ws, bool (*pick)(api_ws_t *ws, ws_client_t *client),
+                           ws_client_t *taken[API_WS_MAX_CLIENTS])
+{
+    size_t count = 0;
+
+    for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        ws_client_t *client = &ws->clients[i];
+
+        if (client->used && pick(ws, client)) {
+            client->writers++;
+            taken[count++] = client;
+        }
+    }
+    return count;
+}
+
+/* Gives back clients from take_clients. Called with ws->mutex held. */
+static void release_clients(api_ws_t *ws, ws_client_t *taken[API_WS_MAX_CLIENTS], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        taken[i]->writers--;
+    }
+    pthread_cond_broadcast(&ws->written);
+}
+
+/* Selects unauthenticated clients past the auth timeout, and marks them closing. */
+static bool pick_late(api_ws_t *ws, ws_client_t *client)
+{
+    if (!client->ready || client->authenticated || client->closing ||
+        monotonic_ms() - client->opened_ms < ws->auth_timeout_ms) {
+        return false;
+    }
+    client->closing = true;
+    return true;
+}
+
+static bool pick_authenticated(api_ws_t *ws, ws_client_t *client)
+{
+    (void)ws;
+    return client->authenticated && !client->closing;
+}
+
+/* Sends 4401 to clients still unauthenticated after the timeout. Called with ws->mutex held; the
+ * writes happen without it. */
+static void close_late_clients(api_ws_t *ws)
+{
+    ws_client_t *taken[API_WS_MAX_CLIENTS];
+    size_t count = take_clients(ws, pick_late, taken);
+
+    if (count == 0) {
+        return;
+    }
+    pthread_mutex_unlock(&ws->mutex);
+    for (size_t i = 0; i < count; i++) {
+        send_close(taken[i]->connection, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
+        hb_log(HB_LOG_WARN, "websocket auth failed: reason=no auth message within %u ms",
+               ws->auth_timeout_ms);
+    }
+    pthread_mutex_lock(&ws->mutex);
+    release_clients(ws, taken, count);
+}
+
+/* Writes one event to every authenticated client. Called with ws->mutex held; the writes happen
+ * without it, so a slow client delays only this thread. */
+static void broadcast(api_ws_t *ws, const ws_event_t *event)
+{
+    ws_client_t *taken[API_WS_MAX_CLIENTS];
+    size_t count = take_clients(ws, pick_authenticated, taken);
+
+    pthread_mutex_unlock(&ws->mutex);
+    for (size_t i = 0; i < count; i++) {
+        mg_websocket_write((struct mg_connection *)taken[i]->connection, MG_WEBSOCKET_OPCODE_TEXT,
+                           event->text, event->len);
+    }
+    pthread_mutex_lock(&ws->mutex);
+    release_clients(ws, taken, count);
+}
+
+static void *sender_main(void *arg)
+{
+    api_ws_t *ws = arg;
+
+    pthread_mutex_lock(&ws->mutex);
+    while (!ws->stopping) {
+        struct timespec until;
+
+        /* Checked on every pass, so a steady stream of events cannot postpone the auth timeout. */
+        close_late_clients(ws);
+        if (ws->queue_count > 0) {
+            ws_event_t event = ws->queue[ws->queue_head];
+
+            ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
+            ws->queue_count--;
+            broadcast(ws, &event);
+            free(event.text);
+            continue;
+        }
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SENDER_TICK_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&ws->wake, &ws->mutex, &until);
+    }
+    pthread_mutex_unlock(&ws->mutex);
+    return NULL;
+}
+
+api_ws_t *api_ws_start(struct mg_context *context, pthread_mutex_t *lock)
+{
+    api_ws_t *ws = calloc(1, sizeof *ws);
+
+    if (ws == NULL) {
+        return NULL;
+    }
+    ws->home_lock = lock;
+    ws->auth_timeout_ms = API_WS_AUTH_TIMEOUT_MS;
+    pthread_mutex_init(&ws->mutex, NULL);
+    pthread_cond_init(&ws->wake, NULL);
+    pthread_cond_init(&ws->written, NULL);
+    if (pthread_create(&ws->thread, NULL, sender_main, ws) != 0) {
+        pthread_cond_destroy(&ws->written);
+        pthread_cond_destroy(&ws->wake);
+        pthread_mutex_destroy(&ws->mutex);
+        free(ws);
+        return NULL;
+    }
+    mg_set_websocket_handler(context, WS_PATH, on_connect, on_ready, on_data, on_close, ws);
+    return ws;
+}
+
+void api_ws_publish(void *arg, const char *json, size_t len)
+{
+    api_ws_t *ws = arg;
+    char *copy = malloc(len + 1);
+    size_t tail;
+
+    if (copy == NULL) {
+        return;
+    }
+    memcpy(copy, json, len);
+    copy[len] = '\0';
+
+    pthread_mutex_lock(&ws->mutex);
+    if (ws->queue_count == API_WS_QUEUE_LEN) {
+        free(ws->queue[ws->queue_head].text);
+        ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
+        ws->queue_count--;
+        ws->dropped++;
+    }
+    tail = (ws->queue_head + ws->queue_count) % API_WS_QUEUE_LEN;
+    ws->queue[tail] = (ws_event_t){ .text = copy, .len = len };
+    ws->queue_count++;
+    pthread_cond_signal(&ws->wake);
+    pthread_mutex_unlock(&ws->mutex);
+}
+
+size_t api_ws_client_count(api_ws_t *ws)
+{
+    size_t count = 0;
+
+    pthread_mutex_lock(&ws->mutex);
+    for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        count += ws->clients[i].used && ws->clients[i].authenticated ? 1 : 0;
+    }
+    pthread_mutex_unlock(&ws->mutex);
+    return count;
+}
+
+unsigned long api_ws_dropped_count(api_ws_t *ws)
+{
+    unsigned long dropped;
+
+    pthread_mutex_lock(&ws->mutex);
+    dropped = ws->dropped;
+    pthread_mutex_unlock(&ws->mutex);
+    return dropped;
+}
+
+void api_ws_set_auth_timeout_ms(api_ws_t *ws, unsigned timeout_ms)
+{
+    pthread_mutex_lock(&ws->mutex);
+    ws->auth_timeout_ms = timeout_ms;
+    pthread_mutex_unlock(&ws->mutex);
+}
+
+void api_ws_stop(api_ws_t *ws)
+{
+    if (ws == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&ws->mutex);
+    ws->stopping = true;
+    pthread_cond_signal(&ws->wake);
+    pthread_mutex_unlock(&ws->mutex);
+    pthread_join(ws->thread, NULL);
+
+    while (ws->queue_count > 0) {
+        free(ws->queue[ws->queue_head].text);
+        ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
+        ws->queue_count--;
+    }
+    pthread_cond_destroy(&ws->written);
+    pthread_cond_destroy(&ws->wake);
+    pthread_mutex_destroy(&ws->mutex);
+    free(ws);
+}

@@ -1,0 +1,263 @@
+/* WS /ws of the local API with a minimal RFC 6455 client written here: the handshake, masked client
+ * frames, unmasked server frames. Covers what needs the server's internals: the shortened auth
+ * timeout and events published through http_api_publish_event. tests/e2e/homebase-api.test.ts
+ * covers the rest with the ws package. */
+#include "support.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api_ws.h"
+#include "dashboard_token.h"
+#include "http_api.h"
+
+#define RECEIVE_TIMEOUT_SEC 3
+#define FRAME_MAX 2048
+
+typedef struct {
+    test_home_t *home;
+    pthread_mutex_t lock;
+    uint16_t port;
+    http_api_t *api;
+} ws_fixture_t;
+
+static int start_api(void **state)
+{
+    ws_fixture_t *fixture = calloc(1, sizeof *fixture);
+    void *home_state = NULL;
+
+    if (fixture == NULL || test_home_setup(&home_state) != 0) {
+        free(fixture);
+        return -1;
+    }
+    fixture->home = home_state;
+    pthread_mutex_init(&fixture->lock, NULL);
+    fixture->port = test_local_port(9);
+    fixture->api = http_api_start("127.0.0.1", fixture->port, &fixture->home->homebase, &fixture->lock);
+    test_set_dashboard_token();
+    *state = fixture;
+    return fixture->api == NULL ? -1 : 0;
+}
+
+static int stop_api(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    void *home_state = fixture->home;
+
+    http_api_stop(fixture->api);
+    pthread_mutex_destroy(&fixture->lock);
+    test_home_teardown(&home_state);
+    hb_dashboard_token_reset();
+    free(fixture);
+    return 0;
+}
+
+static void receive_exactly(int fd, uint8_t *out, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t received = recv(fd, out + done, len - done, 0);
+
+        assert_true(received > 0);
+        done += (size_t)received;
+    }
+}
+
+/* Connects and upgrades; `extra_headers` may carry an Authorization line. Returns the socket. */
+static int ws_open(uint16_t port, const char *extra_headers)
+{
+    int fd = test_connect_local(port);
+    struct timeval timeout = { .tv_sec = RECEIVE_TIMEOUT_SEC };
+    char request[512];
+    char head[1024];
+    size_t len = 0;
+
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    snprintf(request, sizeof request, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+             "Sec-WebSocket-Version: 13\r\n%s\r\n", extra_headers);
+    assert_int_equal(send(fd, request, strlen(request), 0), (ssize_t)strlen(request));
+
+    /* The head ends with an empty line; read it byte by byte so no frame byte is taken with it. */
+    while (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4) != 0) {
+        assert_true(len + 1 < sizeof head);
+        receive_exactly(fd, (uint8_t *)head + len, 1);
+        len++;
+    }
+    head[len] = '\0';
+    assert_memory_equal(head, "HTTP/1.1 101", 12);
+    return fd;
+}
+
+/* Sends one masked text frame (RFC 6455 section 5.3: a client masks every frame). */
+static void ws_send_text(int fd, const char *text)
+{
+    static const uint8_t mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+    uint8_t frame[FRAME_MAX];
+    size_t len = strlen(text);
+    size_t at = 0;
+
+    assert_true(len < 126);
+    frame[at++] = 0x81;
+    frame[at++] = (uint8_t)(0x80 | len);
+    memcpy(frame + at, mask, 4);
+    at += 4;
+    for (size_t i = 0; i < len; i++) {
+        frame[at++] = (uint8_t)text[i] ^ mask[i % 4];
+    }
+    assert_int_equal(send(fd, frame, at, 0), (ssize_t)at);
+}
+
+/* Reads one server frame into `payload` (NUL-terminated); returns its opcode. */
+static int ws_receive(int fd, char payload[FRAME_MAX])
+{
+    uint8_t head[2];
+    size_t len;
+
+    receive_exactly(fd, head, 2);
+    assert_int_equal(head[1] & 0x80, 0);
+    len = head[1] & 0x7f;
+    if (len == 126) {
+        uint8_t extended[2];
+
+        receive_exactly(fd, extended, 2);
+        len = (size_t)extended[0] << 8 | extended[1];
+    }
+    assert_true(len < FRAME_MAX);
+    receive_exactly(fd, (uint8_t *)payload, len);
+    payload[len] = '\0';
+    return head[0] & 0x0f;
+}
+
+static void late_client_is_closed_with_4401(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    char payload[FRAME_MAX];
+    int fd;
+
+    api_ws_set_auth_timeout_ms(http_api_ws(fixture->api), 200);
+    fd = ws_open(fixture->port, "");
+
+    /* Sends nothing: the close frame carries 4401 (0x1131) once the timeout passes. */
+    assert_int_equal(ws_receive(fd, payload), 0x8);
+    assert_int_equal((uint8_t)payload[0], 0x11);
+    assert_int_equal((uint8_t)payload[1], 0x31);
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 0);
+    close(fd);
+}
+
+static void published_events_follow_auth_ok(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    char payload[FRAME_MAX];
+    int fd = ws_open(fixture->port, "");
+
+    ws_send_text(fd, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 1);
+
+    http_api_publish_event(fixture->api, "{\"id\":\"1\"}", 10);
+    http_api_publish_event(fixture->api, "{\"id\":\"2\"}", 10);
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"id\":\"1\"}");
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"id\":\"2\"}");
+
+    /* Messages after authentication are ignored: the socket stays open and gets the next event. */
+    ws_send_text(fd, "ignored");
+    http_api_publish_event(fixture->api, "{\"id\":\"3\"}", 10);
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"id\":\"3\"}");
+    close(fd);
+}
+
+static void unauthenticated_client_gets_no_event(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    char payload[FRAME_MAX];
+    int fd = ws_open(fixture->port, "");
+    int admitted = ws_open(fixture->port, TEST_AUTHORIZATION);
+
+    assert_int_equal(ws_receive(admitted, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+    http_api_publish_event(fixture->api, "{\"id\":\"9\"}", 10);
+    assert_int_equal(ws_receive(admitted, payload), 0x1);
+    assert_string_equal(payload, "{\"id\":\"9\"}");
+
+    /* The waiting client's first frame is auth_ok, not the event published before it authenticated. */
+    ws_send_text(fd, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+    close(fd);
+    close(admitted);
+}
+
+static int64_t monotonic_us(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* A client that authenticates and then stops reading fills its TCP buffers. Publishing must still
+ * return at once (the home base's loop calls it), and events beyond the queue are dropped. */
+static void stalled_client_never_blocks_publish(void **state)
+{
+    ws_fixture_t *fixture = *state;
+    static char event[1024];
+    char payload[FRAME_MAX];
+    int receive_buffer = 4096;
+    int64_t slowest_us = 0;
+    int fd = ws_open(fixture->port, TEST_AUTHORIZATION);
+
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+
+    memset(event, 'e', sizeof event - 1);
+
+    /* Keep the queue fed for 2 seconds, so the sender thread fills every buffer on the way to the
+     * client and blocks on a write. */
+    for (int64_t until = monotonic_us() + 2000000; monotonic_us() < until;) {
+        http_api_publish_event(fixture->api, event, sizeof event - 1);
+        usleep(20);
+    }
+
+    for (int i = 0; i < 200; i++) {
+        int64_t started = monotonic_us();
+
+        http_api_publish_event(fixture->api, event, sizeof event - 1);
+        if (monotonic_us() - started > slowest_us) {
+            slowest_us = monotonic_us() - started;
+        }
+    }
+    print_message("slowest publish %lld us, dropped %lu\n", (long long)slowest_us,
+                  api_ws_dropped_count(http_api_ws(fixture->api)));
+    assert_true(slowest_us < 100000);
+    assert_true(api_ws_dropped_count(http_api_ws(fixture->api)) > 0);
+    close(fd);
+}
+
+#define WS_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, stop_api)
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        WS_TEST(late_client_is_closed_with_4401),
+        WS_TEST(published_events_follow_auth_ok),
+        WS_TEST(unauthenticated_client_gets_no_event),
+        WS_TEST(stalled_client_never_blocks_publish),
+    };
+
+    test_select_engine(argc, argv);
+    return cmocka_run_group_tests_name("api_ws", tests, NULL, NULL);
+}
