@@ -192,6 +192,7 @@ void homebase_tick(homebase_t *homebase)
 {
     uint32_t now = hb_clock_now(homebase->clock);
 
+    intake_serve(&homebase->intake);
     expire_devices(homebase, now);
 
     if (core_batch_due(homebase->core, now)) {
@@ -205,6 +206,15 @@ int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
                        const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
 {
     int32_t status = intake_frame(&homebase->intake, frame, len, mac, rssi);
+
+    homebase_tick(homebase);
+    return status;
+}
+
+int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
+                         const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
+{
+    int32_t status = intake_admit(&homebase->intake, frame, len, mac, rssi);
 
     homebase_tick(homebase);
     return status;

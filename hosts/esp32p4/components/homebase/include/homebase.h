@@ -55,8 +55,13 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
 int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
                        const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
 
-/* Marks silent devices offline, seals the batch when it is due, and sends spooled batches unless
- * a retry delay is running. */
+/* Takes one frame from the radio: the cheap checks, then the verify queue of its sender (see
+ * intake_admit), then a tick, which verifies queued frames within the budget. */
+int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
+                         const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
+
+/* Verifies queued frames within the budget, marks silent devices offline, seals the batch when it
+ * is due, and sends spooled batches unless a retry delay is running. */
 void homebase_tick(homebase_t *homebase);
 
 /* Seals the open batch and spools it. Returns 0, or -1 when it could not be sealed or kept. */
