@@ -118,17 +118,17 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
     }
 
     /* docs/protocol.md section 10.3: the raised floor is on the card before the frame has effects. */
-    if (intake->hooks.persist_replay != NULL && intake->hooks.persist_replay(intake->hooks.ctx) != 0) {
+    if (intake->hooks.persist_replay != NULL && intake->hooks.persist_replay(intake->hooks.persist_ctx) != 0) {
         hb_log(HB_LOG_ERROR, "frame dropped: device=%s reason=replay state not written",
                registry_device_id(intake->registry, slot));
         return status;
     }
     if (core_frame_key_rotated(intake->core) && intake->hooks.on_key_rotated != NULL) {
-        intake->hooks.on_key_rotated(intake->hooks.ctx, slot);
+        intake->hooks.on_key_rotated(intake->hooks.key_rotated_ctx, slot);
     }
     if (core_frame_type(intake->core) == INTAKE_FRAME_TYPE_ACK) {
         if (intake->hooks.on_ack != NULL) {
-            intake->hooks.on_ack(intake->hooks.ctx, slot, frame, len);
+            intake->hooks.on_ack(intake->hooks.ack_ctx, slot, frame, len);
         }
         if (came_online) {
             add_came_online(intake, slot, now);

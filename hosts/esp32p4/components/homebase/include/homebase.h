@@ -12,6 +12,7 @@
 #include "hb_clock.h"
 #include "intake.h"
 #include "registry.h"
+#include "replay_store.h"
 #include "spool.h"
 #include "uplink.h"
 
@@ -27,6 +28,9 @@ typedef struct {
     uplink_t *uplink;
     const hb_clock_t *clock;
     intake_t intake;
+    /* Where the replay state is written before a raised floor has effects; NULL keeps it in memory
+     * only (tests of other parts). Set with homebase_persist_replay. */
+    replay_store_t *replay_store;
 
     uint32_t started_at;
     uint32_t batch_interval_sec;
@@ -66,6 +70,11 @@ void homebase_tick(homebase_t *homebase);
 
 /* Seals the open batch and spools it. Returns 0, or -1 when it could not be sealed or kept. */
 int homebase_seal(homebase_t *homebase);
+
+/* Writes the replay state to `store` from now on, whenever a floor moves (accepted frames, sealed
+ * batches), and restores it now. Call after homebase_init. Returns 0, or -1 with the reason in
+ * `error` when the stored state cannot be restored. */
+int homebase_persist_replay(homebase_t *homebase, replay_store_t *store, char *error);
 
 /* Number of batches waiting in the spool. */
 uint32_t homebase_spooled_count(homebase_t *homebase);

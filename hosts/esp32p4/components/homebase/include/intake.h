@@ -30,12 +30,14 @@ typedef struct {
      * Runs after frame_accept and before anything acts on the frame; a non-zero return drops the
      * frame unbatched, because acting on it could not be made to survive a restart. */
     int (*persist_replay)(void *ctx);
+    void *persist_ctx;
     /* An acknowledgement (0x05) from the device in `slot`, still in the core's frame buffer and
      * given whole in `frame`. Acknowledgements are not batched. */
     void (*on_ack)(void *ctx, uint32_t slot, const uint8_t *frame, size_t len);
+    void *ack_ctx;
     /* The device in `slot` signed with its next key, which is now its only key. */
     void (*on_key_rotated)(void *ctx, uint32_t slot);
-    void *ctx;
+    void *key_rotated_ctx;
 } intake_hooks_t;
 
 typedef struct {
