@@ -11,14 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "beacon.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
 #include "http_client.h"
 #include "registry.h"
+#include "replay_store.h"
 #include "system_clock.h"
 #include "udp_air.h"
+#include "verify_budget.h"
 
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
@@ -32,6 +35,7 @@ typedef struct {
     uint16_t http_port;
     uint16_t udp_port;
     uint32_t batch_interval_sec;
+    uint32_t verifies_per_sec;
     bool verbose;
 } options_t;
 
@@ -48,12 +52,14 @@ static void print_usage(FILE *out)
     fprintf(out,
             "usage: homebase-sim --config FILE --spool DIR [options]\n"
             "  --config FILE          provisioning file (docs/provisioning.md)\n"
-            "  --spool DIR            folder for batches not yet taken by the central server\n"
+            "  --spool DIR            the SD card folder: batches not yet taken by the central server,\n"
+            "                         the replay state and the beacon state\n"
             "  --http-port PORT       local API port (default 8081)\n"
             "  --udp-port PORT        UDP port standing in for the radio (default 8082)\n"
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
+            "  --verify-rate N        frame signature verifies per second, 1 to 10000 (default 50)\n"
             "  --verbose              log every accepted frame and batch\n");
 }
 
@@ -83,6 +89,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         { "bind", required_argument, NULL, 'b' },
         { "batch-interval", required_argument, NULL, 'i' },
         { "engine", required_argument, NULL, 'e' },
+        { "verify-rate", required_argument, NULL, 'r' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
@@ -110,6 +117,12 @@ static int parse_options(int argc, char **argv, options_t *options)
             }
             options->batch_interval_sec = (uint32_t)value;
             break;
+        case 'r':
+            if (parse_number(optarg, VERIFY_BUDGET_MAX_PER_SEC, "--verify-rate", &value) != 0) {
+                return -1;
+            }
+            options->verifies_per_sec = (uint32_t)value;
+            break;
         default:
             print_usage(stderr);
             return -1;
@@ -133,7 +146,35 @@ typedef struct {
     pthread_mutex_t lock;
     http_api_t *api;
     int udp_fd;
+    replay_store_t replay_store;
+    beacon_t beacon;
 } simulator_t;
+
+/* The simulated air has no broadcast: a beacon goes to every address a device frame came from.
+ * NOTE: a simulated device that has sent nothing accepted yet gets no beacon. */
+static int broadcast_on_air(void *ctx, const uint8_t *frame, size_t len)
+{
+    simulator_t *sim = ctx;
+    const intake_t *intake = &sim->homebase.intake;
+
+    for (size_t slot = 0; slot < REGISTRY_MAX_DEVICES; slot++) {
+        bool repeated = false;
+
+        if (!intake->mac_known[slot]) {
+            continue;
+        }
+        for (size_t earlier = 0; earlier < slot && !repeated; earlier++) {
+            repeated = intake->mac_known[earlier] &&
+                       memcmp(intake->mac_by_slot[earlier], intake->mac_by_slot[slot], INTAKE_MAC_LEN) == 0;
+        }
+        if (!repeated && udp_air_send(sim->udp_fd, intake->mac_by_slot[slot], frame, len) != 0) {
+            hb_log(HB_LOG_WARN, "beacon not sent to port %u: %s",
+                   (unsigned)(intake->mac_by_slot[slot][4] << 8 | intake->mac_by_slot[slot][5]),
+                   strerror(errno));
+        }
+    }
+    return 0;
+}
 
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
 static int start(simulator_t *sim, const options_t *options)
@@ -166,10 +207,23 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    verify_budget_init(&sim->homebase.intake.budget, options->verifies_per_sec);
+    if (replay_store_init(&sim->replay_store, &sim->core, options->spool_dir) != 0 ||
+        homebase_persist_replay(&sim->homebase, &sim->replay_store, error) != 0) {
+        hb_log(HB_LOG_ERROR, "replay state not restored: %s", error[0] != '\0' ? error :
+               "spool path too long");
+        return -1;
+    }
+
     sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
     if (sim->udp_fd < 0) {
         hb_log(HB_LOG_ERROR, "udp port %s:%u not opened: %s", options->bind_host,
                (unsigned)options->udp_port, strerror(errno));
+        return -1;
+    }
+    if (beacon_start(&sim->beacon, &sim->core, &sim->registry, &system_clock, options->spool_dir,
+                     BEACON_CHANNEL_DEFAULT, broadcast_on_air, sim, error) != 0) {
+        hb_log(HB_LOG_ERROR, "beacons not started: %s", error);
         return -1;
     }
     sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
@@ -190,7 +244,7 @@ static void receive_frames(simulator_t *sim)
 
     while ((received = udp_air_receive(sim->udp_fd, frame, &len, mac)) == 1) {
         pthread_mutex_lock(&sim->lock);
-        homebase_frame(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
+        homebase_receive(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
         pthread_mutex_unlock(&sim->lock);
     }
     if (received < 0) {
@@ -208,6 +262,7 @@ static void run(simulator_t *sim)
         }
         pthread_mutex_lock(&sim->lock);
         homebase_tick(&sim->homebase);
+        beacon_tick(&sim->beacon);
         pthread_mutex_unlock(&sim->lock);
     }
     if (sim->engine->trapped) {

@@ -51,3 +51,15 @@ int udp_air_receive(int socket_fd, uint8_t *frame, size_t *len, uint8_t mac[INTA
     mac[5] = (uint8_t)(port & 0xff);
     return 1;
 }
+
+int udp_air_send(int socket_fd, const uint8_t mac[INTAKE_MAC_LEN], const uint8_t *frame, size_t len)
+{
+    struct sockaddr_in address = {
+        .sin_family = AF_INET,
+        .sin_port = htons((uint16_t)(mac[4] << 8 | mac[5])),
+        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+    };
+
+    return sendto(socket_fd, frame, len, 0, (struct sockaddr *)&address, sizeof address) ==
+                   (ssize_t)len ? 0 : -1;
+}

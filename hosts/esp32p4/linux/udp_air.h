@@ -22,4 +22,8 @@ int udp_air_open(const char *host, uint16_t port);
  * sets *len (which may be 0), 0 when none is waiting, or -1 on a socket error. */
 int udp_air_receive(int socket_fd, uint8_t *frame, size_t *len, uint8_t mac[INTAKE_MAC_LEN]);
 
+/* Sends `len` bytes from `socket_fd` to the simulated device whose MAC `udp_air_receive` made up
+ * (127.0.0.1 and the port in its last two bytes). Returns 0, or -1 with errno set. */
+int udp_air_send(int socket_fd, const uint8_t mac[INTAKE_MAC_LEN], const uint8_t *frame, size_t len);
+
 #endif

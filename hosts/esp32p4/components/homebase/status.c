@@ -21,12 +21,30 @@ static cJSON *render_rejected(homebase_t *homebase)
     return rejected;
 }
 
+/* The verify queue: frames verified from it, waiting, and dropped before their verify by reason. */
+static cJSON *render_verify_queue(homebase_t *homebase)
+{
+    const verify_budget_t *budget = &homebase->intake.budget;
+    cJSON *queue = cJSON_CreateObject();
+    cJSON *dropped = cJSON_AddObjectToObject(queue, "dropped");
+
+    cJSON_AddNumberToObject(queue, "verifies_per_sec", budget->verifies_per_sec);
+    cJSON_AddNumberToObject(queue, "served", budget->served);
+    cJSON_AddNumberToObject(queue, "waiting", budget->waiting);
+    for (int reason = 0; dropped != NULL && reason < VERIFY_DROP_REASON_COUNT; reason++) {
+        cJSON_AddNumberToObject(dropped, verify_budget_drop_name((verify_drop_reason_t)reason),
+                                budget->dropped[reason]);
+    }
+    return queue;
+}
+
 static cJSON *render_frames(homebase_t *homebase)
 {
     cJSON *frames = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(frames, "accepted", homebase->intake.accepted);
     cJSON_AddItemToObject(frames, "rejected", render_rejected(homebase));
+    cJSON_AddItemToObject(frames, "verify_queue", render_verify_queue(homebase));
     return frames;
 }
 
