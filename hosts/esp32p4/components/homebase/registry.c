@@ -243,8 +243,15 @@ int registry_apply(const registry_t *registry, core_t *core, char *error)
 
     for (size_t slot = 0; slot < registry->device_count; slot++) {
         const registry_device_t *device = &registry->devices[slot];
-        int32_t status = core_device_set(core, (uint32_t)slot, device->device_id, device->public_key);
+        int32_t status;
 
+        if (device->device_id[0] == '\0') {
+            continue;
+        }
+        status = core_device_set(core, (uint32_t)slot, device->device_id, device->public_key);
+        if (status == CORE_OK && device->has_next_key) {
+            status = core_device_set_next_key(core, (uint32_t)slot, device->next_public_key);
+        }
         if (status != CORE_OK) {
             snprintf(error, REGISTRY_ERROR_LEN, "core rejected device %s: %s", device->device_id,
                      core_status_name(core, status, name));
@@ -256,7 +263,9 @@ int registry_apply(const registry_t *registry, core_t *core, char *error)
 
 const char *registry_device_id(const registry_t *registry, uint32_t slot)
 {
-    return slot < registry->device_count ? registry->devices[slot].device_id : "?";
+    return slot < registry->device_count && registry->devices[slot].device_id[0] != '\0'
+               ? registry->devices[slot].device_id
+               : "?";
 }
 
 void registry_wipe(registry_t *registry)

@@ -53,7 +53,13 @@ static cJSON *render_device_counts(homebase_t *homebase)
     cJSON *devices = cJSON_CreateArray();
 
     for (size_t slot = 0; slot < homebase->registry->device_count; slot++) {
-        cJSON *device = cJSON_CreateObject();
+        cJSON *device;
+
+        /* A revoked device leaves its slot free. */
+        if (homebase->registry->devices[slot].device_id[0] == '\0') {
+            continue;
+        }
+        device = cJSON_CreateObject();
 
         cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[slot].device_id);
         cJSON_AddNumberToObject(device, "accepted", homebase->intake.accepted_by_slot[slot]);
@@ -111,8 +117,14 @@ char *status_render_devices(homebase_t *homebase)
 
     for (size_t i = 0; items != NULL && i < homebase->registry->device_count; i++) {
         uint32_t slot = (uint32_t)i;
-        cJSON *device = cJSON_CreateObject();
-        uint32_t last_seen = core_device_last_seen(homebase->core, slot);
+        cJSON *device;
+        uint32_t last_seen;
+
+        if (homebase->registry->devices[i].device_id[0] == '\0') {
+            continue;
+        }
+        device = cJSON_CreateObject();
+        last_seen = core_device_last_seen(homebase->core, slot);
 
         cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[i].device_id);
         cJSON_AddBoolToObject(device, "online", core_device_online(homebase->core, slot));
