@@ -241,6 +241,12 @@ int registry_apply(const registry_t *registry, core_t *core, char *error)
     }
     core_set_network_key(core, registry->network_public_key);
 
+    /* The home base's own id is the target of config commands (docs/protocol.md section 6.2). */
+    if (core_self_set(core, registry->home_base_id) != CORE_OK) {
+        snprintf(error, REGISTRY_ERROR_LEN, "core rejected the home base id %s", registry->home_base_id);
+        return -1;
+    }
+
     for (size_t slot = 0; slot < registry->device_count; slot++) {
         const registry_device_t *device = &registry->devices[slot];
         int32_t status;
