@@ -5,6 +5,7 @@
  */
 import { nowSec, type Clock } from "../../hosts/node/src/clock.ts";
 import { DeviceActivity, MOTION_TYPES } from "./activity.ts";
+import { ACKS_KEPT, ackPayload, decodeCommand } from "./command-decoder.ts";
 import type { SimConfig, SimDevice } from "./config.ts";
 import { encodeFrame, type FrameTypeName } from "./encoder.ts";
 import { SeededRandom } from "./random.ts";
@@ -39,6 +40,8 @@ interface DeviceState {
   seq: DeviceSeq;
   /** The next due time of each kind this device sends, in clock milliseconds. */
   dueMs: Map<ScheduledKind, number>;
+  /** The last ACKS_KEPT acknowledgements by command seq, sent again for a repeated command. */
+  acks: Map<number, SimFrame>;
 }
 
 function checkPositive(name: string, value: number): void {
@@ -76,6 +79,7 @@ export class DeviceSimulator {
       activity: new DeviceActivity(device.deviceId, device.type, this.#random, startMs),
       seq: new DeviceSeq(this.#options.stateDir, device.deviceId, this.#options.seqBlockCount),
       dueMs,
+      acks: new Map(),
     };
   }
 
@@ -114,6 +118,29 @@ export class DeviceSimulator {
       }
     }
     return frames;
+  }
+
+  /**
+   * Answers a frame received over the air: a command to one of the simulated devices, signed with
+   * the network key, gets an acknowledgement signed with that device's key (a repeat gets the same
+   * one again). Returns null for anything else (beacons, other devices, forged commands).
+   */
+  acknowledge(received: Uint8Array): SimFrame | null {
+    const command = decodeCommand(received, this.#config.networkPublicKey);
+    if (command === null) return null;
+    const state = this.#devices.find((candidate) => candidate.device.deviceId === command.deviceId);
+    if (state === undefined) return null;
+
+    const stored = state.acks.get(command.seq);
+    if (stored !== undefined) return stored;
+
+    const timestamp = nowSec(this.#options.clock);
+    const seq = state.seq.next();
+    const bytes = encodeFrame({ type: "ack", deviceId: command.deviceId, timestamp, seq, payload: ackPayload(command) }, state.device.privateKey, this.#config.networkPublicKey);
+    const ack: SimFrame = { type: "ack", deviceId: command.deviceId, seq, timestamp, bytes };
+    state.acks.set(command.seq, ack);
+    if (state.acks.size > ACKS_KEPT) state.acks.delete(state.acks.keys().next().value as number);
+    return ack;
   }
 
   #buildFrame(state: DeviceState, kind: ScheduledKind): SimFrame {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_command.h"
 #include "hb_log.h"
 #include "status.h"
 
@@ -15,6 +16,7 @@ struct http_api {
     struct mg_context *context;
     homebase_t *homebase;
     pthread_mutex_t *lock;
+    api_command_t command;
 };
 
 typedef char *(*render_fn)(homebase_t *homebase);
@@ -104,6 +106,12 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     mg_set_request_handler(api->context, "/api/v1/status$", handle_status, api);
     mg_set_request_handler(api->context, "/api/v1/devices$", handle_devices, api);
     return api;
+}
+
+void http_api_add_commands(http_api_t *api, commands_t *commands)
+{
+    api->command = (api_command_t){ .commands = commands, .lock = api->lock };
+    mg_set_request_handler(api->context, "/api/v1/command$", api_command_handle, &api->command);
 }
 
 void http_api_stop(http_api_t *api)

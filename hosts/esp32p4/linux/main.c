@@ -12,12 +12,15 @@
 #include <unistd.h>
 
 #include "beacon.h"
+#include "command_results.h"
+#include "commands.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
 #include "http_client.h"
 #include "registry.h"
+#include "registry_store.h"
 #include "replay_store.h"
 #include "system_clock.h"
 #include "udp_air.h"
@@ -148,7 +151,17 @@ typedef struct {
     int udp_fd;
     replay_store_t replay_store;
     beacon_t beacon;
+    command_results_t command_results;
+    commands_t commands;
+    char data_dir[SPOOL_PATH_LEN];
 } simulator_t;
+
+static int send_on_air(void *ctx, const uint8_t mac[INTAKE_MAC_LEN], const uint8_t *frame, size_t len)
+{
+    simulator_t *sim = ctx;
+
+    return udp_air_send(sim->udp_fd, mac, frame, len);
+}
 
 /* The simulated air has no broadcast: a beacon goes to every address a device frame came from.
  * NOTE: a simulated device that has sent nothing accepted yet gets no beacon. */
@@ -184,6 +197,13 @@ static int start(simulator_t *sim, const options_t *options)
 
     if (registry_load_file(&sim->registry, options->config_path, error) != 0) {
         hb_log(HB_LOG_ERROR, "provisioning file rejected: %s", error);
+        return -1;
+    }
+    /* The registry on the card, which config commands keep, replaces the provisioning file's. */
+    snprintf(sim->data_dir, sizeof sim->data_dir, "%s", options->spool_dir);
+    if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
+        registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
+        hb_log(HB_LOG_ERROR, "registry not loaded: %s", error);
         return -1;
     }
     sim->engine = engine_select_open(options->engine_name, error);
@@ -226,12 +246,24 @@ static int start(simulator_t *sim, const options_t *options)
         hb_log(HB_LOG_ERROR, "beacons not started: %s", error);
         return -1;
     }
+    if (command_results_init(&sim->command_results, &sim->uplink, &system_clock, sim->data_dir) != 0) {
+        hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
+        return -1;
+    }
+    commands_init(&sim->commands, &sim->core, &sim->registry, &system_clock, &sim->homebase.intake,
+                  &sim->replay_store, &sim->command_results, sim->data_dir, send_on_air, sim);
+    sim->homebase.intake.hooks.on_ack = commands_on_ack;
+    sim->homebase.intake.hooks.ack_ctx = &sim->commands;
+    sim->homebase.intake.hooks.on_key_rotated = commands_on_key_rotated;
+    sim->homebase.intake.hooks.key_rotated_ctx = &sim->commands;
+
     sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
     if (sim->api == NULL) {
         hb_log(HB_LOG_ERROR, "http port %s:%u not opened (in use?)", options->bind_host,
                (unsigned)options->http_port);
         return -1;
     }
+    http_api_add_commands(sim->api, &sim->commands);
     return 0;
 }
 
@@ -263,6 +295,7 @@ static void run(simulator_t *sim)
         pthread_mutex_lock(&sim->lock);
         homebase_tick(&sim->homebase);
         beacon_tick(&sim->beacon);
+        command_results_flush(&sim->command_results);
         pthread_mutex_unlock(&sim->lock);
     }
     if (sim->engine->trapped) {
