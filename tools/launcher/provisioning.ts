@@ -32,7 +32,11 @@ export interface DevicesFileOptions {
   udpPort: number;
 }
 
-/** Builds the contents of homebase.json: the home base's identity and the device registry, never the network's private key. */
+/**
+ * Builds the contents of homebase.json: the home base's identity and key, the network's public key
+ * and the central server's address, never the network's private key and no devices (the home base
+ * takes those from device_add commands, see device-commands.ts).
+ */
 export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOptions): Record<string, unknown> {
   return {
     network_id: network.networkId,
@@ -42,7 +46,6 @@ export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOpt
     central_url: options.centralUrl,
     batch_interval_sec: options.batchIntervalSec,
     offline_after_sec: options.offlineAfterSec,
-    devices: network.devices.map((device) => ({ device_id: device.deviceId, public_key: device.publicKey })),
   };
 }
 
@@ -75,10 +78,12 @@ export function writeSecretJson(path: string, value: unknown): void {
 
 /**
  * Rewrites the addresses and intervals in existing demo files to the current settings and keeps the
- * keys, so a later `make run` with other ports still connects the parts.
+ * keys, so a later `make run` with other ports still connects the parts. A former `devices` list in
+ * homebase.json is removed.
  */
 export function refreshDemoFiles(homeBasePath: string, devicesPath: string, homeBase: HomeBaseFileOptions, devices: DevicesFileOptions): void {
-  const homeBaseFile = JSON.parse(readFileSync(homeBasePath, "utf8")) as Record<string, unknown>;
+  // A file written before the registry moved to device_add commands still lists its devices; they go.
+  const { devices: _formerRegistry, ...homeBaseFile } = JSON.parse(readFileSync(homeBasePath, "utf8")) as Record<string, unknown>;
   writeSecretJson(homeBasePath, {
     ...homeBaseFile,
     central_url: homeBase.centralUrl,

@@ -134,8 +134,13 @@ static int parse_devices(registry_t *registry, const cJSON *root, char *error)
     const cJSON *devices = cJSON_GetObjectItemCaseSensitive(root, "devices");
     const cJSON *device;
 
+    /* The registry comes from config commands (registry_store.h). A `devices` list is still read
+     * as the first registry of a card that has none yet; the tests use it to start with devices. */
+    if (devices == NULL) {
+        return 0;
+    }
     if (!cJSON_IsArray(devices)) {
-        return fail(error, "%s is missing or not an array", "devices");
+        return fail(error, "%s is not an array", "devices");
     }
     if (cJSON_GetArraySize(devices) > REGISTRY_MAX_DEVICES) {
         snprintf(error, REGISTRY_ERROR_LEN, "devices lists %d entries, above the maximum of %d",

@@ -1,5 +1,6 @@
 /* The provisioning file of docs/provisioning.md (homebase.json): the home base's identity and key,
- * the network's public key, the central server's URL, timings and the devices it accepts.
+ * the network's public key, the central server's URL and timings. The devices it accepts come from
+ * the central server's config commands and live on the card (registry_store.h).
  *
  * The registry never stores the network's private key, and a file that carries one is rejected. The
  * home base's own seed becomes a libsodium secret key here and is wiped by registry_wipe. */
