@@ -54,7 +54,7 @@ export function decodeCommand(frame: Uint8Array, networkPublicKey: Uint8Array): 
   return { deviceId, timestamp: bytes.readUInt32LE(18), seq: bytes.readUInt32LE(22), id: fields.id as number, cmd: fields.cmd };
 }
 
-/** The acknowledgement payload a simulated device sends for `command`. */
+/** Builds the acknowledgement payload a simulated device sends for `command`. */
 export function ackPayload(command: DecodedCommand): Record<string, unknown> {
   if (ACKNOWLEDGED_OK.has(command.cmd)) return { id: command.id, result: "ok" };
   return { id: command.id, result: "unsupported", reason: "simulated device" };

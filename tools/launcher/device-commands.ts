@@ -2,8 +2,8 @@
  * Fills the home base's registry with the demo devices through its POST /api/v1/command, as the
  * central server will (docs/protocol.md sections 6.2 and 9.1): one `device_add` config command per
  * device, a command frame signed with the network key, inside a request signed with the same key
- * (key id = the network id). The home base answers each at once; a device already present with the
- * same key is answered `ok` again, so every start sends them.
+ * (key id = the network id). The home base applies each at once. A device already present with the
+ * same key gets `ok` again, so every start sends them all.
  *
  * The launcher runs on the machine that holds the master seed, so it derives the network key itself.
  *
@@ -33,13 +33,13 @@ export function findNetworkKey(masterSeed: Uint8Array, publicKeyHex: string): Ke
   throw new Error(`no network key index from 0 to ${NETWORK_KEY_INDEX_MAX} has public key ${publicKeyHex}; is the master seed the one that created the demo network?`);
 }
 
-/** The signed `device_add` command frame (section 6.2) for `deviceId` with its 32-byte public key. */
+/** Builds the signed `device_add` command frame (section 6.2) for `deviceId` with its 32-byte public key. */
 export function deviceAddFrame(network: KeyPair, homeBaseId: string, seq: number, timestamp: number, deviceId: string, publicKey: Uint8Array): Buffer {
   const payload = JSON.stringify({ id: seq, cmd: "device_add", device: deviceId, key: Buffer.from(publicKey).toString("base64") });
   return encodeFrame({ type: "command", deviceId: homeBaseId, timestamp, seq, payload }, network.privateKey, network.publicKey);
 }
 
-/** The X-Mesh-* headers of a request signed with the network key (section 2). */
+/** Builds the X-Mesh-* headers of a request signed with the network key (section 2). */
 export function signedCommandHeaders(network: KeyPair, networkId: string, body: string, timestamp: number, nonce = randomBytes(16).toString("hex")): Record<string, string> {
   const bodyHash = createHash("sha256").update(body, "utf8").digest("hex");
   const text = ["POST", COMMAND_PATH, networkId, String(timestamp), nonce, bodyHash].join("\n");

@@ -145,8 +145,8 @@ int beacon_tick(beacon_t *beacon)
     if (beacon->sent_any && now - beacon->last_sent_at < BEACON_INTERVAL_SEC) {
         return 0;
     }
-    /* Whatever happens next, the next try waits for the interval, so a failing radio is not
-     * retried in a tight loop. */
+    /* The next try waits for the interval after a failure too, so a failing radio is not retried
+     * in a tight loop. */
     beacon->sent_any = true;
     beacon->last_sent_at = now;
 

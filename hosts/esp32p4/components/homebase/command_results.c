@@ -210,8 +210,8 @@ int command_results_flush(command_results_t *results)
         return -1;
     }
 
-    /* The central server took every result it was sent; it answers a result it cannot use with a
-     * per-entry rejection, which sending again would not change. */
+    /* The central server took every result it was sent. It rejects a result it cannot use in a
+     * per-entry list, and sending that result again would not change the outcome. */
     memmove(&results->entries[0], &results->entries[sent_count],
             (results->count - sent_count) * sizeof results->entries[0]);
     results->count -= sent_count;

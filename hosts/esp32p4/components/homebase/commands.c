@@ -167,8 +167,8 @@ static int http_status_of(int32_t status)
     case CORE_COMMAND_EXPIRED:
     case CORE_REPLAY_BELOW_FLOOR:
     case STATUS_REPLAY_TOO_OLD:
-    /* NOTE: the table of section 9.1 names no status for a command from the future; 409 says
-     * that it cannot run now, like an expired one. */
+    /* NOTE: the table of section 9.1 names no status for a command from the future. 409 tells the
+     * central server that it cannot run now, as for an expired one. */
     case STATUS_FRAME_TIMESTAMP_SKEW:
         return 409;
     case CORE_ENGINE_FAILED:
@@ -299,8 +299,8 @@ static void run_device_command(commands_t *commands, const core_command_t *comma
                    device_id, (unsigned)command->id);
         }
     } else {
-        /* NOTE: a device that has sent no accepted frame since the start has no known address, so the
-         * command is not sent now; the central server's retry relays it once the device was heard. */
+        /* NOTE: a device that has sent no accepted frame since the start has no known address, so
+         * the command is not sent now. The central server's retry relays it once the device is heard. */
         hb_log(HB_LOG_WARN, "command not relayed: device=%s id=%u reason=device address unknown",
                device_id, (unsigned)command->id);
     }

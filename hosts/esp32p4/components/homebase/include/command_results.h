@@ -1,7 +1,7 @@
 /* The command results outbox (docs/protocol.md section 9.2): final results waiting to be reported
  * to the central server with POST /commands/results, signed with the home base's key. The outbox is
  * written to COMMAND_RESULTS_FILE on every change (temporary file, fsync, rename) and an entry is
- * removed only after the central server answered 200, so a result survives a restart. Sending
+ * removed only after the central server responded 200, so a result survives a restart. Sending
  * retries with doubling delays from COMMAND_RESULTS_RETRY_FIRST_SEC to COMMAND_RESULTS_RETRY_MAX_SEC.
  *
  * Limits: at most COMMAND_RESULTS_MAX results wait (one request's worth, section 9.2); when full, a

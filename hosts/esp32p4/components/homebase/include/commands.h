@@ -92,7 +92,7 @@ void commands_init(commands_t *commands, core_t *core, registry_t *registry, con
                    const intake_t *intake, replay_store_t *replay_store, command_results_t *results,
                    const char *dir, commands_send_fn send, void *send_ctx);
 
-/* Handles one POST /api/v1/command and fills `out`. Never fails otherwise. */
+/* Handles one POST /api/v1/command. Every outcome, errors included, is written to `out`. */
 void commands_handle(commands_t *commands, const commands_request_t *request, commands_response_t *out);
 
 /* The intake's on_ack hook: an acknowledgement accepted from the device in `slot`. */

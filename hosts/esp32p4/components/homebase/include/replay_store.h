@@ -34,7 +34,7 @@ int replay_store_init(replay_store_t *store, core_t *core, const char *dir);
  * take frames captured before the restart. */
 int replay_store_load(replay_store_t *store, uint32_t now, char *error);
 
-/* Exports and writes the state when the core says it is due. Returns 0 (also when nothing was
+/* Exports and writes the state when the core reports it due. Returns 0 (also when nothing was
  * due), or -1 when the write failed: the caller must not act on what it just took, and the next
  * call tries the write again. */
 int replay_store_save_if_due(replay_store_t *store, uint32_t now);
