@@ -26,11 +26,13 @@ test("network key found by its public key", () => {
   assert.throws(() => findNetworkKey(masterSeed, "00".repeat(32)), /no network key index/);
 });
 
-test("command seqs continue across calls", () => {
+test("command seqs continue across calls and skip on request", () => {
   const dir = mkdtempSync(join(tmpdir(), "launcher-seq-"));
   const path = join(dir, "seq.json");
   assert.is(takeCommandSeq(path), 1);
   assert.is(takeCommandSeq(path), 2);
+  assert.is(takeCommandSeq(path, 64), 67);
+  assert.is(takeCommandSeq(path), 68);
   rmSync(dir, { recursive: true });
 });
 
@@ -69,7 +71,9 @@ test("device_add request and frame verify under the network key", async () => {
   assert.is(frame[1], 0x04);
   assert.is(frame.subarray(2, 10).toString("ascii"), "homebase");
   const payload = JSON.parse(frame.subarray(27, 27 + payloadLen).toString("utf8"));
-  assert.equal(payload, { id: 1, cmd: "device_add", device: "porch-cam", key: nodePublicKeyFromSeed(Buffer.alloc(32, 0x62)).toString("base64") });
+  // The first seq after a start skips the home base's floor step of 64.
+  assert.is(frame.readUInt32LE(22), 65);
+  assert.equal(payload, { id: 65, cmd: "device_add", device: "porch-cam", key: nodePublicKeyFromSeed(Buffer.alloc(32, 0x62)).toString("base64") });
   const frameMessage = Buffer.concat([Buffer.from("homemesh/frame/v1\0", "ascii"), network.publicKey, frame.subarray(0, 27 + payloadLen)]);
   assert.ok(nodeVerify(frameMessage, frame.subarray(27 + payloadLen), network.publicKey), "frame signature");
   rmSync(dir, { recursive: true });

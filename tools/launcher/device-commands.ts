@@ -55,12 +55,24 @@ export function signedCommandHeaders(network: KeyPair, networkId: string, body: 
   };
 }
 
-/** Takes the next command seq from `path` and stores the one after it, before the command is sent. */
-export function takeCommandSeq(path: string): number {
+/**
+ * The home base's command floor step K (docs/protocol.md section 10.3): after a restart it rejects
+ * every seq up to K above the highest one it took before.
+ */
+export const COMMAND_FLOOR_STEP = 64;
+
+/**
+ * Takes the next command seq from `path`, `skip` further than stored, and stores the one after it
+ * before the command is sent.
+ */
+export function takeCommandSeq(path: string, skip = 0): number {
   const stored = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { next_seq?: unknown }).next_seq : 1;
-  if (!Number.isInteger(stored) || (stored as number) < 1 || (stored as number) >= 0xffffffff) throw new Error(`${path}: next_seq ${String(stored)} is not an integer from 1 to 4294967294`);
-  writeSecretJson(path, { next_seq: (stored as number) + 1 });
-  return stored as number;
+  if (!Number.isInteger(stored) || (stored as number) < 1 || (stored as number) + skip >= 0xffffffff) {
+    throw new Error(`${path}: next_seq ${String(stored)} plus ${skip} is not an integer from 1 to 4294967294`);
+  }
+  const seq = (stored as number) + skip;
+  writeSecretJson(path, { next_seq: seq + 1 });
+  return seq;
 }
 
 export interface DeviceAddDelivery {
@@ -74,11 +86,17 @@ export interface DeviceAddDelivery {
   nowSec: () => number;
 }
 
-/** Sends one device_add per device and checks that the home base applied it; throws naming the device otherwise. */
+/**
+ * Sends one device_add per device and checks that the home base applied it; throws naming the device
+ * otherwise. Call it once after each start of the home base: the first seq skips the floor step,
+ * because the restarted home base rejects the seqs up to its restored floor.
+ */
 export async function deliverDeviceAdds(delivery: DeviceAddDelivery): Promise<void> {
+  let skip = COMMAND_FLOOR_STEP;
   for (const device of delivery.devices) {
     const timestamp = delivery.nowSec();
-    const seq = takeCommandSeq(delivery.seqPath);
+    const seq = takeCommandSeq(delivery.seqPath, skip);
+    skip = 0;
     const frame = deviceAddFrame(delivery.network, delivery.homeBaseId, seq, timestamp, device.deviceId, publicKeyFromSeed(device.privateKey));
     const body = JSON.stringify({ frame: frame.toString("hex") });
 

@@ -417,6 +417,73 @@ static void results_reported_and_removed_after_200(void **state)
     assert_int_equal(reloaded.count, 0);
 }
 
+static void rotated_key_replaces_old_one(void **state)
+{
+    fixture_t *fixture = *state;
+    test_home_t *home = fixture->home;
+    test_key_t rotated;
+    uint8_t frame[TEST_FRAME_MAX];
+    char base64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+    char payload[200];
+    commands_response_t response;
+    registry_t reloaded = { 0 };
+    char error[REGISTRY_ERROR_LEN];
+    size_t len;
+
+    test_key_from_fill(&rotated, 0x66);
+    sodium_bin2base64(base64, sizeof base64, rotated.public_key, 32, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(payload, sizeof payload, "{\"id\":8,\"cmd\":\"device_rotate_key\",\"device\":\"porch-cam\",\"key\":\"%s\"}", base64);
+    len = build_command(fixture, frame, TEST_HOME_BASE_ID, 8, payload);
+    post_frame(fixture, frame, len, &response);
+    assert_int_equal(response.http_status, 200);
+    assert_true(home->registry.devices[0].has_next_key);
+
+    /* The old key still works until the first frame under the new one. */
+    len = test_frame_build(frame, FRAME_TYPE_HEARTBEAT, "porch-cam", TEST_NOW, 1, "{\"battery\":70}",
+                           &home->devices[0], home->network.public_key);
+    assert_int_equal(intake_frame(&home->homebase.intake, frame, len, s_device_mac, -50), CORE_OK);
+    len = test_frame_build(frame, FRAME_TYPE_HEARTBEAT, "porch-cam", TEST_NOW, 2, "{\"battery\":70}",
+                           &rotated, home->network.public_key);
+    assert_int_equal(intake_frame(&home->homebase.intake, frame, len, s_device_mac, -50), CORE_OK);
+
+    assert_false(home->registry.devices[0].has_next_key);
+    assert_memory_equal(home->registry.devices[0].public_key, rotated.public_key, 32);
+    assert_int_equal(registry_store_load(&reloaded, home->spool_dir, error), 1);
+    assert_memory_equal(reloaded.devices[0].public_key, rotated.public_key, 32);
+    assert_false(reloaded.devices[0].has_next_key);
+
+    len = test_frame_build(frame, FRAME_TYPE_HEARTBEAT, "porch-cam", TEST_NOW, 3, "{\"battery\":70}",
+                           &home->devices[0], home->network.public_key);
+    assert_int_equal(intake_frame(&home->homebase.intake, frame, len, s_device_mac, -50),
+                     CORE_SIGNATURE_INVALID);
+}
+
+static void dashboard_token_stored(void **state)
+{
+    fixture_t *fixture = *state;
+    test_home_t *home = fixture->home;
+    uint8_t digest[32];
+    uint8_t frame[TEST_FRAME_MAX];
+    char base64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+    char payload[200];
+    commands_response_t response;
+    registry_t reloaded = { 0 };
+    char error[REGISTRY_ERROR_LEN];
+    size_t len;
+
+    crypto_hash_sha256(digest, (const uint8_t *)"local-token", 11);
+    sodium_bin2base64(base64, sizeof base64, digest, 32, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(payload, sizeof payload, "{\"id\":9,\"cmd\":\"set_dashboard_token\",\"sha256\":\"%s\"}", base64);
+    len = build_command(fixture, frame, TEST_HOME_BASE_ID, 9, payload);
+    post_frame(fixture, frame, len, &response);
+
+    assert_int_equal(response.http_status, 200);
+    assert_true(home->registry.has_dashboard_token);
+    assert_memory_equal(home->registry.dashboard_token_sha256, digest, 32);
+    assert_int_equal(registry_store_load(&reloaded, home->spool_dir, error), 1);
+    assert_memory_equal(reloaded.dashboard_token_sha256, digest, 32);
+}
+
 #define COMMAND_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
@@ -432,6 +499,8 @@ int main(int argc, char **argv)
         COMMAND_TEST(unset_clock_answers_503),
         COMMAND_TEST(command_before_restart_refused_after),
         COMMAND_TEST(results_reported_and_removed_after_200),
+        COMMAND_TEST(rotated_key_replaces_old_one),
+        COMMAND_TEST(dashboard_token_stored),
     };
 
     test_select_engine(argc, argv);
