@@ -19,6 +19,7 @@
 /* Core statuses this file maps to HTTP statuses (docs/core-abi.md). */
 #define STATUS_FRAME_TIMESTAMP_SKEW (-10)
 #define STATUS_REPLAY_TOO_OLD (-12)
+#define STATUS_SIGNATURE_NONCANONICAL (-13)
 #define STATUS_REQUEST_BAD_FORM (-20)
 #define STATUS_NONCE_CACHE_FULL (-23)
 
@@ -104,7 +105,7 @@ static bool check_request(commands_t *commands, const commands_request_t *reques
         problem_from_status(commands, out, 503, status, "every cached nonce is still live; retry later");
         return false;
     }
-    if (status == CORE_SIGNATURE_INVALID || status == -13) {
+    if (status == CORE_SIGNATURE_INVALID || status == STATUS_SIGNATURE_NONCANONICAL) {
         problem(out, 401, "SIGNATURE_INVALID", "request signature does not verify under the network key");
         return false;
     }
