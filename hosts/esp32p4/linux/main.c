@@ -29,6 +29,8 @@
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
 #define BATCH_INTERVAL_MAX_SEC 3600
+/* Simulated devices that receive broadcasts: each device-sim process has one address. */
+#define AIR_PEERS_MAX 32
 
 typedef struct {
     const char *config_path;
@@ -154,6 +156,9 @@ typedef struct {
     command_results_t command_results;
     commands_t commands;
     char data_dir[SPOOL_PATH_LEN];
+    /* Addresses that beacons go to (see broadcast_on_air). */
+    uint8_t peers[AIR_PEERS_MAX][INTAKE_MAC_LEN];
+    size_t peer_count;
 } simulator_t;
 
 static int send_on_air(void *ctx, const uint8_t mac[INTAKE_MAC_LEN], const uint8_t *frame, size_t len)
@@ -163,27 +168,33 @@ static int send_on_air(void *ctx, const uint8_t mac[INTAKE_MAC_LEN], const uint8
     return udp_air_send(sim->udp_fd, mac, frame, len);
 }
 
-/* The simulated air has no broadcast: a beacon goes to every address a device frame came from.
- * NOTE: a simulated device that has sent nothing accepted yet gets no beacon. */
+/* Records the sender of any datagram, accepted or not, as a listener for broadcasts. A full table
+ * replaces its oldest entry. */
+static void note_air_peer(simulator_t *sim, const uint8_t mac[INTAKE_MAC_LEN])
+{
+    for (size_t i = 0; i < sim->peer_count; i++) {
+        if (memcmp(sim->peers[i], mac, INTAKE_MAC_LEN) == 0) {
+            return;
+        }
+    }
+    if (sim->peer_count < AIR_PEERS_MAX) {
+        memcpy(sim->peers[sim->peer_count++], mac, INTAKE_MAC_LEN);
+        return;
+    }
+    memmove(sim->peers[0], sim->peers[1], (AIR_PEERS_MAX - 1) * INTAKE_MAC_LEN);
+    memcpy(sim->peers[AIR_PEERS_MAX - 1], mac, INTAKE_MAC_LEN);
+}
+
+/* The simulated air has no broadcast: a beacon goes to every address a datagram came from, so the
+ * beacon sent at start reaches only simulated devices that have sent something since. */
 static int broadcast_on_air(void *ctx, const uint8_t *frame, size_t len)
 {
     simulator_t *sim = ctx;
-    const intake_t *intake = &sim->homebase.intake;
 
-    for (size_t slot = 0; slot < REGISTRY_MAX_DEVICES; slot++) {
-        bool repeated = false;
-
-        if (!intake->mac_known[slot]) {
-            continue;
-        }
-        for (size_t earlier = 0; earlier < slot && !repeated; earlier++) {
-            repeated = intake->mac_known[earlier] &&
-                       memcmp(intake->mac_by_slot[earlier], intake->mac_by_slot[slot], INTAKE_MAC_LEN) == 0;
-        }
-        if (!repeated && udp_air_send(sim->udp_fd, intake->mac_by_slot[slot], frame, len) != 0) {
+    for (size_t i = 0; i < sim->peer_count; i++) {
+        if (udp_air_send(sim->udp_fd, sim->peers[i], frame, len) != 0) {
             hb_log(HB_LOG_WARN, "beacon not sent to port %u: %s",
-                   (unsigned)(intake->mac_by_slot[slot][4] << 8 | intake->mac_by_slot[slot][5]),
-                   strerror(errno));
+                   (unsigned)(sim->peers[i][4] << 8 | sim->peers[i][5]), strerror(errno));
         }
     }
     return 0;
@@ -276,6 +287,7 @@ static void receive_frames(simulator_t *sim)
 
     while ((received = udp_air_receive(sim->udp_fd, frame, &len, mac)) == 1) {
         pthread_mutex_lock(&sim->lock);
+        note_air_peer(sim, mac);
         homebase_receive(&sim->homebase, frame, len, mac, UDP_AIR_RSSI_DBM);
         pthread_mutex_unlock(&sim->lock);
     }
