@@ -92,4 +92,48 @@ test("simulated device answers commands it does not run with unsupported", () =>
   }
 });
 
+const homeBaseSeed = Buffer.alloc(32, 0x42);
+
+/** A time beacon built by hand from protocol section 1.6, signed with node:crypto. */
+function beaconFrame(seq: number, boot: number, signerSeed = homeBaseSeed): Buffer {
+  const body = Buffer.alloc(27 + 6);
+  body[0] = 1;
+  body[1] = 0x06;
+  body.write("homebase", 2, "ascii");
+  body.writeUInt32LE(1767225600, 18);
+  body.writeUInt32LE(seq, 22);
+  body[26] = 6;
+  body[27] = 1;
+  body.writeUInt32LE(boot, 29);
+  const message = Buffer.concat([Buffer.from("homemesh/frame/v1\0", "ascii"), networkPublicKey, body]);
+  return Buffer.concat([body, nodeSign(message, signerSeed)]);
+}
+
+test("beacon with a new boot counter moves device seqs past the floor step", () => {
+  const stateDir = mkdtempSync(join(tmpdir(), "device-sim-beacon-"));
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const config: SimConfig = {
+    networkPublicKey,
+    homeBase: { host: "127.0.0.1", udpPort: 18082, publicKey: nodePublicKeyFromSeed(homeBaseSeed) },
+    devices: [{ deviceId: "porch-cam", type: "camera", privateKey: deviceSeed }],
+  };
+  const sim = new DeviceSimulator(config, { clock, seed: 1, stateDir, heartbeatSec: 10, motionMeanSec: 1000, logEverySec: 1000 });
+  try {
+    const seqOfNextAck = (id: number) => sim.acknowledge(commandFrame("porch-cam", id, `{"id":${id},"cmd":"identify"}`))!.seq;
+
+    assert.is(seqOfNextAck(1), 1);
+    assert.not.ok(sim.takeBeacon(beaconFrame(1, 1, Buffer.alloc(32, 0x99))), "forged beacon");
+    assert.is(seqOfNextAck(2), 2);
+
+    assert.ok(sim.takeBeacon(beaconFrame(1, 1)), "first beacon since the start");
+    assert.is(seqOfNextAck(3), 2 + 1 + 64);
+    assert.ok(sim.takeBeacon(beaconFrame(2, 1)));
+    assert.is(seqOfNextAck(4), 2 + 2 + 64, "same boot: no skip");
+    assert.ok(sim.takeBeacon(beaconFrame(66, 2)));
+    assert.is(seqOfNextAck(5), 2 + 3 + 128, "new boot: skip again");
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
 test.run();

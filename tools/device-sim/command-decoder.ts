@@ -1,5 +1,5 @@
 /**
- * A simulated device's side of commands (docs/protocol.md sections 1, 1.5, 6): decodes a command
+ * A simulated device's side of commands and beacons (docs/protocol.md sections 1, 1.5, 1.6, 6): decodes a command
  * frame (0x04) that the home base relayed, checks its signature under the network key with
  * tweetnacl as a device would, and answers it with an acknowledgement (0x05). Written from the
  * protocol page alone, independent of the core.
@@ -24,6 +24,8 @@ export interface DecodedCommand {
 export const ACKS_KEPT = 8;
 const DEVICE_ID_RULE = /^[A-Za-z0-9_-]{1,15}$/;
 const ACKNOWLEDGED_OK = new Set(["reboot", "identify", "set_config"]);
+const BEACON_TYPE = 0x06;
+const BEACON_PAYLOAD_LEN = 6;
 
 /** Returns the command in `frame`, or null for any other frame, a malformed one or a bad signature. */
 export function decodeCommand(frame: Uint8Array, networkPublicKey: Uint8Array): DecodedCommand | null {
@@ -52,6 +54,20 @@ export function decodeCommand(frame: Uint8Array, networkPublicKey: Uint8Array): 
   if (payload === null || typeof payload !== "object" || !Number.isInteger(fields.id) || typeof fields.cmd !== "string") return null;
 
   return { deviceId, timestamp: bytes.readUInt32LE(18), seq: bytes.readUInt32LE(22), id: fields.id as number, cmd: fields.cmd };
+}
+
+/** Returns the boot counter of a time beacon (0x06, section 1.6) signed by `homeBasePublicKey`, or null for any other frame. */
+export function decodeBeaconBoot(frame: Uint8Array, networkPublicKey: Uint8Array, homeBasePublicKey: Uint8Array): number | null {
+  const bytes = Buffer.from(frame);
+  const beaconLen = FRAME_HEADER_LEN + BEACON_PAYLOAD_LEN + SIGNATURE_LEN;
+  if (bytes.length !== beaconLen || bytes[0] !== 1 || bytes[1] !== BEACON_TYPE || bytes.readUInt8(26) !== BEACON_PAYLOAD_LEN) return null;
+
+  const signed = bytes.subarray(0, FRAME_HEADER_LEN + BEACON_PAYLOAD_LEN);
+  const signature = bytes.subarray(FRAME_HEADER_LEN + BEACON_PAYLOAD_LEN);
+  if (!nacl.sign.detached.verify(frameSignedMessage(signed, networkPublicKey), signature, homeBasePublicKey)) return null;
+
+  const boot = bytes.readUInt32LE(FRAME_HEADER_LEN + 2);
+  return bytes[FRAME_HEADER_LEN + 1] === 0 && boot >= 1 ? boot : null;
 }
 
 /** Builds the acknowledgement payload a simulated device sends for `command`. */

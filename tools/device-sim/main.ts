@@ -38,8 +38,10 @@ function main(): void {
     seed: options.seed,
   });
 
-  // Commands relayed by the home base arrive on the same socket; each simulated device answers its own.
+  // Beacons and commands relayed by the home base arrive on the same socket. Each simulated device
+  // answers the commands addressed to it.
   socket.on("message", (message) => {
+    if (sim.takeBeacon(message)) return;
     const ack = sim.acknowledge(message);
     if (ack === null) return;
     socket.send(ack.bytes, config.homeBase.udpPort, config.homeBase.host, (error) => {

@@ -5,7 +5,7 @@
  */
 import { nowSec, type Clock } from "../../hosts/node/src/clock.ts";
 import { DeviceActivity, MOTION_TYPES } from "./activity.ts";
-import { ACKS_KEPT, ackPayload, decodeCommand } from "./command-decoder.ts";
+import { ACKS_KEPT, ackPayload, decodeBeaconBoot, decodeCommand } from "./command-decoder.ts";
 import type { SimConfig, SimDevice } from "./config.ts";
 import { encodeFrame, type FrameTypeName } from "./encoder.ts";
 import { SeededRandom } from "./random.ts";
@@ -34,6 +34,9 @@ export interface SimFrame {
 
 type ScheduledKind = "heartbeat" | "log" | "motion";
 
+/** K of protocol section 10.3: a restarted home base rejects seqs up to this far above the highest it took. */
+export const HOME_BASE_FLOOR_STEP = 64;
+
 interface DeviceState {
   device: SimDevice;
   activity: DeviceActivity;
@@ -53,6 +56,8 @@ export class DeviceSimulator {
   readonly #options: SimOptions;
   readonly #random: SeededRandom;
   readonly #devices: DeviceState[];
+  /** The boot counter of the last accepted beacon; undefined until the first one since the start. */
+  #homeBaseBoot: number | undefined;
 
   constructor(config: SimConfig, options: SimOptions) {
     checkPositive("heartbeat interval", options.heartbeatSec);
@@ -118,6 +123,24 @@ export class DeviceSimulator {
       }
     }
     return frames;
+  }
+
+  /**
+   * Takes a time beacon received over the air. The first one since the start, and each one whose boot
+   * counter changed, moves every device's seq on by the home base's floor step (protocol section
+   * 10.3). Returns true when `received` was a beacon signed by the home base.
+   */
+  takeBeacon(received: Uint8Array): boolean {
+    const homeBaseKey = this.#config.homeBase.publicKey;
+    if (homeBaseKey === undefined) return false;
+    const boot = decodeBeaconBoot(received, this.#config.networkPublicKey, homeBaseKey);
+    if (boot === null) return false;
+
+    if (boot !== this.#homeBaseBoot) {
+      for (const state of this.#devices) state.seq.skip(HOME_BASE_FLOOR_STEP);
+      this.#homeBaseBoot = boot;
+    }
+    return true;
   }
 
   /**

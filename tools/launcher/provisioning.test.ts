@@ -49,7 +49,7 @@ test("devices file is accepted by the device simulator", () => {
   const parsed = parseSimConfig(JSON.stringify(file));
 
   assert.equal(Object.keys(file), ["network_public_key", "home_base", "devices"]);
-  assert.equal(parsed.homeBase, { host: "127.0.0.1", udpPort: 18082 });
+  assert.equal(parsed.homeBase, { host: "127.0.0.1", udpPort: 18082, publicKey: nodePublicKeyFromSeed(Buffer.alloc(32, 0x61)) });
   assert.equal(parsed.devices.map((entry) => [entry.deviceId, entry.type]), [["porch-cam", "camera"], ["hall-motion", "motion"]]);
   assert.is(parsed.devices[0]!.privateKey.toString("hex"), seedHex(0x62));
 });
@@ -89,7 +89,8 @@ test("refresh updates addresses and keeps the keys", () => {
   assert.is(homeBase.central_url, "http://127.0.0.1:18500");
   assert.is(homeBase.batch_interval_sec, 5);
   assert.is(homeBase.private_key, seedHex(0x61));
-  assert.equal(devices.home_base, { host: "127.0.0.1", udp_port: 18502 });
+  // The devices check the home base's beacons with its public key.
+  assert.equal(devices.home_base, { host: "127.0.0.1", udp_port: 18502, public_key: nodePublicKeyFromSeed(Buffer.alloc(32, 0x61)).toString("hex") });
   assert.is(devices.devices[0].private_key, seedHex(0x62));
   assert.is(statSync(devicesPath).mode & 0o777, 0o600);
   rmSync(dir, { recursive: true });

@@ -4,6 +4,7 @@
  * they are written with mode 0600.
  */
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { publicKeyFromSeed } from "../device-sim/encoder.ts";
 
 export interface ProvisionedDevice {
   deviceId: string;
@@ -49,11 +50,16 @@ export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOpt
   };
 }
 
+/** Returns the home base's public key (hex) from its seed (hex), for the devices to check its beacons. */
+function homeBasePublicKey(privateKeyHex: string): string {
+  return publicKeyFromSeed(Buffer.from(privateKeyHex, "hex")).toString("hex");
+}
+
 /** Builds the contents of devices.json for the device simulator. */
 export function buildDevicesFile(network: DemoNetwork, options: DevicesFileOptions): Record<string, unknown> {
   return {
     network_public_key: network.networkPublicKey,
-    home_base: { host: options.host, udp_port: options.udpPort },
+    home_base: { host: options.host, udp_port: options.udpPort, public_key: homeBasePublicKey(network.homeBase.privateKey) },
     devices: network.devices.map((device) => ({ device_id: device.deviceId, type: device.type, private_key: device.privateKey })),
   };
 }
@@ -92,5 +98,6 @@ export function refreshDemoFiles(homeBasePath: string, devicesPath: string, home
   });
 
   const devicesFile = JSON.parse(readFileSync(devicesPath, "utf8")) as Record<string, unknown>;
-  writeSecretJson(devicesPath, { ...devicesFile, home_base: { host: devices.host, udp_port: devices.udpPort } });
+  const publicKey = homeBasePublicKey(String(homeBaseFile.private_key));
+  writeSecretJson(devicesPath, { ...devicesFile, home_base: { host: devices.host, udp_port: devices.udpPort, public_key: publicKey } });
 }
