@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_command.h"
 #include "hb_log.h"
 #include "http_media.h"
 #include "status.h"
@@ -17,6 +18,7 @@ struct http_api {
     homebase_t *homebase;
     pthread_mutex_t *lock;
     http_media_t *media;
+    api_command_t command;
 };
 
 typedef char *(*render_fn)(homebase_t *homebase);
@@ -107,6 +109,12 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
     mg_set_request_handler(api->context, "/api/v1/devices$", handle_devices, api);
     api->media = http_media_register(api->context, homebase, lock);
     return api;
+}
+
+void http_api_add_commands(http_api_t *api, commands_t *commands)
+{
+    api->command = (api_command_t){ .commands = commands, .lock = api->lock };
+    mg_set_request_handler(api->context, "/api/v1/command$", api_command_handle, &api->command);
 }
 
 void http_api_stop(http_api_t *api)

@@ -71,7 +71,8 @@ int homebase_seal(homebase_t *homebase)
     homebase->sealed_any = true;
 
     /* The seq is stored before anything can go out, so a restart never reuses it. */
-    if (spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
+    if ((homebase->replay_store != NULL && replay_store_save_if_due(homebase->replay_store, now) != 0) ||
+        spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
         spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core)) != 0) {
         hb_log(HB_LOG_ERROR, "batch lost: seq=%u error=%s", (unsigned)seq, error);
         return -1;
@@ -192,6 +193,7 @@ void homebase_tick(homebase_t *homebase)
 {
     uint32_t now = hb_clock_now(homebase->clock);
 
+    intake_serve(&homebase->intake);
     expire_devices(homebase, now);
     if (homebase->media != NULL) {
         media_expire(homebase->media, now);
@@ -217,6 +219,37 @@ int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
 
     homebase_tick(homebase);
     return status;
+}
+
+int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
+                         const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
+{
+    int32_t status;
+
+    /* A chunk has no signature to verify, so it skips the verify queue as in homebase_frame. */
+    if (homebase_media_frame(homebase, frame, len, &status)) {
+        homebase_tick(homebase);
+        return status;
+    }
+    status = intake_admit(&homebase->intake, frame, len, mac, rssi);
+
+    homebase_tick(homebase);
+    return status;
+}
+
+static int persist_replay_now(void *ctx)
+{
+    homebase_t *homebase = ctx;
+
+    return replay_store_save_if_due(homebase->replay_store, hb_clock_now(homebase->clock));
+}
+
+int homebase_persist_replay(homebase_t *homebase, replay_store_t *store, char *error)
+{
+    homebase->replay_store = store;
+    homebase->intake.hooks.persist_replay = persist_replay_now;
+    homebase->intake.hooks.persist_ctx = homebase;
+    return replay_store_load(store, hb_clock_now(homebase->clock), error);
 }
 
 uint32_t homebase_spooled_count(homebase_t *homebase)
