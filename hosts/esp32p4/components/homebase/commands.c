@@ -283,7 +283,7 @@ static void run_device_command(commands_t *commands, const core_command_t *comma
 {
     const char *device_id = commands->registry->devices[slot].device_id;
     command_record_t *record = find_record(commands, device_id, command->id);
-    /* The device's acknowledgement, not the radio's send status, tells whether the command landed. */
+    /* The device's acknowledgement, not the radio's send status, is the command's outcome. */
     uint16_t send_id;
 
     if (record != NULL && record->final) {

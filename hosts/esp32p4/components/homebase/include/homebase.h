@@ -62,9 +62,9 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
 int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
                        const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
 
-/* Takes one frame from the radio: a media chunk goes to media at once (it has no signature);
- * any other frame gets the cheap checks, then the verify queue of its sender (see intake_admit),
- * then a tick, which verifies queued frames within the budget. */
+/* Takes one frame from the radio. A media chunk has no signature and goes to media at once. Any
+ * other frame gets the cheap checks, then waits in the verify queue of its sender (intake_admit).
+ * The tick that follows verifies queued frames within the budget. */
 int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
                          const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
 
