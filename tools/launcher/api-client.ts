@@ -15,7 +15,6 @@ export interface DeviceCreated {
   /** The device's 32-byte Ed25519 seed in hex; the central server returns it in this response only. */
   private_key: string;
   network_public_key: string;
-  home_base_id: string | null;
 }
 
 /** A response with an unexpected status, with the problem+json code when the server sent one. */
@@ -82,9 +81,11 @@ export class ApiClient {
   async createDevice(networkId: string, deviceId: string, type: string): Promise<DeviceCreated> {
     const path = `/networks/${encodeURIComponent(networkId)}/devices`;
     const json = await this.#request("POST", path, { device_id: deviceId, type }, [201]);
-    if (typeof json.private_key !== "string" || typeof json.network_public_key !== "string") {
-      throw new Error(`POST ${path} returned no private_key or network_public_key`);
+    // The keys come in the provisioning bundle (docs/protocol.md section 8).
+    const bundle = (typeof json.bundle === "object" && json.bundle !== null ? json.bundle : {}) as Record<string, unknown>;
+    if (typeof json.device !== "object" || json.device === null || typeof bundle.private_key !== "string" || typeof bundle.network_public_key !== "string") {
+      throw new Error(`POST ${path} returned no device, or no private_key or network_public_key in its bundle`);
     }
-    return json as unknown as DeviceCreated;
+    return { device: json.device as DeviceCreated["device"], private_key: bundle.private_key, network_public_key: bundle.network_public_key };
   }
 }

@@ -50,9 +50,8 @@ function fakeCentralServer(options: FakeOptions = {}) {
     const publicKey = nodePublicKeyFromSeed(options.wrongPublicKey ? Buffer.alloc(32, 0x01) : seed).toString("hex");
     return send(response, 201, {
       device: { device_id: body.device_id, type: body.type, public_key: publicKey },
-      private_key: seed.toString("hex"),
-      network_public_key: networkPublicKey,
-      home_base_id: body.type === "home_base" ? null : "homebase",
+      bundle: { device_id: body.device_id, private_key: seed.toString("hex"), public_key: publicKey, network_public_key: networkPublicKey },
+      command_id: null,
     });
   };
 
