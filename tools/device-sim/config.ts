@@ -13,7 +13,8 @@ export interface SimDevice {
 
 export interface SimConfig {
   networkPublicKey: Buffer;
-  homeBase: { host: string; udpPort: number };
+  /** `publicKey`: the home base's key that signs its time beacons; without it beacons are ignored. */
+  homeBase: { host: string; udpPort: number; publicKey?: Buffer };
   devices: SimDevice[];
 }
 
@@ -64,7 +65,11 @@ export function parseSimConfig(text: string): SimConfig {
 
   return {
     networkPublicKey: keyField(raw.network_public_key, "network_public_key"),
-    homeBase: { host: homeBase.host, udpPort: port as number },
+    homeBase: {
+      host: homeBase.host,
+      udpPort: port as number,
+      ...(homeBase.public_key === undefined ? {} : { publicKey: keyField(homeBase.public_key, "home_base.public_key") }),
+    },
     devices,
   };
 }

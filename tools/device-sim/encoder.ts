@@ -16,7 +16,14 @@ const U32_MAX = 0xffffffff;
 /** The 18-byte context that opens every signed frame message: ASCII `homemesh/frame/v1` and a NUL. */
 export const FRAME_CONTEXT = Buffer.from("homemesh/frame/v1\0", "ascii");
 
-export const FRAME_TYPES = { heartbeat: 0x01, motion: 0x02, log: 0x03, command: 0x04, manifest: 0x07 } as const;
+export const FRAME_TYPES = {
+  heartbeat: 0x01,
+  motion: 0x02,
+  log: 0x03,
+  command: 0x04,
+  ack: 0x05,
+  manifest: 0x07,
+} as const;
 export type FrameTypeName = keyof typeof FRAME_TYPES;
 
 const DEVICE_ID_RULE = /^[A-Za-z0-9_-]{1,15}$/;

@@ -38,6 +38,18 @@ function main(): void {
     seed: options.seed,
   });
 
+  // Beacons and commands relayed by the home base arrive on the same socket. Each simulated device
+  // answers the commands addressed to it.
+  socket.on("message", (message) => {
+    if (sim.takeBeacon(message)) return;
+    const ack = sim.acknowledge(message);
+    if (ack === null) return;
+    socket.send(ack.bytes, config.homeBase.udpPort, config.homeBase.host, (error) => {
+      if (error) log.warn("acknowledgement send failed", { device: ack.deviceId, seq: ack.seq, error });
+    });
+    log.info("command acknowledged", { device: ack.deviceId, seq: ack.seq });
+  });
+
   let timer: NodeJS.Timeout | undefined;
   const step = () => {
     for (const frame of sim.tick()) {

@@ -83,6 +83,18 @@ test("seq store stops at the u32 limit", () => {
   rmSync(dir, { recursive: true });
 });
 
+test("skip past the block reserves a block before the seq is used", () => {
+  const dir = freshDir();
+  const seq = new DeviceSeq(dir, "porch-cam", 10);
+
+  assert.is(seq.next(), 1);
+  seq.skip(64);
+  assert.is(seq.next(), 66);
+  assert.is(storedEnd(seq.path), 75);
+  assert.is(new DeviceSeq(dir, "porch-cam", 10).next(), 76, "a restart continues after the stored end");
+  rmSync(dir, { recursive: true });
+});
+
 test("seq store rejects a device id that could escape the folder", () => {
   assert.throws(() => new DeviceSeq(freshDir(), "../etc"), /invalid device id/);
 });

@@ -74,11 +74,19 @@ export class DeviceSeq {
   next(): number {
     if (this.#next > this.#reservedEnd) {
       if (this.#next > SEQ_MAX) throw new Error(`seq space exhausted for ${this.path}: reached ${SEQ_MAX}`);
-      const end = Math.min(this.#reservedEnd + this.#blockCount, SEQ_MAX);
+      const end = Math.min(Math.max(this.#reservedEnd, this.#next - 1) + this.#blockCount, SEQ_MAX);
       writeFileDurable(this.path, JSON.stringify({ reserved_end: end } satisfies SeqState) + "\n");
       this.#reservedEnd = end;
     }
     return this.#next++;
+  }
+
+  /**
+   * Leaves `count` seqs unused, as a device does when the home base's boot counter changes (protocol
+   * section 10.3): the restarted home base rejects the seqs up to its restored floor.
+   */
+  skip(count: number): void {
+    this.#next = Math.min(this.#next + count, SEQ_MAX + 1);
   }
 
   /** The end of the block stored in the state file. */

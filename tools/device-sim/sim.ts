@@ -7,6 +7,7 @@ import { nowSec, type Clock } from "../../hosts/node/src/clock.ts";
 import { DeviceActivity, MOTION_TYPES } from "./activity.ts";
 import { createHash } from "node:crypto";
 import { chunkFrames, manifestPayload } from "./chunk.ts";
+import { ACKS_KEPT, ackPayload, decodeBeaconBoot, decodeCommand } from "./command-decoder.ts";
 import type { SimConfig, SimDevice } from "./config.ts";
 import { encodeFrame, type FrameTypeName } from "./encoder.ts";
 import { SeededRandom } from "./random.ts";
@@ -47,12 +48,17 @@ export interface SimFrame {
 
 type ScheduledKind = "heartbeat" | "log" | "motion";
 
+/** K of protocol section 10.3: a restarted home base rejects seqs up to this far above the highest it took. */
+export const HOME_BASE_FLOOR_STEP = 64;
+
 interface DeviceState {
   device: SimDevice;
   activity: DeviceActivity;
   seq: DeviceSeq;
   /** The next due time of each kind this device sends, in clock milliseconds. */
   dueMs: Map<ScheduledKind, number>;
+  /** The last ACKS_KEPT acknowledgements by command seq, sent again for a repeated command. */
+  acks: Map<number, SimFrame>;
 }
 
 function checkPositive(name: string, value: number): void {
@@ -64,6 +70,8 @@ export class DeviceSimulator {
   readonly #options: SimOptions;
   readonly #random: SeededRandom;
   readonly #devices: DeviceState[];
+  /** The boot counter of the last accepted beacon; undefined until the first one since the start. */
+  #homeBaseBoot: number | undefined;
 
   constructor(config: SimConfig, options: SimOptions) {
     checkPositive("heartbeat interval", options.heartbeatSec);
@@ -90,6 +98,7 @@ export class DeviceSimulator {
       activity: new DeviceActivity(device.deviceId, device.type, this.#random, startMs),
       seq: new DeviceSeq(this.#options.stateDir, device.deviceId, this.#options.seqBlockCount),
       dueMs,
+      acks: new Map(),
     };
   }
 
@@ -143,6 +152,47 @@ export class DeviceSimulator {
     const manifest = encodeFrame({ type: "manifest", deviceId, timestamp, seq, payload }, state.device.privateKey, this.#config.networkPublicKey);
     const chunks = chunkFrames(deviceId, timestamp, seq, still).map((bytes, index): SimFrame => ({ type: "chunk", deviceId, seq: index, timestamp, bytes }));
     return [{ type: "manifest", deviceId, seq, timestamp, bytes: manifest, media }, ...chunks];
+  }
+
+  /**
+   * Takes a time beacon received over the air. The first one since the start, and each one whose boot
+   * counter changed, moves every device's seq on by the home base's floor step (protocol section
+   * 10.3). Returns true when `received` was a beacon signed by the home base.
+   */
+  takeBeacon(received: Uint8Array): boolean {
+    const homeBaseKey = this.#config.homeBase.publicKey;
+    if (homeBaseKey === undefined) return false;
+    const boot = decodeBeaconBoot(received, this.#config.networkPublicKey, homeBaseKey);
+    if (boot === null) return false;
+
+    if (boot !== this.#homeBaseBoot) {
+      for (const state of this.#devices) state.seq.skip(HOME_BASE_FLOOR_STEP);
+      this.#homeBaseBoot = boot;
+    }
+    return true;
+  }
+
+  /**
+   * Answers a frame received over the air: a command to one of the simulated devices, signed with
+   * the network key, gets an acknowledgement signed with that device's key (a repeat gets the same
+   * one again). Returns null for anything else (beacons, other devices, forged commands).
+   */
+  acknowledge(received: Uint8Array): SimFrame | null {
+    const command = decodeCommand(received, this.#config.networkPublicKey);
+    if (command === null) return null;
+    const state = this.#devices.find((candidate) => candidate.device.deviceId === command.deviceId);
+    if (state === undefined) return null;
+
+    const stored = state.acks.get(command.seq);
+    if (stored !== undefined) return stored;
+
+    const timestamp = nowSec(this.#options.clock);
+    const seq = state.seq.next();
+    const bytes = encodeFrame({ type: "ack", deviceId: command.deviceId, timestamp, seq, payload: ackPayload(command) }, state.device.privateKey, this.#config.networkPublicKey);
+    const ack: SimFrame = { type: "ack", deviceId: command.deviceId, seq, timestamp, bytes };
+    state.acks.set(command.seq, ack);
+    if (state.acks.size > ACKS_KEPT) state.acks.delete(state.acks.keys().next().value as number);
+    return ack;
   }
 
   #buildFrame(state: DeviceState, kind: ScheduledKind): SimFrame {

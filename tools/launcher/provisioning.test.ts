@@ -34,11 +34,14 @@ test("home base file has the documented fields", () => {
     central_url: "http://127.0.0.1:18080",
     batch_interval_sec: 60,
     offline_after_sec: 90,
-    devices: [
-      { device_id: "porch-cam", public_key: network.devices[0]!.publicKey },
-      { device_id: "hall-motion", public_key: network.devices[1]!.publicKey },
-    ],
   });
+});
+
+test("home base file holds no network private key and no devices", () => {
+  const text = JSON.stringify(buildHomeBaseFile(network, homeBaseOptions));
+
+  assert.not.match(text, /network_private_key|network_seed|master_seed/);
+  assert.not.match(text, /"devices"/);
 });
 
 test("devices file is accepted by the device simulator", () => {
@@ -46,7 +49,7 @@ test("devices file is accepted by the device simulator", () => {
   const parsed = parseSimConfig(JSON.stringify(file));
 
   assert.equal(Object.keys(file), ["network_public_key", "home_base", "devices"]);
-  assert.equal(parsed.homeBase, { host: "127.0.0.1", udpPort: 18082 });
+  assert.equal(parsed.homeBase, { host: "127.0.0.1", udpPort: 18082, publicKey: nodePublicKeyFromSeed(Buffer.alloc(32, 0x61)) });
   assert.equal(parsed.devices.map((entry) => [entry.deviceId, entry.type]), [["porch-cam", "camera"], ["hall-motion", "motion"]]);
   assert.is(parsed.devices[0]!.privateKey.toString("hex"), seedHex(0x62));
 });
@@ -86,9 +89,25 @@ test("refresh updates addresses and keeps the keys", () => {
   assert.is(homeBase.central_url, "http://127.0.0.1:18500");
   assert.is(homeBase.batch_interval_sec, 5);
   assert.is(homeBase.private_key, seedHex(0x61));
-  assert.equal(devices.home_base, { host: "127.0.0.1", udp_port: 18502 });
+  // The devices check the home base's beacons with its public key.
+  assert.equal(devices.home_base, { host: "127.0.0.1", udp_port: 18502, public_key: nodePublicKeyFromSeed(Buffer.alloc(32, 0x61)).toString("hex") });
   assert.is(devices.devices[0].private_key, seedHex(0x62));
   assert.is(statSync(devicesPath).mode & 0o777, 0o600);
+  rmSync(dir, { recursive: true });
+});
+
+test("refresh removes the device list of an older home base file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "launcher-provisioning-"));
+  const homeBasePath = join(dir, "homebase.json");
+  const devicesPath = join(dir, "devices.json");
+  writeSecretJson(homeBasePath, { ...buildHomeBaseFile(network, homeBaseOptions), devices: [{ device_id: "porch-cam", public_key: network.devices[0]!.publicKey }] });
+  writeSecretJson(devicesPath, buildDevicesFile(network, { host: "127.0.0.1", udpPort: 18082 }));
+
+  refreshDemoFiles(homeBasePath, devicesPath, homeBaseOptions, { host: "127.0.0.1", udpPort: 18082 });
+  const homeBase = JSON.parse(readFileSync(homeBasePath, "utf8"));
+
+  assert.is(homeBase.devices, undefined);
+  assert.is(homeBase.private_key, seedHex(0x61));
   rmSync(dir, { recursive: true });
 });
 

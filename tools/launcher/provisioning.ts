@@ -4,6 +4,7 @@
  * they are written with mode 0600.
  */
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { publicKeyFromSeed } from "../device-sim/encoder.ts";
 
 export interface ProvisionedDevice {
   deviceId: string;
@@ -32,7 +33,11 @@ export interface DevicesFileOptions {
   udpPort: number;
 }
 
-/** Builds the contents of homebase.json: the home base's identity and the device registry, never the network's private key. */
+/**
+ * Builds the contents of homebase.json: the home base's identity and key, the network's public key
+ * and the central server's address, never the network's private key and no devices (the home base
+ * takes those from device_add commands, see device-commands.ts).
+ */
 export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOptions): Record<string, unknown> {
   return {
     network_id: network.networkId,
@@ -42,15 +47,19 @@ export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOpt
     central_url: options.centralUrl,
     batch_interval_sec: options.batchIntervalSec,
     offline_after_sec: options.offlineAfterSec,
-    devices: network.devices.map((device) => ({ device_id: device.deviceId, public_key: device.publicKey })),
   };
+}
+
+/** Returns the home base's public key (hex) from its seed (hex), for the devices to check its beacons. */
+function homeBasePublicKey(privateKeyHex: string): string {
+  return publicKeyFromSeed(Buffer.from(privateKeyHex, "hex")).toString("hex");
 }
 
 /** Builds the contents of devices.json for the device simulator. */
 export function buildDevicesFile(network: DemoNetwork, options: DevicesFileOptions): Record<string, unknown> {
   return {
     network_public_key: network.networkPublicKey,
-    home_base: { host: options.host, udp_port: options.udpPort },
+    home_base: { host: options.host, udp_port: options.udpPort, public_key: homeBasePublicKey(network.homeBase.privateKey) },
     devices: network.devices.map((device) => ({ device_id: device.deviceId, type: device.type, private_key: device.privateKey })),
   };
 }
@@ -75,10 +84,12 @@ export function writeSecretJson(path: string, value: unknown): void {
 
 /**
  * Rewrites the addresses and intervals in existing demo files to the current settings and keeps the
- * keys, so a later `make run` with other ports still connects the parts.
+ * keys, so a later `make run` with other ports still connects the parts. A former `devices` list in
+ * homebase.json is removed.
  */
 export function refreshDemoFiles(homeBasePath: string, devicesPath: string, homeBase: HomeBaseFileOptions, devices: DevicesFileOptions): void {
-  const homeBaseFile = JSON.parse(readFileSync(homeBasePath, "utf8")) as Record<string, unknown>;
+  // A file written before the registry moved to device_add commands still lists its devices; they go.
+  const { devices: _formerRegistry, ...homeBaseFile } = JSON.parse(readFileSync(homeBasePath, "utf8")) as Record<string, unknown>;
   writeSecretJson(homeBasePath, {
     ...homeBaseFile,
     central_url: homeBase.centralUrl,
@@ -87,5 +98,6 @@ export function refreshDemoFiles(homeBasePath: string, devicesPath: string, home
   });
 
   const devicesFile = JSON.parse(readFileSync(devicesPath, "utf8")) as Record<string, unknown>;
-  writeSecretJson(devicesPath, { ...devicesFile, home_base: { host: devices.host, udp_port: devices.udpPort } });
+  const publicKey = homeBasePublicKey(String(homeBaseFile.private_key));
+  writeSecretJson(devicesPath, { ...devicesFile, home_base: { host: devices.host, udp_port: devices.udpPort, public_key: publicKey } });
 }

@@ -7,13 +7,16 @@
  * The first start on an empty data folder also runs the key generation script and sets up the demo
  * network through the public API; later starts reuse both and print nothing secret.
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { systemClock } from "../../hosts/node/src/clock.ts";
+import { nowSec, systemClock } from "../../hosts/node/src/clock.ts";
 import { ApiClient, ApiError } from "./api-client.ts";
+import { readMasterSeed } from "../../hosts/node/src/keys/master-seed.ts";
+import { readSimConfig } from "../device-sim/config.ts";
 import { credentialsPath, readCredentials } from "./credentials.ts";
 import { dashboardTokenSha256, ensureDashboardToken } from "./dashboard-token.ts";
+import { deliverDeviceAdds, findNetworkKey } from "./device-commands.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
 import { waitForPath } from "./path-wait.ts";
@@ -108,6 +111,31 @@ async function prepareDemo(settings: LauncherSettings, signal: AbortSignal): Pro
   say(`demo network ${network.networkId} created; provisioning files in ${paths.dir}`);
 }
 
+/** Fills the home base's registry with the demo devices through signed device_add commands. */
+async function registerDemoDevices(settings: LauncherSettings): Promise<void> {
+  const paths = demoPaths(settings.dataDir);
+  const homeBaseFile = JSON.parse(readFileSync(paths.homeBase, "utf8")) as { network_id: string; home_base_id: string; network_public_key: string };
+  const simConfig = readSimConfig(paths.devices);
+  const masterSeed = readMasterSeed(settings.dataDir);
+  const network = findNetworkKey(masterSeed, homeBaseFile.network_public_key);
+  masterSeed.fill(0);
+
+  try {
+    await deliverDeviceAdds({
+      homeBaseUrl: `http://127.0.0.1:${settings.homeBaseHttpPort}`,
+      networkId: homeBaseFile.network_id,
+      network,
+      homeBaseId: homeBaseFile.home_base_id,
+      devices: simConfig.devices,
+      seqPath: join(paths.dir, "homebase-command-seq.json"),
+      nowSec: () => nowSec(systemClock),
+    });
+  } finally {
+    network.privateKey.fill(0);
+  }
+  say(`home base registry: ${simConfig.devices.length} devices added by signed device_add commands`);
+}
+
 /** Runs the start-up steps in order; throws on the first that fails or when a stop is requested. */
 async function startSystem(supervisor: Supervisor, settings: LauncherSettings): Promise<boolean> {
   const signal = supervisor.stopSignal;
@@ -146,6 +174,8 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
     isRunning: () => supervisor.isRunning("homebase"),
   });
   say(`home base ready on port ${settings.homeBaseHttpPort}`);
+
+  await registerDemoDevices(settings);
 
   startDeviceSimulator(supervisor, settings);
   return firstStart;

@@ -11,6 +11,7 @@
 #include "api_problem.h"
 #include "api_ws.h"
 #include "dashboard_token.h"
+#include "api_command.h"
 #include "hb_log.h"
 #include "http_media.h"
 #include "oled_png.h"
@@ -28,6 +29,7 @@ struct http_api {
     api_ws_t *ws;
     /* The address the server listens on, shown on the OLED screen. */
     char host[64];
+    api_command_t command;
 };
 
 typedef char *(*render_fn)(homebase_t *homebase);
@@ -357,6 +359,12 @@ void http_api_publish_event(void *api, const char *json, size_t len)
 struct api_ws *http_api_ws(http_api_t *api)
 {
     return api->ws;
+}
+
+void http_api_add_commands(http_api_t *api, commands_t *commands)
+{
+    api->command = (api_command_t){ .commands = commands, .lock = api->lock };
+    http_api_add_handler(api, "/api/v1/command$", api_command_handle, &api->command);
 }
 
 void http_api_stop(http_api_t *api)

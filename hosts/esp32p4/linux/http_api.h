@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "commands.h"
 #include "homebase.h"
 
 /* Worker threads: enough for the local dashboard plus a few clients that connect and send nothing.
@@ -45,6 +46,9 @@ typedef struct http_api http_api_t;
 /* Listens on `host`:`port`. Returns NULL when civetweb could not start (port in use, bad host). */
 http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase,
                            pthread_mutex_t *lock);
+
+/* Serves POST /api/v1/command with `commands` (api_command.c), under the same lock. */
+void http_api_add_commands(http_api_t *api, commands_t *commands);
 
 void http_api_stop(http_api_t *api);
 

@@ -16,6 +16,9 @@
 
 #include "api_events.h"
 #include "dashboard_token.h"
+#include "beacon.h"
+#include "command_results.h"
+#include "commands.h"
 #include "engine_select.h"
 #include "hb_log.h"
 #include "homebase.h"
@@ -26,8 +29,11 @@
 #include "radio_link.h"
 #include "registry.h"
 #include "sim_card.h"
+#include "registry_store.h"
+#include "replay_store.h"
 #include "system_clock.h"
 #include "udp_air.h"
+#include "verify_budget.h"
 
 /* Bytes read from the link terminal at a time. */
 #define LINK_READ_CHUNK_LEN 512
@@ -52,6 +58,7 @@ typedef struct {
     uint16_t http_port;
     uint16_t udp_port;
     uint32_t batch_interval_sec;
+    uint32_t verifies_per_sec;
     bool verbose;
 } options_t;
 
@@ -69,7 +76,8 @@ static void print_usage(FILE *out)
     fprintf(out,
             "usage: homebase-sim --config FILE (--data DIR | --spool DIR) [options]\n"
             "  --config FILE          provisioning file (docs/provisioning.md)\n"
-            "  --spool DIR            folder for batches not yet taken by the central server\n"
+            "  --spool DIR            folder for batches not yet taken by the central server, the\n"
+            "                         replay state, beacon state, registry and command results\n"
             "                         (default with --data: DIR/spool)\n"
             "  --data DIR             the sd card (docs/sd-layout.md): media, spool; without it\n"
             "                         the home base stores no media\n"
@@ -84,6 +92,7 @@ static void print_usage(FILE *out)
             "  --bind HOST            IPv4 address for both ports (default 127.0.0.1)\n"
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
+            "  --verify-rate N        frame signature verifies per second, 1 to 10000 (default 50)\n"
             "  --verbose              log every accepted frame and batch\n");
 }
 
@@ -117,6 +126,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         { "batch-interval", required_argument, NULL, 'i' },
         { "engine", required_argument, NULL, 'e' },
         { "link", required_argument, NULL, 'l' },
+        { "verify-rate", required_argument, NULL, 'r' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
@@ -153,6 +163,12 @@ static int parse_options(int argc, char **argv, options_t *options)
             }
             options->batch_interval_sec = (uint32_t)value;
             break;
+        case 'r':
+            if (parse_number(optarg, VERIFY_BUDGET_MAX_PER_SEC, "--verify-rate", &value) != 0) {
+                return -1;
+            }
+            options->verifies_per_sec = (uint32_t)value;
+            break;
         default:
             print_usage(stderr);
             return -1;
@@ -188,6 +204,11 @@ typedef struct {
     int link_fd;
     radio_link_t link;
     radio_t *radio;
+    replay_store_t replay_store;
+    beacon_t beacon;
+    command_results_t command_results;
+    commands_t commands;
+    char data_dir[SPOOL_PATH_LEN];
 } simulator_t;
 
 /* Loads the dashboard token's hash from the spool folder (docs/sd-layout.md), then replaces it with
@@ -225,7 +246,7 @@ static void on_radio_frame(void *ctx, const uint8_t *frame, size_t len, const ui
 {
     simulator_t *sim = ctx;
 
-    homebase_frame(&sim->homebase, frame, len, mac, rssi);
+    homebase_receive(&sim->homebase, frame, len, mac, rssi);
 }
 
 /* Opens the radio: the link on options->link_path, or else the UDP air. Returns 0, or -1 after
@@ -271,6 +292,18 @@ static int start(simulator_t *sim, const options_t *options)
         hb_log(HB_LOG_ERROR, "provisioning file rejected: %s", error);
         return -1;
     }
+    /* The card's folder comes first, since the spool defaults to a folder inside it. */
+    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
+        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
+        return -1;
+    }
+    /* The registry on the card, which config commands keep, replaces the provisioning file's. */
+    snprintf(sim->data_dir, sizeof sim->data_dir, "%s", options->spool_dir);
+    if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
+        registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
+        hb_log(HB_LOG_ERROR, "registry not loaded: %s", error);
+        return -1;
+    }
     sim->engine = engine_select_open(options->engine_name, error);
     if (sim->engine == NULL) {
         hb_log(HB_LOG_ERROR, "core not loaded: %s", error);
@@ -281,11 +314,6 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
-    /* The card's folder comes first, since the spool defaults to a folder inside it. */
-    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
-        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
-        return -1;
-    }
     if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
         uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
@@ -307,9 +335,33 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
+    verify_budget_init(&sim->homebase.intake.budget, options->verifies_per_sec);
+    if (replay_store_init(&sim->replay_store, &sim->core, options->spool_dir) != 0 ||
+        homebase_persist_replay(&sim->homebase, &sim->replay_store, error) != 0) {
+        hb_log(HB_LOG_ERROR, "replay state not restored: %s", error[0] != '\0' ? error :
+               "spool path too long");
+        return -1;
+    }
+
     if (open_radio(sim, options) != 0) {
         return -1;
     }
+    if (beacon_start(&sim->beacon, &sim->core, &sim->registry, &system_clock, options->spool_dir,
+                     BEACON_CHANNEL_DEFAULT, sim->radio, error) != 0) {
+        hb_log(HB_LOG_ERROR, "beacons not started: %s", error);
+        return -1;
+    }
+    if (command_results_init(&sim->command_results, &sim->uplink, &system_clock, sim->data_dir) != 0) {
+        hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
+        return -1;
+    }
+    commands_init(&sim->commands, &sim->core, &sim->registry, &system_clock, &sim->homebase.intake,
+                  &sim->replay_store, &sim->command_results, sim->data_dir, sim->radio);
+    sim->homebase.intake.hooks.on_ack = commands_on_ack;
+    sim->homebase.intake.hooks.ack_ctx = &sim->commands;
+    sim->homebase.intake.hooks.on_key_rotated = commands_on_key_rotated;
+    sim->homebase.intake.hooks.key_rotated_ctx = &sim->commands;
+
     sim->api = http_api_start(options->bind_host, options->http_port, &sim->homebase, &sim->lock);
     if (sim->api == NULL) {
         hb_log(HB_LOG_ERROR, "http port %s:%u not opened (in use?)", options->bind_host,
@@ -323,6 +375,7 @@ static int start(simulator_t *sim, const options_t *options)
     sim->homebase.events = &sim->events;
     sim->homebase.radio_state = "up";
     pthread_mutex_unlock(&sim->lock);
+    http_api_add_commands(sim->api, &sim->commands);
     return 0;
 }
 
@@ -381,6 +434,8 @@ static void run(simulator_t *sim)
             radio_link_tick(&sim->link);
         }
         homebase_tick(&sim->homebase);
+        beacon_tick(&sim->beacon);
+        command_results_flush(&sim->command_results);
         pthread_mutex_unlock(&sim->lock);
     }
     if (sim->engine->trapped) {

@@ -16,6 +16,16 @@ static int seal_when_full(void *ctx)
     return homebase_seal(ctx);
 }
 
+/* Sends an accepted frame to the local dashboard's live stream, once that stream exists. */
+static void publish_frame_event(void *ctx, const uint8_t *frame, size_t len, uint32_t now)
+{
+    homebase_t *homebase = ctx;
+
+    if (homebase->events != NULL) {
+        api_events_frame_accepted(homebase->events, frame, len, now);
+    }
+}
+
 int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core, spool_t *spool,
                   uplink_t *uplink, const hb_clock_t *clock, uint32_t batch_interval_sec,
                   char *error)
@@ -34,6 +44,8 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
     homebase->started_at = hb_clock_now(clock);
     homebase->retry_delay_sec = HOMEBASE_RETRY_FIRST_SEC;
     intake_init(&homebase->intake, core, registry, clock, seal_when_full, homebase);
+    homebase->intake.hooks.on_batched = publish_frame_event;
+    homebase->intake.hooks.batched_ctx = homebase;
 
     status = core_batch_configure(core, registry->key_id, batch_interval_sec, next_seq);
     if (status != CORE_OK) {
@@ -72,7 +84,8 @@ int homebase_seal(homebase_t *homebase)
     homebase->sealed_any = true;
 
     /* The seq is stored before anything can go out, so a restart never reuses it. */
-    if (spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
+    if ((homebase->replay_store != NULL && replay_store_save_if_due(homebase->replay_store, now) != 0) ||
+        spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
         spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core)) != 0) {
         hb_log(HB_LOG_ERROR, "batch lost: seq=%u error=%s", (unsigned)seq, error);
         return -1;
@@ -198,6 +211,7 @@ void homebase_tick(homebase_t *homebase)
 {
     uint32_t now = hb_clock_now(homebase->clock);
 
+    intake_serve(&homebase->intake);
     expire_devices(homebase, now);
     if (homebase->media != NULL) {
         media_expire(homebase->media, now);
@@ -220,12 +234,39 @@ int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
         return status;
     }
     status = intake_frame(&homebase->intake, frame, len, mac, rssi);
-
-    if (status == CORE_OK && homebase->events != NULL) {
-        api_events_frame_accepted(homebase->events, frame, len, hb_clock_now(homebase->clock));
-    }
     homebase_tick(homebase);
     return status;
+}
+
+int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
+                         const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi)
+{
+    int32_t status;
+
+    /* A chunk has no signature to verify, so it skips the verify queue as in homebase_frame. */
+    if (homebase_media_frame(homebase, frame, len, &status)) {
+        homebase_tick(homebase);
+        return status;
+    }
+    status = intake_admit(&homebase->intake, frame, len, mac, rssi);
+
+    homebase_tick(homebase);
+    return status;
+}
+
+static int persist_replay_now(void *ctx)
+{
+    homebase_t *homebase = ctx;
+
+    return replay_store_save_if_due(homebase->replay_store, hb_clock_now(homebase->clock));
+}
+
+int homebase_persist_replay(homebase_t *homebase, replay_store_t *store, char *error)
+{
+    homebase->replay_store = store;
+    homebase->intake.hooks.persist_replay = persist_replay_now;
+    homebase->intake.hooks.persist_ctx = homebase;
+    return replay_store_load(store, hb_clock_now(homebase->clock), error);
 }
 
 uint32_t homebase_spooled_count(homebase_t *homebase)

@@ -13,6 +13,7 @@ void intake_init(intake_t *intake, core_t *core, const registry_t *registry,
     intake->clock = clock;
     intake->on_batch_full = on_batch_full;
     intake->on_batch_full_ctx = ctx;
+    verify_budget_init(&intake->budget, 0);
 }
 
 void intake_set_accepted_hook(intake_t *intake, intake_accepted_fn on_accepted, void *ctx)
@@ -118,6 +119,29 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
     hb_log(HB_LOG_DEBUG, "frame accepted: device=%s seq=%u rssi=%d",
            registry_device_id(intake->registry, slot), (unsigned)core_frame_seq(intake->core),
            (int)rssi);
+    if (slot < REGISTRY_MAX_DEVICES) {
+        memcpy(intake->mac_by_slot[slot], mac, INTAKE_MAC_LEN);
+        intake->mac_known[slot] = true;
+    }
+
+    /* docs/protocol.md section 10.3: the raised floor is on the card before the frame has effects. */
+    if (intake->hooks.persist_replay != NULL && intake->hooks.persist_replay(intake->hooks.persist_ctx) != 0) {
+        hb_log(HB_LOG_ERROR, "frame dropped: device=%s reason=replay state not written",
+               registry_device_id(intake->registry, slot));
+        return status;
+    }
+    if (core_frame_key_rotated(intake->core) && intake->hooks.on_key_rotated != NULL) {
+        intake->hooks.on_key_rotated(intake->hooks.key_rotated_ctx, slot);
+    }
+    if (core_frame_type(intake->core) == INTAKE_FRAME_TYPE_ACK) {
+        if (intake->hooks.on_ack != NULL) {
+            intake->hooks.on_ack(intake->hooks.ack_ctx, slot, frame, len);
+        }
+        if (came_online) {
+            add_came_online(intake, slot, now);
+        }
+        return status;
+    }
 
     /* The hook runs before the batch calls, while the core's getters still describe the frame. */
     taken_elsewhere = intake->on_accepted != NULL &&
@@ -137,6 +161,9 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
         hb_log(HB_LOG_ERROR, "frame not batched: device=%s reason=%s",
                registry_device_id(intake->registry, slot),
                core_status_name(intake->core, batch_status, name));
+    }
+    if (intake->hooks.on_batched != NULL) {
+        intake->hooks.on_batched(intake->hooks.batched_ctx, frame, len, now);
     }
     return status;
 }

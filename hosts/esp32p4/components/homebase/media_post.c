@@ -158,6 +158,11 @@ void media_post(homebase_t *homebase, const char *manifest_hex, const uint8_t *b
         reject_frame(homebase, status, out);
         return;
     }
+    /* docs/protocol.md section 10.3: a raised floor is on the card before the content is stored. */
+    if (homebase->replay_store != NULL && replay_store_save_if_due(homebase->replay_store, now) != 0) {
+        set_problem(out, 503, "STORAGE_FAILED", "replay state could not be written; retry later");
+        return;
+    }
     store_body(homebase, body, body_len, now, out);
     note_came_online(homebase, now);
 }

@@ -24,12 +24,30 @@ static cJSON *render_rejected(homebase_t *homebase)
     return rejected;
 }
 
+/* The verify queue: frames verified from it, waiting, and dropped before their verify by reason. */
+static cJSON *render_verify_queue(homebase_t *homebase)
+{
+    const verify_budget_t *budget = &homebase->intake.budget;
+    cJSON *queue = cJSON_CreateObject();
+    cJSON *dropped = cJSON_AddObjectToObject(queue, "dropped");
+
+    cJSON_AddNumberToObject(queue, "verifies_per_sec", budget->verifies_per_sec);
+    cJSON_AddNumberToObject(queue, "served", budget->served);
+    cJSON_AddNumberToObject(queue, "waiting", budget->waiting);
+    for (int reason = 0; dropped != NULL && reason < VERIFY_DROP_REASON_COUNT; reason++) {
+        cJSON_AddNumberToObject(dropped, verify_budget_drop_name((verify_drop_reason_t)reason),
+                                budget->dropped[reason]);
+    }
+    return queue;
+}
+
 static cJSON *render_frames(homebase_t *homebase)
 {
     cJSON *frames = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(frames, "accepted", homebase->intake.accepted);
     cJSON_AddItemToObject(frames, "rejected", render_rejected(homebase));
+    cJSON_AddItemToObject(frames, "verify_queue", render_verify_queue(homebase));
     return frames;
 }
 
@@ -38,7 +56,13 @@ static cJSON *render_device_counts(homebase_t *homebase)
     cJSON *devices = cJSON_CreateArray();
 
     for (size_t slot = 0; slot < homebase->registry->device_count; slot++) {
-        cJSON *device = cJSON_CreateObject();
+        cJSON *device;
+
+        /* A revoked device leaves its slot free. */
+        if (homebase->registry->devices[slot].device_id[0] == '\0') {
+            continue;
+        }
+        device = cJSON_CreateObject();
 
         cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[slot].device_id);
         cJSON_AddNumberToObject(device, "accepted", homebase->intake.accepted_by_slot[slot]);
@@ -161,8 +185,14 @@ char *status_render_devices(homebase_t *homebase)
 
     for (size_t i = 0; items != NULL && i < homebase->registry->device_count; i++) {
         uint32_t slot = (uint32_t)i;
-        cJSON *device = cJSON_CreateObject();
-        uint32_t last_seen = core_device_last_seen(homebase->core, slot);
+        cJSON *device;
+        uint32_t last_seen;
+
+        if (homebase->registry->devices[i].device_id[0] == '\0') {
+            continue;
+        }
+        device = cJSON_CreateObject();
+        last_seen = core_device_last_seen(homebase->core, slot);
 
         cJSON_AddStringToObject(device, "device_id", homebase->registry->devices[i].device_id);
         cJSON_AddBoolToObject(device, "online", core_device_online(homebase->core, slot));

@@ -64,6 +64,8 @@ static void set_up(void)
     hb_log_set_sink(NULL, HB_LOG_ERROR);
     memset(seed, 0x11, sizeof seed);
     crypto_sign_seed_keypair(s_registry.network_public_key, secret_key, seed);
+    /* registry_apply gives the core this id as the target of config commands. */
+    snprintf(s_registry.home_base_id, sizeof s_registry.home_base_id, "homebase");
     add_device("porch-cam", 0x22);
     add_device("door", 0x33);
 

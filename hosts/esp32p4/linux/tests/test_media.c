@@ -31,6 +31,8 @@ typedef struct {
     uint8_t content[CONTENT_LEN];
     unsigned stored_calls;
     media_stored_t last_stored;
+    /* Frames go through homebase_receive (cheap checks, verify queue) instead of homebase_frame. */
+    bool through_queue;
 } media_fixture_t;
 
 static void record_stored(void *ctx, const media_stored_t *stored)
@@ -82,6 +84,9 @@ static int32_t send(media_fixture_t *fixture, const uint8_t *frame, size_t len)
 {
     static const uint8_t mac[INTAKE_MAC_LEN] = { 0x02, 0, 0, 0, 0x12, 0x35 };
 
+    if (fixture->through_queue) {
+        return homebase_receive(&fixture->home->homebase, frame, len, mac, -50);
+    }
     return homebase_frame(&fixture->home->homebase, frame, len, mac, -50);
 }
 
@@ -178,6 +183,27 @@ static void out_of_order_chunks_stored(void **state)
     assert_int_equal(fixture->last_stored.content_id, 10);
     /* TEST_NOW is 2025-12-04 18:00:00 UTC. */
     assert_string_equal(fixture->last_stored.path, "2025-12/04/18/0000-porch-cam-10.jpg");
+    assert_true(stored_file_equals(fixture, fixture->last_stored.path, fixture->content, CONTENT_LEN));
+}
+
+/* Frames as the simulator receives them. The manifest waits in the verify queue until the tick that
+ * follows verifies it. The chunks carry no signature, so they skip the queue. */
+static void received_frames_verified_through_queue(void **state)
+{
+    media_fixture_t *fixture = *state;
+    verify_budget_t *budget = &fixture->home->homebase.intake.budget;
+
+    fixture->through_queue = true;
+    assert_int_equal(send_manifest(fixture, 10, CONTENT_LEN, fixture->content, CONTENT_LEN), CORE_OK);
+    assert_int_equal(budget->queued, 1);
+    assert_int_equal(budget->served, 1);
+    assert_int_equal(media_open_count(&fixture->media), 1);
+    for (unsigned i = 0; i < CHUNK_COUNT; i++) {
+        send_chunk(fixture, 10, i);
+    }
+
+    assert_int_equal(budget->queued, 1);
+    assert_int_equal(fixture->stored_calls, 1);
     assert_true(stored_file_equals(fixture, fixture->last_stored.path, fixture->content, CONTENT_LEN));
 }
 
@@ -452,6 +478,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(out_of_order_chunks_stored, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(manifest_not_batched_as_entry, media_setup, media_teardown),
+        cmocka_unit_test_setup_teardown(received_frames_verified_through_queue, media_setup,
+                                        media_teardown),
         cmocka_unit_test_setup_teardown(status_reports_card_and_media, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(duplicate_chunks_counted_once, media_setup, media_teardown),
         cmocka_unit_test_setup_teardown(forged_chunk_spoils_transfer, media_setup, media_teardown),

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hb_hex.h"
+
 static char s_json[4096];
 static char s_error[REGISTRY_ERROR_LEN];
 
@@ -44,6 +46,28 @@ static void good_file_loads(void **state)
     assert_memory_equal(registry.devices[1].public_key, home.devices[1].public_key, 32);
     assert_string_equal(registry_device_id(&registry, 0), "porch-cam");
     assert_string_equal(registry_device_id(&registry, 5), "?");
+    registry_wipe(&registry);
+}
+
+/* The shrunk file of docs/provisioning.md: identity, own key, network public key, central server. */
+static void file_without_devices_loads(void **state)
+{
+    test_home_t home;
+    registry_t registry;
+    char seed[65];
+    char network[65];
+
+    (void)state;
+    make_keys(&home);
+    hb_hex_encode(home.home_base.seed, 32, seed);
+    hb_hex_encode(home.network.public_key, 32, network);
+    snprintf(s_json, sizeof s_json,
+             "{\"network_id\":\"%s\",\"home_base_id\":\"homebase\",\"private_key\":\"%s\","
+             "\"network_public_key\":\"%s\",\"central_url\":\"http://127.0.0.1:8080\","
+             "\"batch_interval_sec\":60,\"offline_after_sec\":90}", TEST_NETWORK_ID, seed, network);
+    assert_int_equal(registry_parse(&registry, s_json, s_error), 0);
+    assert_int_equal(registry.device_count, 0);
+    assert_memory_equal(registry.public_key, home.home_base.public_key, 32);
     registry_wipe(&registry);
 }
 
@@ -174,6 +198,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(good_file_loads),
+        cmocka_unit_test(file_without_devices_loads),
         cmocka_unit_test(network_private_key_rejected),
         cmocka_unit_test(malformed_json_rejected),
         cmocka_unit_test(bad_fields_rejected),

@@ -13,6 +13,7 @@
 #include "intake.h"
 #include "media.h"
 #include "registry.h"
+#include "replay_store.h"
 #include "spool.h"
 #include "uplink.h"
 
@@ -30,6 +31,9 @@ typedef struct {
     intake_t intake;
     /* Media reassembly, or NULL when the home base runs without a card (homebase_attach_media). */
     media_t *media;
+    /* Where the replay state is written before a raised floor has effects; NULL keeps it in memory
+     * only (tests of other parts). Set with homebase_persist_replay. */
+    replay_store_t *replay_store;
 
     uint32_t started_at;
     uint32_t batch_interval_sec;
@@ -68,12 +72,23 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
 int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
                        const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
 
-/* Marks silent devices offline, seals the batch when it is due, and sends spooled batches unless
- * a retry delay is running. */
+/* Takes one frame from the radio. A media chunk has no signature and goes to media at once. Any
+ * other frame gets the cheap checks, then waits in the verify queue of its sender (intake_admit).
+ * The tick that follows verifies queued frames within the budget. */
+int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
+                         const uint8_t mac[INTAKE_MAC_LEN], int32_t rssi);
+
+/* Verifies queued frames within the budget, marks silent devices offline, seals the batch when it
+ * is due, and sends spooled batches unless a retry delay is running. */
 void homebase_tick(homebase_t *homebase);
 
 /* Seals the open batch and spools it. Returns 0, or -1 when it could not be sealed or kept. */
 int homebase_seal(homebase_t *homebase);
+
+/* Writes the replay state to `store` from now on, whenever a floor moves (accepted frames, sealed
+ * batches), and restores it now. Call after homebase_init. Returns 0, or -1 with the reason in
+ * `error` when the stored state cannot be restored. */
+int homebase_persist_replay(homebase_t *homebase, replay_store_t *store, char *error);
 
 /* Number of batches waiting in the spool. */
 uint32_t homebase_spooled_count(homebase_t *homebase);

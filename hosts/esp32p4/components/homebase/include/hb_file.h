@@ -1,0 +1,19 @@
+/* Small state files on the SD card (a folder on Linux), each written whole through a temporary
+ * file, fsync and rename, so after a power cut or a SIGKILL a file is either its old or its new
+ * version. Uses POSIX calls that ESP-IDF's VFS provides for FAT. */
+#ifndef HB_FILE_H
+#define HB_FILE_H
+
+#include <stddef.h>
+
+/* Longest path these functions build: the folder, a slash and the file name. */
+#define HB_FILE_PATH_LEN 320
+
+/* Writes `len` bytes as `dir`/`name`. Returns 0, or -1 with errno set (the old file stays). */
+int hb_file_write_atomic(const char *dir, const char *name, const void *bytes, size_t len);
+
+/* Reads `dir`/`name` into `out` (at most `cap` bytes). Returns the length, -1 when the file is
+ * missing or unreadable, or -2 when it is longer than `cap`. */
+long hb_file_read(const char *dir, const char *name, void *out, size_t cap);
+
+#endif
