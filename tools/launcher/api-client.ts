@@ -12,7 +12,7 @@ export interface NetworkCreated {
 
 export interface DeviceCreated {
   device: { device_id: string; type: string; public_key?: string; [key: string]: unknown };
-  /** The device's 32-byte Ed25519 seed in hex, from the provisioning bundle (docs/protocol.md section 8); the central server returns it in this response only. */
+  /** The device's 32-byte Ed25519 seed in hex; the central server returns it in this response only. */
   private_key: string;
   network_public_key: string;
 }
@@ -81,9 +81,10 @@ export class ApiClient {
   async createDevice(networkId: string, deviceId: string, type: string): Promise<DeviceCreated> {
     const path = `/networks/${encodeURIComponent(networkId)}/devices`;
     const json = await this.#request("POST", path, { device_id: deviceId, type }, [201]);
-    const bundle = json.bundle as Record<string, unknown> | undefined;
-    if (typeof bundle?.private_key !== "string" || typeof bundle.network_public_key !== "string") {
-      throw new Error(`POST ${path} returned no bundle with private_key and network_public_key`);
+    // The keys come in the provisioning bundle (docs/protocol.md section 8).
+    const bundle = (typeof json.bundle === "object" && json.bundle !== null ? json.bundle : {}) as Record<string, unknown>;
+    if (typeof json.device !== "object" || json.device === null || typeof bundle.private_key !== "string" || typeof bundle.network_public_key !== "string") {
+      throw new Error(`POST ${path} returned no device, or no private_key or network_public_key in its bundle`);
     }
     return { device: json.device as DeviceCreated["device"], private_key: bundle.private_key, network_public_key: bundle.network_public_key };
   }

@@ -48,11 +48,10 @@ function fakeCentralServer(options: FakeOptions = {}) {
     const seed = Buffer.alloc(32, nextSeed);
     nextSeed += 1;
     const publicKey = nodePublicKeyFromSeed(options.wrongPublicKey ? Buffer.alloc(32, 0x01) : seed).toString("hex");
-    // The keys are in the provisioning bundle, as POST /networks/{id}/devices answers in openapi.yaml.
     return send(response, 201, {
       device: { device_id: body.device_id, type: body.type, public_key: publicKey },
-      bundle: { private_key: seed.toString("hex"), network_public_key: networkPublicKey },
-      command_id: "4b1f0f5e-8f5d-4c41-9a55-3d2b1c0d9e8f",
+      bundle: { device_id: body.device_id, private_key: seed.toString("hex"), public_key: publicKey, network_public_key: networkPublicKey },
+      command_id: null,
     });
   };
 
@@ -110,8 +109,11 @@ test("demo files are written in the provisioning formats with mode 0600", async 
     assert.is(statSync(paths.devices).mode & 0o777, 0o600);
     assert.is(homeBase.home_base_id, "homebase");
     assert.is(homeBase.central_url, "http://127.0.0.1:18080");
-    assert.equal(homeBase.devices.map((entry: { device_id: string }) => entry.device_id), ["porch-cam", "hall-motion", "garage-switch"]);
-    assert.equal(devices.homeBase, { host: "127.0.0.1", udpPort: 18082 });
+    // The home base's registry comes from device_add commands, not from its file.
+    assert.is(homeBase.devices, undefined);
+    assert.equal(devices.devices.map((entry) => entry.deviceId), ["porch-cam", "hall-motion", "garage-switch"]);
+    assert.equal({ host: devices.homeBase.host, udpPort: devices.homeBase.udpPort }, { host: "127.0.0.1", udpPort: 18082 });
+    assert.is(devices.homeBase.publicKey?.length, 32);
     assert.equal(devices.devices.map((entry) => entry.type), ["camera", "motion", "switch"]);
   });
   rmSync(dataDir, { recursive: true });
