@@ -2,6 +2,7 @@
  * The home base simulator as a child process for the system tests: a provisioning file with fixed
  * test keys, start and readiness check, stop by signal, and UDP helpers standing in for devices.
  */
+import { createHash } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { writeFileSync } from "node:fs";
@@ -59,15 +60,21 @@ export function writeProvisioning(dir: string, centralUrl: string, withDevices: 
   return path;
 }
 
+/** The local dashboard token these tests give the home base; its reading endpoints need it. */
+const DASHBOARD_TOKEN = "homebase-process-test-token";
+const DASHBOARD_TOKEN_SHA256 = createHash("sha256").update(DASHBOARD_TOKEN).digest("base64");
+
 export async function status(home: HomeBase): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${home.httpPort}/api/v1/status`);
+  const response = await fetch(`http://127.0.0.1:${home.httpPort}/api/v1/status`, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
+  if (response.status !== 200) throw new Error(`GET /api/v1/status answered ${response.status}`);
   return response.json();
 }
 
 export async function startHomeBase(dir: string, httpPort: number, udpPort: number, extraArgs: string[] = []): Promise<HomeBase> {
   const child = spawn(HOMEBASE_BINARY, [
     "--config", join(dir, "homebase.json"), "--spool", join(dir, "card"),
-    "--http-port", String(httpPort), "--udp-port", String(udpPort), ...extraArgs,
+    "--http-port", String(httpPort), "--udp-port", String(udpPort),
+    "--dashboard-token-sha256", DASHBOARD_TOKEN_SHA256, ...extraArgs,
   ], { stdio: ["ignore", "pipe", "pipe"] });
   const home: HomeBase = { process: child, output: [], httpPort, udpPort };
   child.stdout?.on("data", (chunk) => home.output.push(String(chunk)));
