@@ -7,33 +7,17 @@
 #include <string.h>
 #include <strings.h>
 
-#define REASON_PHRASE_MAX 32
+#include "api_problem.h"
+
 /* The request target: the path and its query string, as section 2 signs it. */
 #define TARGET_MAX 300
-
-static const char *reason_phrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
-    }
-}
 
 static void send_body(struct mg_connection *connection, int status, const char *type, const char *body)
 {
     mg_printf(connection,
               "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
               "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s",
-              status, reason_phrase(status), type, strlen(body), body);
+              status, api_problem_reason(status), type, strlen(body), body);
 }
 
 /* Sends an RFC 9457 problem with the `code` member, as the central server's errors do. */
@@ -50,7 +34,7 @@ static void send_problem(struct mg_connection *connection, int status, const cha
         type[i] = type[i] == '_' ? '-' : (char)tolower((unsigned char)type[i]);
     }
     cJSON_AddStringToObject(root, "type", type);
-    cJSON_AddStringToObject(root, "title", reason_phrase(status));
+    cJSON_AddStringToObject(root, "title", api_problem_reason(status));
     cJSON_AddNumberToObject(root, "status", status);
     cJSON_AddStringToObject(root, "code", code);
     cJSON_AddStringToObject(root, "detail", detail);

@@ -35,7 +35,7 @@
 #define CORE_SIGNATURE_LEN 64
 #define CORE_DEVICE_ID_LEN 16
 #define CORE_SHA256_LEN 32
-/* The most bytes a base64 argument decodes to (a sealed key), the size of buffer_decoded(). */
+/* The maximum length of a decoded base64 argument (a sealed key): the size of buffer_decoded(). */
 #define CORE_DECODED_MAX 80
 /* The 32 hex characters of a request nonce. */
 #define CORE_NONCE_HEX_LEN 32
@@ -117,7 +117,7 @@ int32_t core_signature_verify(core_t *core, const uint8_t *message, size_t len,
                               const uint8_t signature[CORE_SIGNATURE_LEN],
                               const uint8_t key[CORE_KEY_LEN]);
 
-/* ---- Building frames (the host signs; the core never holds a private key) ---- */
+/* ---- Building frames (the host signs, so the core never has a private key) ---- */
 
 /* Builds a frame of `type` from `device_id` (at most 16 characters; the core judges them), the
  * header fields and `payload`, and copies it into `out`: for a signed type with 64 zero bytes where
@@ -195,7 +195,7 @@ bool core_manifest_read(core_t *core, core_manifest_t *out);
 bool core_chunk_read(core_t *core, core_chunk_t *out);
 bool core_command_read(core_t *core, core_command_t *out);
 
-/* Copies a span of the frame the core holds into `out`; false when it does not fit `cap` or the
+/* Copies a span of the core's frame buffer into `out`; false when it does not fit `cap` or the
  * frame buffer. */
 bool core_frame_span(core_t *core, core_span_t span, uint8_t *out, size_t cap);
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest encoding of `len` bytes: one code byte per started run of 254 bytes, at least one. */
+/* Maximum encoded length of `len` bytes: one code byte per started run of 254 bytes, at least one. */
 #define LINK_COBS_MAX_ENCODED_LEN(len) ((len) + (len) / 254u + 1u)
 
 /* Encodes `in_len` bytes into `out` (`out_cap` bytes), without the 0x00 delimiter. Returns the
@@ -17,7 +17,7 @@
 size_t link_cobs_encode(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap);
 
 /* Decodes `in_len` encoded bytes (without the delimiter) into `out` (`out_cap` bytes). Returns 0
- * and sets *out_len, or -1 when the input is empty, holds a 0x00, has a code byte that runs past
+ * and sets *out_len, or -1 when the input is empty, contains a 0x00, has a code byte that runs past
  * its end, or does not fit in `out`. */
 int link_cobs_decode(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
                      size_t *out_len);

@@ -21,7 +21,7 @@ typedef struct {
     int (*add_peer)(void *ctx, const uint8_t mac[LINK_MAC_LEN]);
     int (*remove_peer)(void *ctx, const uint8_t mac[LINK_MAC_LEN]);
     /* Starts sending one frame; the port calls radio_coproc_send_done with `message_id` once the
-     * radio knows how it went (esp_now_send's callback). */
+     * radio reports the result (esp_now_send's callback). */
     int (*send_frame)(void *ctx, const uint8_t mac[LINK_MAC_LEN], const uint8_t *frame, size_t len,
                       uint16_t message_id);
     void *ctx;
