@@ -11,6 +11,7 @@
 #   BENCH_ROUNDS       rounds of `make bench-core` (default 9)
 #   FUZZ_RUNS          inputs each libFuzzer target tries in `make test-fuzz` (default 200000)
 #   FUZZ_SECONDS       seconds each libFuzzer target runs in `make fuzz-homebase` (default 60)
+#   IDF_PATH           an ESP-IDF 5.4 source tree for `make check-idf`
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -52,7 +53,7 @@ TEST_SUITES := typecheck core node-pglite node-postgres homebase fuzz tools e2e 
 
 .PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
-	test-ci test-typecheck bench-core clean fuzz-build test-fuzz fuzz-homebase
+	test-ci test-typecheck bench-core clean fuzz-build test-fuzz fuzz-homebase check-idf
 
 help:
 	@echo "make run                 build, then start the whole system"
@@ -65,6 +66,7 @@ help:
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
 	@echo "make bench-core          frame intake speed of the core against bare Ed25519 verify (no test)"
 	@echo "make fuzz-homebase       run each libFuzzer target for FUZZ_SECONDS (default 60), keeping a corpus"
+	@echo "make check-idf           compile the ESP-IDF apps against the ESP-IDF tree IDF_PATH names (no test)"
 	@echo "make clean               remove build outputs and test logs"
 
 run: deps build
@@ -142,6 +144,14 @@ fuzz-build: $(CORE_WASM) | deps-debian
 # A short run of each target with a fixed seed, as ctest tests labelled fuzz.
 test-fuzz: fuzz-build
 	@$(RUN_SUITE) fuzz ctest --test-dir $(FUZZ_BUILD_DIR) -L fuzz --output-on-failure --no-tests=error
+
+# A local check, not part of `make test`: CI has no ESP-IDF tree. Compiles the ESP-IDF apps against
+# the headers of the tree IDF_PATH names (hosts/esp32p4/idf-check/compile.sh says how).
+check-idf:
+	@test -n "$(IDF_PATH)" || { echo "set IDF_PATH to an ESP-IDF 5.4 source tree" >&2; exit 2; }
+	@tools/ci/install-debian-packages.sh gcc-riscv64-unknown-elf libnewlib-dev python3-kconfiglib \
+		libsodium-dev libcjson-dev
+	hosts/esp32p4/idf-check/compile.sh $(IDF_PATH)
 
 # Longer runs, not part of `make test`. Each target keeps its corpus in build/fuzz/corpus/TARGET,
 # so a later run starts where this one stopped; a crash leaves its input in build/fuzz/crashes.

@@ -291,7 +291,8 @@ static int make_room(storage_t *storage, storage_area_t area, uint64_t cost, uin
 static int check_entry_room(const char *folder, char *error)
 {
     if (storage_walk_entry_count(folder) >= STORAGE_FOLDER_ENTRIES_MAX) {
-        snprintf(error, STORAGE_ERROR_LEN, "folder %s already holds %d entries", folder,
+        /* The precision keeps the whole message inside the buffer for the longest folder path. */
+        snprintf(error, STORAGE_ERROR_LEN, "folder %.300s already holds %d entries", folder,
                  STORAGE_FOLDER_ENTRIES_MAX);
         return STORAGE_ERR_FOLDER_FULL;
     }
