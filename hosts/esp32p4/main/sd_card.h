@@ -23,6 +23,11 @@ esp_err_t sd_card_mount(void);
 /* True after sd_card_mount succeeded. */
 bool sd_card_mounted(void);
 
+/* The reason the card is not mounted, as a short upper-case line for the OLED's error line
+ * (oled_screen_t.error): "NO SD CARD" when no card responded, "SD CARD NOT FAT" when the card has no
+ * FAT file system FATFS can mount, "SD CARD FAILED" for other errors. NULL while mounted. */
+const char *sd_card_problem(void);
+
 /* The card's capacity in bytes from its CSD register (sector count times sector size), or 0 when no
  * card is mounted. The file system's usable space is somewhat smaller. */
 uint64_t sd_card_capacity_bytes(void);
