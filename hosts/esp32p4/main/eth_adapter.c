@@ -54,7 +54,10 @@ static void on_eth_event(void *arg, esp_event_base_t base, int32_t id, void *dat
         ESP_LOGI(TAG, "link up");
         break;
     case ETHERNET_EVENT_DISCONNECTED:
+        /* esp_netif takes the address off the interface at link down (ESP-IDF 5.4), but
+         * IP_EVENT_ETH_LOST_IP follows only when the link stays down for the IP-lost timer. */
         set_link_up(false);
+        set_ip_addr(0);
         ESP_LOGW(TAG, "link down");
         break;
     case ETHERNET_EVENT_START:

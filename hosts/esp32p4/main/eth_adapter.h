@@ -25,8 +25,8 @@ esp_err_t eth_adapter_start(void);
 bool eth_adapter_link_up(void);
 
 /* Writes the interface's IPv4 address as dotted text into `out` (at most `len` bytes, always
- * NUL-terminated when `len` > 0): "0.0.0.0" before an address is set and after the address is lost.
- * Safe from any task. */
+ * NUL-terminated when `len` > 0). It is "0.0.0.0" before an address is set, while the link is
+ * down and after the address is lost. Safe from any task. */
 void eth_adapter_ip_text(char *out, size_t len);
 
 #endif
