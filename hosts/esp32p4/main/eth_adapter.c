@@ -112,12 +112,18 @@ static esp_err_t apply_static_ip(esp_netif_t *netif)
     esp_netif_ip_info_t info = { 0 };
     esp_netif_dns_info_t dns = { 0 };
 
-    ESP_RETURN_ON_ERROR(parse_ip_option("address", CONFIG_HOMEBASE_ETH_STATIC_IP_ADDR, 0, &info.ip), TAG, "static ip");
-    ESP_RETURN_ON_FALSE(info.ip.addr != 0, ESP_ERR_INVALID_ARG, TAG, "static ip address is empty");
-    ESP_RETURN_ON_ERROR(parse_ip_option("netmask", CONFIG_HOMEBASE_ETH_STATIC_NETMASK, 0, &info.netmask), TAG, "static ip");
-    ESP_RETURN_ON_ERROR(parse_ip_option("gateway", CONFIG_HOMEBASE_ETH_STATIC_GATEWAY, 0, &info.gw), TAG, "static ip");
-    ESP_RETURN_ON_ERROR(parse_ip_option("DNS server", CONFIG_HOMEBASE_ETH_STATIC_DNS, info.gw.addr, &dns.ip.u_addr.ip4),
-                        TAG, "static ip");
+    /* Each parse logs the option it rejects. */
+    ESP_RETURN_ON_ERROR(parse_ip_option("address", CONFIG_HOMEBASE_ETH_STATIC_IP_ADDR, 0, &info.ip), TAG,
+                        "static address not applied");
+    ESP_RETURN_ON_FALSE(info.ip.addr != 0, ESP_ERR_INVALID_ARG, TAG,
+                        "static IP address is empty: set it, or turn off the static address for DHCP");
+    ESP_RETURN_ON_ERROR(parse_ip_option("netmask", CONFIG_HOMEBASE_ETH_STATIC_NETMASK, 0, &info.netmask), TAG,
+                        "static address not applied");
+    ESP_RETURN_ON_ERROR(parse_ip_option("gateway", CONFIG_HOMEBASE_ETH_STATIC_GATEWAY, 0, &info.gw), TAG,
+                        "static address not applied");
+    ESP_RETURN_ON_ERROR(parse_ip_option("DNS server", CONFIG_HOMEBASE_ETH_STATIC_DNS, info.gw.addr,
+                                        &dns.ip.u_addr.ip4),
+                        TAG, "static address not applied");
 
     esp_err_t err = esp_netif_dhcpc_stop(netif);
     ESP_RETURN_ON_FALSE(err == ESP_OK || err == ESP_ERR_ESP_NETIF_DHCP_ALREADY_STOPPED, err, TAG,
@@ -126,7 +132,8 @@ static esp_err_t apply_static_ip(esp_netif_t *netif)
 
     if (dns.ip.u_addr.ip4.addr != 0) {
         dns.ip.type = ESP_IPADDR_TYPE_V4;
-        ESP_RETURN_ON_ERROR(esp_netif_set_dns_info(netif, ESP_NETIF_DNS_MAIN, &dns), TAG, "esp_netif_set_dns_info failed");
+        ESP_RETURN_ON_ERROR(esp_netif_set_dns_info(netif, ESP_NETIF_DNS_MAIN, &dns), TAG,
+                            "esp_netif_set_dns_info failed");
     }
     ESP_LOGI(TAG, "static ip: address=" IPSTR " netmask=" IPSTR " gateway=" IPSTR,
              IP2STR(&info.ip), IP2STR(&info.netmask), IP2STR(&info.gw));
@@ -217,9 +224,11 @@ esp_err_t eth_adapter_start(void)
     ESP_GOTO_ON_ERROR(esp_netif_attach(s_netif, glue), fail, TAG, "esp_netif_attach failed");
 
     /* The events, registered before the driver starts so that none is missed. */
-    ESP_GOTO_ON_ERROR(esp_event_handler_instance_register(ETH_EVENT, ESP_EVENT_ANY_ID, on_eth_event, NULL, &eth_handler),
+    ESP_GOTO_ON_ERROR(esp_event_handler_instance_register(ETH_EVENT, ESP_EVENT_ANY_ID, on_eth_event, NULL,
+                                                          &eth_handler),
                       fail, TAG, "ETH_EVENT handler not registered");
-    ESP_GOTO_ON_ERROR(esp_event_handler_instance_register(IP_EVENT, ESP_EVENT_ANY_ID, on_ip_event, NULL, &ip_handler),
+    ESP_GOTO_ON_ERROR(esp_event_handler_instance_register(IP_EVENT, ESP_EVENT_ANY_ID, on_ip_event, NULL,
+                                                          &ip_handler),
                       fail, TAG, "IP_EVENT handler not registered");
 
 #if CONFIG_HOMEBASE_ETH_STATIC_IP

@@ -1,6 +1,6 @@
 /* The SD card on SDMMC slot 0 with FATFS (sd_card.h). Long file names need FATFS's LFN support,
- * which sdkconfig.defaults must turn on (CONFIG_FATFS_LFN_HEAP). Without it, names longer than 8.3 such
- * as the spool's batch files cannot be created.
+ * which sdkconfig.defaults must turn on (CONFIG_FATFS_LFN_HEAP). Without it, names longer than
+ * 8.3, such as the spool's batch files, cannot be created.
  *
  * Checked on these machines: compiled against ESP-IDF 5.4.4's headers. Only hardware can show that a
  * card mounts, the 4-line bus is clean at the default clock, and the LDO channel is the right one. */
