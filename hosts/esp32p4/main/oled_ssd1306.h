@@ -15,9 +15,10 @@
 #include "esp_err.h"
 #include "oled_fb.h"
 
-/* Creates the I2C bus and device and sends the SSD1306 start-up commands; the display is left on
- * and cleared. Returns ESP_OK, or the error of the failed step (ESP_ERR_NOT_FOUND when no
- * device acknowledges the address). Call once. */
+/* Creates the I2C bus and device and sends the SSD1306 start-up commands. The display is left on
+ * and cleared. Returns ESP_OK, or the error of the failed step (ESP_ERR_NOT_FOUND when no device
+ * acknowledges the address). On failure the bus is released again, so a caller may retry.
+ * Returns ESP_ERR_INVALID_STATE when the display is initialised already. */
 esp_err_t oled_ssd1306_init(void);
 
 /* Sends the whole framebuffer (already in SSD1306 page layout), page by page. Returns ESP_OK, or

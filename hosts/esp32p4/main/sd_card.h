@@ -17,7 +17,8 @@
 
 /* Powers the slot, probes the card and mounts its FAT file system. Returns ESP_OK, or the error of
  * the step that failed, which is logged with the step's name. A missing card typically gives
- * ESP_ERR_TIMEOUT. On failure nothing stays mounted or powered. Call once, at start. */
+ * ESP_ERR_TIMEOUT. On failure nothing stays mounted or powered, so a caller may retry (app_main
+ * waits for a card that way). Returns ESP_ERR_INVALID_STATE when a card is mounted already. */
 esp_err_t sd_card_mount(void);
 
 /* True after sd_card_mount succeeded. */
