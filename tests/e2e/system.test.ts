@@ -223,6 +223,14 @@ system("a camera's still is stored and served by GET /api/v1/media", async (cont
   assert.is((await fetch(url)).status, 401);
   const escape = await fetch(`http://127.0.0.1:${context.settings.homeBaseHttpPort}/api/v1/media/%2e%2e/%2e%2e/dashboard-token.json`, { headers: { authorization: `Bearer ${token}` } });
   assert.is(escape.status, 404);
+
+  // The home base reports the path (POST /motion-events/media), and the central server's motion
+  // event takes it, whichever of the report and the batch arrives first.
+  const event = await waitFor("the motion event's media_path at the central server", 30_000, async () => {
+    const { body } = await getJson(`${baseUrl(context)}/motion-events?network_id=${context.networkId}&device_id=${stored.device}&limit=1000`, context.token);
+    return (body.items as { id: string; seq: number; media_path: string | null }[]).find((item) => item.seq === Number(stored.motionSeq) && item.media_path !== null);
+  });
+  assert.is(event.media_path, stored.path);
 });
 
 system("Ctrl-C stops every process, and a second start prints no secret", async (context) => {

@@ -26,6 +26,7 @@
 #include "http_api.h"
 #include "http_client.h"
 #include "link_tty.h"
+#include "media_report.h"
 #include "radio_firmware.h"
 #include "radio_link.h"
 #include "registry.h"
@@ -221,6 +222,7 @@ typedef struct {
     replay_store_t replay_store;
     beacon_t beacon;
     command_results_t command_results;
+    media_report_t media_report;
     commands_t commands;
     char data_dir[SPOOL_PATH_LEN];
 } simulator_t;
@@ -394,6 +396,13 @@ static int start(simulator_t *sim, const options_t *options)
         hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
         return -1;
     }
+    if (media_report_init(&sim->media_report, &sim->uplink, sim->clock, sim->data_dir) != 0) {
+        hb_log(HB_LOG_ERROR, "media report outbox in %s is malformed", sim->data_dir);
+        return -1;
+    }
+    if (sim->card.open) {
+        media_set_stored_callback(&sim->card.media, media_report_on_stored, &sim->media_report);
+    }
     commands_init(&sim->commands, &sim->core, &sim->registry, sim->clock, &sim->homebase.intake,
                   &sim->replay_store, &sim->command_results, sim->data_dir, sim->radio);
     sim->homebase.intake.hooks.on_ack = commands_on_ack;
@@ -500,6 +509,7 @@ static void run(simulator_t *sim)
         homebase_tick(&sim->homebase);
         beacon_tick(&sim->beacon);
         command_results_flush(&sim->command_results);
+        media_report_flush(&sim->media_report);
         pthread_mutex_unlock(&sim->lock);
     }
     if (sim->engine->trapped) {

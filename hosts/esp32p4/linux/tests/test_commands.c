@@ -180,7 +180,7 @@ static void device_add_applied_and_persisted(void **state)
     assert_int_equal(registry_find(&home->registry, "garage"), 2);
     assert_int_equal(registry_store_load(&reloaded, home->spool_dir, error), 1);
     assert_int_equal(registry_find(&reloaded, "garage"), 2);
-    assert_int_equal(fixture->results.count, 1);
+    assert_int_equal(fixture->results.outbox.count, 1);
     assert_string_equal(fixture->results.entries[0].device_id, TEST_HOME_BASE_ID);
     assert_string_equal(fixture->results.entries[0].ack_hex, "");
 
@@ -212,7 +212,7 @@ static void repeated_config_command_not_run_twice(void **state)
     assert_string_equal(response.json,
                         "{\"id\":3,\"state\":\"done\",\"result\":\"error\",\"reason\":\"device_exists\"}");
     assert_int_equal(fixture->commands.applied, 1);
-    assert_int_equal(fixture->results.count, 1);
+    assert_int_equal(fixture->results.outbox.count, 1);
 }
 
 static void revoked_device_refused(void **state)
@@ -272,7 +272,7 @@ static void device_command_relayed_and_acknowledged(void **state)
     len = test_frame_build(frame, FRAME_TYPE_ACK, "porch-cam", TEST_NOW, 2,
                            "{\"id\":17,\"result\":\"ok\"}", &home->devices[0], home->network.public_key);
     assert_int_equal(intake_frame(&home->homebase.intake, frame, len, s_device_mac, -50), CORE_OK);
-    assert_int_equal(fixture->results.count, 1);
+    assert_int_equal(fixture->results.outbox.count, 1);
     assert_string_equal(fixture->results.entries[0].result, "ok");
     assert_int_equal(strlen(fixture->results.entries[0].ack_hex), 2 * len);
 
@@ -405,21 +405,21 @@ static void results_reported_and_removed_after_200(void **state)
 
     home->transport.unreachable = 1;
     assert_int_equal(command_results_flush(&fixture->results), -1);
-    assert_int_equal(fixture->results.count, 1);
+    assert_int_equal(fixture->results.outbox.count, 1);
     /* Backoff: no attempt before the delay ends. */
     assert_int_equal(command_results_flush(&fixture->results), 0);
     assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
-    assert_int_equal(reloaded.count, 1);
+    assert_int_equal(reloaded.outbox.count, 1);
 
     home->transport.unreachable = 0;
     home->clock_state.now += COMMAND_RESULTS_RETRY_FIRST_SEC;
     assert_int_equal(command_results_flush(&fixture->results), 1);
-    assert_int_equal(fixture->results.count, 0);
+    assert_int_equal(fixture->results.outbox.count, 0);
     assert_string_equal(home->transport.url, "http://127.0.0.1:18080/commands/results");
     assert_string_equal(home->transport.key_id, TEST_NETWORK_ID "/homebase");
     assert_non_null(strstr(home->transport.body, "\"results\":[{\"device_id\":\"homebase\",\"id\":9,\"result\":\"ok\"}]"));
     assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
-    assert_int_equal(reloaded.count, 0);
+    assert_int_equal(reloaded.outbox.count, 0);
 }
 
 static void rotated_key_replaces_old_one(void **state)

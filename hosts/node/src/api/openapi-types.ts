@@ -510,6 +510,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/motion-events/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes the media paths of motion events from a home base (docs/protocol.md section 12.1).
+         * @description Signed by the home base like `POST /logs/ingest`; body at most 16 KiB, at most 64 reports.
+         *     Each report names a motion event of the signer's network by `device_id` and `seq` (the
+         *     motion frame's seq) and gives the path under which the home base stored its media, the
+         *     `{path}` of the home base's `GET /api/v1/media/{path}`. The path becomes the event's
+         *     `media_path`. When the event is not stored yet (its batch may arrive later), the path is
+         *     kept and set when the event arrives; such a path is forgotten after 7 days without its
+         *     event. A report of a path already set changes nothing, so resending is harmless. A report
+         *     for a device that is not in the network is listed in `rejected` and not kept.
+         */
+        post: operations["postMotionEventMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ws": {
         parameters: {
             query?: never;
@@ -769,6 +796,29 @@ export interface components {
                  *     dated over 600 s ahead), SIGNATURE_INVALID also for a rotate_key `ok` not signed
                  *     with the new key.
                  */
+                code: string;
+            }[];
+        };
+        MediaReports: {
+            /** @description Must equal the X-Mesh-Key-Id header (else 400 KEY_ID_MISMATCH). */
+            key_id: string;
+            media: {
+                device_id: components["schemas"]["DeviceId"];
+                /** @description The seq of the motion frame whose media this is. */
+                seq: number;
+                /** @description The media's path on the home base (docs/sd-layout.md), for example `2026-12/05/01/2152-porch-cam-168.png`; no segment may be `.` or `..`. */
+                path: string;
+            }[];
+        };
+        MediaReportsAnswer: {
+            /** @description Reports set on a stored motion event. */
+            linked: number;
+            /** @description Reports kept until their motion event arrives. */
+            pending: number;
+            rejected: {
+                /** @description Position of the report in `media`, from 0. */
+                index: number;
+                /** @description DEVICE_NOT_FOUND (the device is not in the signer's network). */
                 code: string;
             }[];
         };
@@ -1978,6 +2028,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    postMotionEventMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MediaReports"];
+            };
+        };
+        responses: {
+            /** @description Applied; rejected reports are listed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaReportsAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     openEventStream: {

@@ -73,16 +73,32 @@ export async function insertMotions(trx: Knex.Transaction, origin: FrameOrigin, 
   }));
   if (rows.length === 0) return stored;
 
+  // A path the home base reported before this batch arrived (motion_media_pending) wins over the
+  // payload's `media`: the home base knows where it stored the content, the device does not.
   const result = await trx.raw(
     `insert into motion_events (network_id, home_base_id, device_id, timestamp, seq, zone, confidence, media_path, data, received_at)
-     select ?::uuid, ?, device_id, timestamp, seq, zone, confidence, media_path, data, received_at
+     select ?::uuid, ?, input.device_id, input.timestamp, input.seq, input.zone, input.confidence, coalesce(pending.path, input.media_path), input.data, input.received_at
      from jsonb_to_recordset(?::jsonb) as input(device_id text, timestamp timestamptz, seq bigint, zone text, confidence double precision, media_path text, data jsonb, received_at timestamptz)
+     left join motion_media_pending pending on pending.network_id = ?::uuid and pending.device_id = input.device_id and pending.seq = input.seq
      on conflict (network_id, device_id, seq) do nothing
      returning ${MOTION_COLUMNS.map((column) => `"${column}"`).join(", ")}`,
-    [origin.networkId, origin.homeBaseId, JSON.stringify(rows)],
+    [origin.networkId, origin.homeBaseId, JSON.stringify(rows), origin.networkId],
   );
   for (const row of result.rows as MotionRow[]) stored.set(`${row.device_id}/${Number(row.seq)}`, row);
+  await deleteAppliedPending(trx, origin.networkId, [...stored.values()]);
   return stored;
+}
+
+/** Deletes the pending media paths that the newly stored motion events took. */
+async function deleteAppliedPending(trx: Knex.Transaction, networkId: string, rows: readonly MotionRow[]): Promise<void> {
+  const keys = rows.filter((row) => row.media_path !== null).map((row) => ({ device_id: row.device_id, seq: Number(row.seq) }));
+  if (keys.length === 0) return;
+
+  await trx.raw(
+    `delete from motion_media_pending using jsonb_to_recordset(?::jsonb) as input(device_id text, seq bigint)
+     where motion_media_pending.network_id = ?::uuid and motion_media_pending.device_id = input.device_id and motion_media_pending.seq = input.seq`,
+    [JSON.stringify(keys), networkId],
+  );
 }
 
 /** Writes online and last_seen of every device whose state the batch changed, in one statement. */

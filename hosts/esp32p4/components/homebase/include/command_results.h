@@ -1,8 +1,7 @@
 /* The command results outbox (docs/protocol.md section 9.2): final results waiting to be reported
- * to the central server with POST /commands/results, signed with the home base's key. The outbox is
- * written to COMMAND_RESULTS_FILE on every change (temporary file, fsync, rename) and an entry is
- * removed only after the central server responded 200, so a result survives a restart. Sending
- * retries with doubling delays from COMMAND_RESULTS_RETRY_FIRST_SEC to COMMAND_RESULTS_RETRY_MAX_SEC.
+ * to the central server with POST /commands/results, signed with the home base's key. outbox.h
+ * keeps them in COMMAND_RESULTS_FILE until the central server responded 200, and retries with
+ * doubling delays from COMMAND_RESULTS_RETRY_FIRST_SEC to COMMAND_RESULTS_RETRY_MAX_SEC.
  *
  * Limits: at most COMMAND_RESULTS_MAX results wait (one request's worth, section 9.2); when full, a
  * new result replaces the oldest, which is logged as lost. */
@@ -15,13 +14,14 @@
 
 #include "core_api.h"
 #include "hb_clock.h"
+#include "outbox.h"
 #include "uplink.h"
 
 #define COMMAND_RESULTS_MAX 64
 #define COMMAND_RESULTS_FILE "command-results.json"
 #define COMMAND_RESULTS_PATH "/commands/results"
-#define COMMAND_RESULTS_RETRY_FIRST_SEC 1
-#define COMMAND_RESULTS_RETRY_MAX_SEC 60
+#define COMMAND_RESULTS_RETRY_FIRST_SEC OUTBOX_RETRY_FIRST_SEC
+#define COMMAND_RESULTS_RETRY_MAX_SEC OUTBOX_RETRY_MAX_SEC
 #define COMMAND_RESULTS_REASON_LEN 64
 /* An acknowledgement frame of at most 250 bytes, hex. */
 #define COMMAND_RESULTS_ACK_HEX_LEN 501
@@ -36,19 +36,9 @@ typedef struct {
 } command_result_t;
 
 typedef struct {
-    uplink_t *uplink;
-    const hb_clock_t *clock;
-    char dir[256];
-    char url[REGISTRY_URL_LEN + sizeof COMMAND_RESULTS_PATH];
-    char target[UPLINK_TARGET_LEN];
-
+    /* Sending, keeping and the counters; outbox.count entries of `entries` wait. */
+    outbox_t outbox;
     command_result_t entries[COMMAND_RESULTS_MAX];
-    size_t count;
-    uint32_t retry_at;
-    uint32_t retry_delay_sec;
-    uint32_t sent;
-    uint32_t send_failures;
-    uint32_t lost;
 } command_results_t;
 
 /* Works out the URL from the uplink's and reads the outbox left in `dir`. Returns 0, or -1 when

@@ -9,6 +9,7 @@ import * as totpLastStep from "./002_totp_last_step.ts";
 import * as accounts from "./003_accounts.ts";
 import * as live from "./004_live.ts";
 import * as commands from "./005_commands.ts";
+import * as motionMediaPending from "./006_motion_media_pending.ts";
 
 interface Migration {
   name: string;
@@ -22,6 +23,7 @@ const MIGRATIONS: readonly Migration[] = [
   { name: "003_accounts", up: accounts.up, down: accounts.down },
   { name: "004_live", up: live.up, down: live.down },
   { name: "005_commands", up: commands.up, down: commands.down },
+  { name: "006_motion_media_pending", up: motionMediaPending.up, down: motionMediaPending.down },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -16,6 +16,7 @@ const TABLES = [
   "ingest_batches",
   "login_throttle",
   "motion_events",
+  "motion_media_pending",
   "networks",
   "recovery_codes",
   "request_nonces",

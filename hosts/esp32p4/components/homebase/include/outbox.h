@@ -1,0 +1,97 @@
+/* An outbox: entries waiting to be reported to the central server in one signed POST (docs/protocol.md
+ * section 2), kept on the SD card until the central server takes them. Command results (section 9.2)
+ * and media paths of motion events (section 12) each own one.
+ *
+ * The outbox owns the sending and the keeping; its owner owns the entries. They live in the owner's
+ * array of `capacity` entries of `entry_size` bytes, and the owner's `render` and `parse` turn one
+ * entry into a JSON object and back. Every change writes the whole list to `file` as a JSON array
+ * (temporary file, fsync, rename), and entries are removed only after the central server responded
+ * 200, so they survive a restart. A request body is `{"key_id": ..., "<member>": [...]}` with every
+ * waiting entry. After a failure, sending waits with doubling delays from OUTBOX_RETRY_FIRST_SEC to
+ * OUTBOX_RETRY_MAX_SEC; a new entry is sent at once.
+ *
+ * Limits: when full, a new entry replaces the oldest, which is logged as lost. A response of 400
+ * drops the entries sent, logged as an error: the central server found the body malformed, and
+ * the same bytes cannot succeed later. Not thread-safe: the home base calls it under its lock. */
+#ifndef OUTBOX_H
+#define OUTBOX_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hb_clock.h"
+#include "registry.h"
+#include "uplink.h"
+
+#define OUTBOX_RETRY_FIRST_SEC 1
+#define OUTBOX_RETRY_MAX_SEC 60
+/* Maximum length of a request path such as "/commands/results", not counting the central server's
+ * path prefix. */
+#define OUTBOX_PATH_MAX_LEN 32
+#define OUTBOX_DIR_LEN 256
+
+typedef struct {
+    /* For log lines: "command results". */
+    const char *name;
+    /* The file in the outbox's folder. */
+    const char *file;
+    /* The request path on the central server: "/commands/results". */
+    const char *path;
+    /* The body member that carries the entries: "results". */
+    const char *member;
+    /* The largest file load reads; a longer file is malformed. */
+    size_t file_max_bytes;
+    /* One entry as a JSON object, or NULL when out of memory. */
+    cJSON *(*render)(const void *entry);
+    /* Fills `entry` (zeroed) from one stored object. Returns false for an object it cannot use,
+     * which load skips. */
+    bool (*parse)(const cJSON *item, void *entry);
+} outbox_kind_t;
+
+typedef struct {
+    const outbox_kind_t *kind;
+    uplink_t *uplink;
+    const hb_clock_t *clock;
+    char dir[OUTBOX_DIR_LEN];
+    char url[REGISTRY_URL_LEN + OUTBOX_PATH_MAX_LEN];
+    char target[UPLINK_TARGET_LEN];
+
+    /* The owner's array. */
+    uint8_t *entries;
+    size_t entry_size;
+    size_t capacity;
+    size_t count;
+
+    uint32_t retry_at;
+    uint32_t retry_delay_sec;
+    uint32_t sent;
+    uint32_t send_failures;
+    uint32_t lost;
+    /* Entries dropped after a 400 response. */
+    uint32_t refused;
+} outbox_t;
+
+/* Works out the URL from the uplink's and reads the entries left in `dir`. Returns 0, or -1 when
+ * the stored file is malformed or a name does not fit. */
+int outbox_init(outbox_t *outbox, const outbox_kind_t *kind, uplink_t *uplink,
+                const hb_clock_t *clock, const char *dir, void *entries, size_t entry_size,
+                size_t capacity);
+
+/* Returns the slot for a new entry, zeroed; the oldest entry is dropped when the outbox is full.
+ * Fill it, then call outbox_commit. */
+void *outbox_reserve(outbox_t *outbox);
+
+/* Writes the outbox after outbox_reserve, and makes the next flush send at once. Returns 0, or -1
+ * when the file could not be written (the entry stays in memory). */
+int outbox_commit(outbox_t *outbox);
+
+/* The entry at `index` (0 is the oldest), or NULL past the end. */
+void *outbox_entry(const outbox_t *outbox, size_t index);
+
+/* Sends the waiting entries when there are any and no retry delay runs. Returns 1 when the central
+ * server took them, 0 when nothing was due, -1 after a failure. */
+int outbox_flush(outbox_t *outbox);
+
+#endif

@@ -1,0 +1,257 @@
+#include "outbox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hb_file.h"
+#include "hb_log.h"
+
+#define HTTP_OK 200
+#define HTTP_BAD_REQUEST 400
+
+void *outbox_entry(const outbox_t *outbox, size_t index)
+{
+    return index < outbox->count ? outbox->entries + index * outbox->entry_size : NULL;
+}
+
+static cJSON *render_entries(const outbox_t *outbox)
+{
+    cJSON *array = cJSON_CreateArray();
+
+    for (size_t i = 0; array != NULL && i < outbox->count; i++) {
+        cJSON *item = outbox->kind->render(outbox_entry(outbox, i));
+
+        if (item == NULL) {
+            cJSON_Delete(array);
+            return NULL;
+        }
+        cJSON_AddItemToArray(array, item);
+    }
+    return array;
+}
+
+static int save(const outbox_t *outbox)
+{
+    cJSON *array = render_entries(outbox);
+    char *text = cJSON_PrintUnformatted(array);
+    int result;
+
+    cJSON_Delete(array);
+    if (text == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    result = hb_file_write_atomic(outbox->dir, outbox->kind->file, text, strlen(text));
+    free(text);
+    return result;
+}
+
+static int load(outbox_t *outbox)
+{
+    size_t cap = outbox->kind->file_max_bytes;
+    char *text = malloc(cap + 1);
+    const cJSON *item;
+    cJSON *array;
+    long len;
+
+    if (text == NULL) {
+        return -1;
+    }
+    len = hb_file_read(outbox->dir, outbox->kind->file, text, cap);
+    if (len < 0) {
+        free(text);
+        return len == -1 && errno == ENOENT ? 0 : -1;
+    }
+    text[len] = '\0';
+    array = cJSON_Parse(text);
+    free(text);
+    if (!cJSON_IsArray(array)) {
+        cJSON_Delete(array);
+        return -1;
+    }
+    cJSON_ArrayForEach(item, array) {
+        void *entry = outbox->entries + outbox->count * outbox->entry_size;
+
+        if (outbox->count >= outbox->capacity) {
+            break;
+        }
+        memset(entry, 0, outbox->entry_size);
+        if (outbox->kind->parse(item, entry)) {
+            outbox->count++;
+        }
+    }
+    cJSON_Delete(array);
+    return 0;
+}
+
+int outbox_init(outbox_t *outbox, const outbox_kind_t *kind, uplink_t *uplink,
+                const hb_clock_t *clock, const char *dir, void *entries, size_t entry_size,
+                size_t capacity)
+{
+    size_t url_base = strlen(uplink->ingest_url) - strlen(UPLINK_INGEST_PATH);
+    size_t target_base = strlen(uplink->ingest_target) - strlen(UPLINK_INGEST_PATH);
+    size_t path_len = strlen(kind->path);
+
+    memset(outbox, 0, sizeof *outbox);
+    outbox->kind = kind;
+    outbox->uplink = uplink;
+    outbox->clock = clock;
+    outbox->entries = entries;
+    outbox->entry_size = entry_size;
+    outbox->capacity = capacity;
+    outbox->retry_delay_sec = OUTBOX_RETRY_FIRST_SEC;
+    if (strlen(dir) >= sizeof outbox->dir || path_len >= OUTBOX_PATH_MAX_LEN ||
+        target_base + path_len >= sizeof outbox->target) {
+        return -1;
+    }
+    strcpy(outbox->dir, dir);
+
+    /* The central server's URL and path prefix, as the uplink worked them out for ingest. */
+    snprintf(outbox->url, sizeof outbox->url, "%.*s%s", (int)url_base, uplink->ingest_url, kind->path);
+    snprintf(outbox->target, sizeof outbox->target, "%.*s%s", (int)target_base,
+             uplink->ingest_target, kind->path);
+    return load(outbox);
+}
+
+/* Removes the `count` oldest entries. */
+static void drop_oldest(outbox_t *outbox, size_t count)
+{
+    memmove(outbox->entries, outbox->entries + count * outbox->entry_size,
+            (outbox->count - count) * outbox->entry_size);
+    outbox->count -= count;
+}
+
+void *outbox_reserve(outbox_t *outbox)
+{
+    void *entry;
+
+    if (outbox->count == outbox->capacity) {
+        hb_log(HB_LOG_ERROR, "%s: oldest entry lost: outbox full (%zu)", outbox->kind->name,
+               outbox->capacity);
+        drop_oldest(outbox, 1);
+        outbox->lost++;
+    }
+    entry = outbox->entries + outbox->count * outbox->entry_size;
+    memset(entry, 0, outbox->entry_size);
+    outbox->count++;
+    return entry;
+}
+
+static int save_logged(const outbox_t *outbox)
+{
+    if (save(outbox) != 0) {
+        hb_log(HB_LOG_ERROR, "%s not written to %s/%s: %s", outbox->kind->name, outbox->dir,
+               outbox->kind->file, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int outbox_commit(outbox_t *outbox)
+{
+    /* A new entry is sent at once, whatever delay an earlier failure set. */
+    outbox->retry_at = 0;
+    return save_logged(outbox);
+}
+
+static void note_failure(outbox_t *outbox, uint32_t now, const char *why)
+{
+    outbox->send_failures++;
+    outbox->retry_at = now + outbox->retry_delay_sec;
+    hb_log(HB_LOG_WARN, "%s not sent: %s; retrying in %us", outbox->kind->name, why,
+           (unsigned)outbox->retry_delay_sec);
+    outbox->retry_delay_sec *= 2;
+    if (outbox->retry_delay_sec > OUTBOX_RETRY_MAX_SEC) {
+        outbox->retry_delay_sec = OUTBOX_RETRY_MAX_SEC;
+    }
+}
+
+/* The body of one attempt, from malloc, or NULL when out of memory. */
+static char *render_body(const outbox_t *outbox)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *entries = render_entries(outbox);
+    char *body = NULL;
+
+    if (root != NULL && entries != NULL) {
+        cJSON_AddStringToObject(root, "key_id", outbox->uplink->registry->key_id);
+        cJSON_AddItemToObject(root, outbox->kind->member, entries);
+        entries = NULL;
+        body = cJSON_PrintUnformatted(root);
+    }
+    cJSON_Delete(entries);
+    cJSON_Delete(root);
+    return body;
+}
+
+/* Signs and posts `body`. Returns 0 and sets *http_status when a response arrived, or -1 with the
+ * reason in `why` (48 bytes). */
+static int post_signed(outbox_t *outbox, const char *body, int *http_status, char *why)
+{
+    uplink_t *uplink = outbox->uplink;
+    uplink_signature_t signed_request;
+    uplink_header_t headers[5];
+
+    /* Each attempt is signed afresh: a new timestamp and nonce (docs/protocol.md section 2). */
+    if (uplink_sign(uplink, "POST", outbox->target, (const uint8_t *)body, strlen(body),
+                    &signed_request) != CORE_OK) {
+        snprintf(why, 48, "signing failed");
+        return -1;
+    }
+    headers[0] = (uplink_header_t){ "Content-Type", "application/json" };
+    headers[1] = (uplink_header_t){ "X-Mesh-Key-Id", uplink->registry->key_id };
+    headers[2] = (uplink_header_t){ "X-Mesh-Timestamp", signed_request.timestamp };
+    headers[3] = (uplink_header_t){ "X-Mesh-Nonce", signed_request.nonce };
+    headers[4] = (uplink_header_t){ "X-Mesh-Signature", signed_request.signature };
+    if (uplink->transport.post(uplink->transport.ctx, outbox->url, headers, 5, body, strlen(body),
+                               http_status) != 0) {
+        snprintf(why, 48, "central server unreachable");
+        return -1;
+    }
+    return 0;
+}
+
+int outbox_flush(outbox_t *outbox)
+{
+    uint32_t now = hb_clock_now(outbox->clock);
+    size_t sent_count = outbox->count;
+    int http_status = 0;
+    char why[48];
+    char *body;
+    int result;
+
+    if (outbox->count == 0 || now < outbox->retry_at) {
+        return 0;
+    }
+    body = render_body(outbox);
+    if (body == NULL) {
+        note_failure(outbox, now, "out of memory");
+        return -1;
+    }
+    result = post_signed(outbox, body, &http_status, why);
+    free(body);
+    if (result != 0) {
+        note_failure(outbox, now, why);
+        return -1;
+    }
+
+    if (http_status == HTTP_BAD_REQUEST) {
+        hb_log(HB_LOG_ERROR, "%s dropped: the central server rejected %zu entries as malformed "
+               "(http_status=400)", outbox->kind->name, sent_count);
+        outbox->refused += (uint32_t)sent_count;
+    } else if (http_status != HTTP_OK) {
+        snprintf(why, sizeof why, "http_status=%d", http_status);
+        note_failure(outbox, now, why);
+        return -1;
+    } else {
+        outbox->sent += (uint32_t)sent_count;
+    }
+
+    /* The central server took or refused every entry it was sent. */
+    drop_oldest(outbox, sent_count);
+    outbox->retry_delay_sec = OUTBOX_RETRY_FIRST_SEC;
+    save_logged(outbox);
+    return http_status == HTTP_OK ? 1 : -1;
+}
