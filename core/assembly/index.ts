@@ -164,6 +164,7 @@ export function replay_import(len: u32, now: u32): i32 { return state.replayImpo
 
 export function request_verify(len: u32, now: u32): i32 { return request.requestVerify(len, now); }
 export function request_accept(len: u32, now: u32): i32 { return request.requestAccept(len, now); }
+export function network_id_set(len: u32): i32 { return request.setNetworkId(len); }
 export function request_nonce_offset(): u32 { return request.requestNonceOffset; }
 export function request_signed_message(len: u32): i32 { return request.requestSignedMessage(len); }
 

@@ -4,7 +4,7 @@
 
 import { isDeviceIdChar, isLowerHex } from "./bytes";
 
-const UUID_LEN: u32 = 36;
+export const UUID_LEN: u32 = 36;
 const DEVICE_ID_MAX_LEN: u32 = 15;
 export const KEY_ID_MAX_LEN: u32 = UUID_LEN + 1 + DEVICE_ID_MAX_LEN;
 
@@ -13,7 +13,8 @@ function isUuidDash(i: u32): bool {
   return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
-function isUuid(ptr: usize): bool {
+/** Returns true when the 36 bytes at `ptr` are a UUID in lower-case hex with dashes. */
+export function isUuid(ptr: usize): bool {
   for (let i: u32 = 0; i < UUID_LEN; i++) {
     const c = <u32>load<u8>(ptr + i);
     const ok = isUuidDash(i) ? c == 0x2d : isLowerHex(c);

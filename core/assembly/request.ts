@@ -1,11 +1,11 @@
 // Signed HTTP requests (docs/protocol.md section 2): the form of the six-line canonical text, the
-// timestamp skew, the signature over the context plus the text, and on the home base the nonce
-// against its cache.
+// timestamp skew, the signature over the context plus the text, and on the home base the key id
+// (only the network key signs requests to it) and the nonce against its cache.
 
-import { OK, REQUEST_BAD_FORM, REQUEST_TIMESTAMP_SKEW } from "./status";
-import { requestBuffer, messageBuffer, signatureBuffer, keyBuffer, REQUEST_BUFFER_SIZE } from "./buffers";
-import { isDigit, isLowerHexRun, isUpperLetter, writeAscii, distance } from "./bytes";
-import { isRequestKeyId } from "./key_id";
+import { OK, REQUEST_BAD_FORM, REQUEST_TIMESTAMP_SKEW, REQUEST_UNKNOWN_KEY } from "./status";
+import { requestBuffer, messageBuffer, signatureBuffer, keyBuffer, keyIdBuffer, networkKeyBuffer, REQUEST_BUFFER_SIZE } from "./buffers";
+import { bytesEqual, isDigit, isLowerHexRun, isUpperLetter, writeAscii, distance } from "./bytes";
+import { isRequestKeyId, isUuid, UUID_LEN } from "./key_id";
 import { nonceCheck, nonceRecord } from "./nonce";
 import { setFloorDue } from "./floor";
 import { verifySignature } from "./signature";
@@ -28,6 +28,13 @@ const NEWLINE: u8 = 0x0a;
 export let requestNonceOffset: u32 = 0;
 /** The TIMESTAMP line's value, after a form check that passed. */
 let requestTimestamp: u32 = 0;
+/** Offset and length of the KEY_ID line, after a form check that passed. */
+let requestKeyIdOffset: u32 = 0;
+let requestKeyIdLen: u32 = 0;
+
+/** The network id that network_id_set stored: the key id of requests signed by the network key. */
+const networkId: usize = memory.data(UUID_LEN, 16);
+let networkIdIsSet: bool = false;
 
 function isMethod(ptr: usize, len: u32): bool {
   if (len < 1 || len > METHOD_MAX_LEN) return false;
@@ -87,6 +94,8 @@ export function checkRequestForm(len: u32): i32 {
 
   let lineStart: u32 = 0;
   let nonceOffset: u32 = 0;
+  let keyIdOffset: u32 = 0;
+  let keyIdLen: u32 = 0;
   for (let index: u32 = 0; index < LINE_COUNT; index++) {
     let lineEnd = lineStart;
     while (lineEnd < len && load<u8>(requestBuffer + lineEnd) != NEWLINE) lineEnd++;
@@ -96,11 +105,17 @@ export function checkRequestForm(len: u32): i32 {
     if (isLast != (lineEnd == len)) return REQUEST_BAD_FORM;
     if (!checkLine(index, requestBuffer + lineStart, lineEnd - lineStart)) return REQUEST_BAD_FORM;
 
+    if (index == 2) {
+      keyIdOffset = lineStart;
+      keyIdLen = lineEnd - lineStart;
+    }
     if (index == 4) nonceOffset = lineStart;
     lineStart = lineEnd + 1;
   }
 
   requestNonceOffset = nonceOffset;
+  requestKeyIdOffset = keyIdOffset;
+  requestKeyIdLen = keyIdLen;
   return OK;
 }
 
@@ -120,6 +135,32 @@ export function requestSignedMessage(len: u32): i32 {
 }
 
 /**
+ * Stores the network id, the first `len` bytes of the key id buffer: a UUID of 36 characters, or
+ * REQUEST_BAD_FORM with the stored id left as it was.
+ */
+export function setNetworkId(len: u32): i32 {
+  if (len != UUID_LEN || !isUuid(keyIdBuffer)) return REQUEST_BAD_FORM;
+
+  memory.copy(networkId, keyIdBuffer, UUID_LEN);
+  networkIdIsSet = true;
+  return OK;
+}
+
+/** True when the KEY_ID line of the request that passed its form check is the stored network id. */
+function isNetworkKeyId(): bool {
+  if (!networkIdIsSet || requestKeyIdLen != UUID_LEN) return false;
+  return bytesEqual(requestBuffer + requestKeyIdOffset, networkId, UUID_LEN);
+}
+
+/** Checks the skew and the signature, under the key at `key`, of a request whose form passed. */
+function verifyFormedRequest(len: u32, now: u32, key: usize): i32 {
+  if (distance(requestTimestamp, now) > REQUEST_MAX_SKEW_SEC) return REQUEST_TIMESTAMP_SKEW;
+
+  const msgLen = writeRequestSignedMessage(len);
+  return verifySignature(signatureBuffer, messageBuffer, msgLen, key);
+}
+
+/**
  * Checks the form, the timestamp against `now` (REQUEST_MAX_SKEW_SEC either way), S < L of the
  * signature buffer and the signature under the key buffer. Overwrites the message buffer.
  */
@@ -127,19 +168,22 @@ export function requestVerify(len: u32, now: u32): i32 {
   const status = checkRequestForm(len);
   if (status != OK) return status;
 
-  if (distance(requestTimestamp, now) > REQUEST_MAX_SKEW_SEC) return REQUEST_TIMESTAMP_SKEW;
-
-  const msgLen = writeRequestSignedMessage(len);
-  return verifySignature(signatureBuffer, messageBuffer, msgLen, keyBuffer);
+  return verifyFormedRequest(len, now, keyBuffer);
 }
 
 /**
- * Runs the home base's check: requestVerify, then the nonce against the cache at `now`
- * (NONCE_REUSED, NONCE_CACHE_FULL). On OK records the nonce and sets replay_floor_due, so the host writes the
- * state before it acts on the request.
+ * Runs the home base's check of a request from the central server. The key id must equal the
+ * stored network id (REQUEST_UNKNOWN_KEY for any other, or when none is stored). The skew and the
+ * signature are checked as requestVerify does, but under the network key buffer. Last, the nonce
+ * is checked against the cache at `now` (NONCE_REUSED, NONCE_CACHE_FULL). On OK records the nonce
+ * and sets replay_floor_due, so the host writes the state before it acts on the request.
  */
 export function requestAccept(len: u32, now: u32): i32 {
-  let status = requestVerify(len, now);
+  let status = checkRequestForm(len);
+  if (status != OK) return status;
+  if (!isNetworkKeyId()) return REQUEST_UNKNOWN_KEY;
+
+  status = verifyFormedRequest(len, now, networkKeyBuffer);
   if (status != OK) return status;
 
   const nonce = requestBuffer + requestNonceOffset;

@@ -27,6 +27,7 @@ export const REQUEST_TIMESTAMP_SKEW: i32 = -21;
 export const NONCE_REUSED: i32 = -22;
 export const NONCE_CACHE_FULL: i32 = -23;
 export const STATE_BAD_FORMAT: i32 = -24;
+export const REQUEST_UNKNOWN_KEY: i32 = -25;
 export const BATCH_FULL: i32 = -30;
 export const BATCH_BAD_ARGUMENT: i32 = -31;
 export const DEVICE_BAD_SLOT: i32 = -40;
@@ -67,6 +68,7 @@ export function statusName(status: i32): string {
     case NONCE_REUSED: return "NONCE_REUSED";
     case NONCE_CACHE_FULL: return "NONCE_CACHE_FULL";
     case STATE_BAD_FORMAT: return "STATE_BAD_FORMAT";
+    case REQUEST_UNKNOWN_KEY: return "REQUEST_UNKNOWN_KEY";
     case BATCH_FULL: return "BATCH_FULL";
     case BATCH_BAD_ARGUMENT: return "BATCH_BAD_ARGUMENT";
     case DEVICE_BAD_SLOT: return "DEVICE_BAD_SLOT";

@@ -33,6 +33,7 @@ export const STATUS = {
   NONCE_REUSED: -22,
   NONCE_CACHE_FULL: -23,
   STATE_BAD_FORMAT: -24,
+  REQUEST_UNKNOWN_KEY: -25,
   BATCH_FULL: -30,
   BATCH_BAD_ARGUMENT: -31,
   DEVICE_BAD_SLOT: -40,
@@ -75,6 +76,13 @@ export function writeFrame(core: CoreHandle, frame: Uint8Array): number {
 
 export function writeKey(core: CoreHandle, key: Uint8Array): void {
   core.write(core.exports.buffer_key(), key, core.exports.buffer_key_size());
+}
+
+/** Writes `id` into the key id buffer and returns network_id_set's status name. */
+export function setNetworkId(core: CoreHandle, id: string): string {
+  const bytes = Buffer.from(id, "ascii");
+  core.write(core.exports.buffer_key_id(), bytes, core.exports.buffer_key_id_size());
+  return core.statusName(core.exports.network_id_set(bytes.length));
 }
 
 export function writeNetworkKey(core: CoreHandle, key: Uint8Array): void {

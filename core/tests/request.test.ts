@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadCore } from "../../hosts/node/src/core/index.ts";
-import { STATUS, freshCore, fromHex, readVectors, statusCode, writeKey } from "./helpers.ts";
+import { STATUS, freshCore, fromHex, readVectors, setNetworkId, statusCode, writeKey, writeNetworkKey } from "./helpers.ts";
 
 interface RequestVector {
   name: string;
@@ -15,7 +15,21 @@ interface RequestVector {
   signed_message?: string;
 }
 
-const data = readVectors<{ source: string; vectors: RequestVector[] }>("requests.json");
+interface RequestAcceptVector {
+  name: string;
+  network_id: string | null;
+  canonical: string;
+  signature: string;
+  now: number;
+  accept: string;
+}
+
+const data = readVectors<{
+  source: string;
+  keys: { network: { public_key: string } };
+  vectors: RequestVector[];
+  accept: RequestAcceptVector[];
+}>("requests.json");
 
 test("request vectors name their source", () => {
   assert.ok(data.source.length > 0);
@@ -50,6 +64,21 @@ test("request_signed_message matches the encoder's bytes", async () => {
       assert.not.ok(result.ok, v.name);
       if (!result.ok) assert.is(result.code, v.form, v.name);
     }
+  }
+});
+
+test("request_accept returns each accept vector's status", async () => {
+  assert.ok(data.accept.length >= 10);
+  for (const v of data.accept) {
+    const core = await freshCore();
+    const text = Buffer.from(v.canonical, "utf8");
+    writeNetworkKey(core, fromHex(data.keys.network.public_key));
+    if (v.network_id !== null) assert.is(setNetworkId(core, v.network_id), "OK", v.name);
+    core.write(core.exports.buffer_request(), text, 512);
+    core.write(core.exports.buffer_signature(), fromHex(v.signature), 64);
+
+    assert.is(core.statusName(core.exports.request_accept(text.length, v.now)), v.accept, v.name);
+    assert.is(core.exports.replay_floor_due(), v.accept === "OK" ? 1 : 0, `${v.name}: replay_floor_due`);
   }
 });
 

@@ -83,11 +83,16 @@ async function runStep(core: CoreHandle, step: ScenarioStep, where: string): Pro
       else expectValue(core, step.command_floor, "device_command_floor", where, slot);
       break;
     }
+    case "network_id": {
+      const id = Buffer.from(step.network_id, "ascii");
+      writeBuffer(core, "key_id", id);
+      expectStatus(call(core, "network_id_set", id.length), step.status, where);
+      break;
+    }
     case "request_accept": {
       const text = Buffer.from(step.text, "utf8");
       writeBuffer(core, "request", text);
       writeBuffer(core, "signature", fromHex(step.signature));
-      writeBuffer(core, "key", fromHex(step.public_key));
       expectStatus(call(core, "request_accept", text.length, step.now), step.status, where);
       expectFloorDue(core, step.floor_due, where);
       break;

@@ -65,22 +65,24 @@ test("commandAccept tells a new command from a repeat", async () => {
   assert.equal(core.commandAccept(frame, network.publicKey, T0 + 86401), { ok: false, status: -53, code: "COMMAND_EXPIRED" });
 });
 
+const NETWORK_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11";
+
 test("requestAccept records the nonce, and replay export and import carry it over", async () => {
   const core = await loadCore();
   const nonce = "0123456789abcdef0123456789abcdef";
   const canonical = canonicalText({
-    method: "POST", path: "/api/v1/command", keyId: "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11", timestamp: String(T0), nonce, bodySha256: sha256Hex(""),
+    method: "POST", path: "/api/v1/command", keyId: NETWORK_ID, timestamp: String(T0), nonce, bodySha256: sha256Hex(""),
   });
   const signature = signRequest(Buffer.from(canonical), network);
 
-  assert.equal(core.requestAccept(canonical, signature, network.publicKey, T0), { ok: true, nonce });
+  assert.equal(core.requestAccept(canonical, signature, NETWORK_ID, network.publicKey, T0), { ok: true, nonce });
   assert.ok(core.replayFloorDue());
   const state = core.replayExport(T0);
   assert.not.ok(core.replayFloorDue());
 
   const restarted = await loadCore();
   assert.equal(restarted.replayImport(state, T0 + 10), { ok: true });
-  assert.equal(restarted.requestAccept(canonical, signature, network.publicKey, T0 + 10), { ok: false, status: -22, code: "NONCE_REUSED" });
+  assert.equal(restarted.requestAccept(canonical, signature, NETWORK_ID, network.publicKey, T0 + 10), { ok: false, status: -22, code: "NONCE_REUSED" });
   assert.equal(restarted.replayImport(Buffer.alloc(5000), T0), { ok: false, status: -24, code: "STATE_BAD_FORMAT" });
 });
 

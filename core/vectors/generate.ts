@@ -264,6 +264,60 @@ addRequest("request signature with a flipped byte", goodText, "SIGNATURE_INVALID
 addRequest("request checked under another key", goodText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, goodSignature, porch);
 addRequest("skew is checked before the signature", goodText, "REQUEST_TIMESTAMP_SKEW", "OK", REQUEST_TIMESTAMP + 1000, flippedRequest);
 
+// The home base's check of requests from the central server (request_accept): only the network id
+// is a key id it knows, and the network key signs under it (docs/protocol.md sections 2 and 12.2).
+
+interface RequestAcceptVector {
+  name: string;
+  /** Written with network_id_set before the request; null leaves the core without one. */
+  network_id: string | null;
+  canonical: string;
+  signature: string;
+  now: number;
+  /** Status name of request_accept on a fresh instance. */
+  accept: string;
+}
+
+const NETWORK_ID = "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11";
+const requestAccepts: RequestAcceptVector[] = [];
+const mediaParts: RequestParts = {
+  method: "GET",
+  path: "/api/v1/media/2026-12/05/01/2152-porch-cam-168.png",
+  keyId: NETWORK_ID,
+  timestamp: String(REQUEST_TIMESTAMP),
+  nonce: "8899aabbccddeeff0011223344556677",
+  bodySha256: sha256Hex(""),
+};
+
+function addRequestAccept(name: string, parts: Partial<RequestParts>, accept: string, options: { now?: number; signer?: Signer; signature?: Buffer; networkId?: string | null } = {}): void {
+  const canonical = canonicalText({ ...mediaParts, ...parts });
+  requestAccepts.push({
+    name,
+    network_id: options.networkId === undefined ? NETWORK_ID : options.networkId,
+    canonical,
+    signature: hex(options.signature ?? signRequest(Buffer.from(canonical, "utf8"), options.signer ?? network)),
+    now: options.now ?? REQUEST_TIMESTAMP,
+    accept,
+  });
+}
+
+const mediaText = canonicalText(mediaParts);
+const mediaSignature = signRequest(Buffer.from(mediaText), network);
+addRequestAccept("media fetch signed by the network key", {}, "OK");
+addRequestAccept("command delivery signed by the network key", { method: "POST", path: "/api/v1/command", bodySha256: sha256Hex('{"frame":"01"}') }, "OK");
+addRequestAccept("network key request 300 seconds behind the clock", {}, "OK", { now: REQUEST_TIMESTAMP + 300 });
+addRequestAccept("network key request 301 seconds behind the clock", {}, "REQUEST_TIMESTAMP_SKEW", { now: REQUEST_TIMESTAMP + 301 });
+addRequestAccept("network key request 301 seconds ahead of the clock", {}, "REQUEST_TIMESTAMP_SKEW", { now: REQUEST_TIMESTAMP - 301 });
+addRequestAccept("home base key id is not the network's", { keyId: `${NETWORK_ID}/homebase` }, "REQUEST_UNKNOWN_KEY", { signer: homeBase });
+addRequestAccept("another network's id", { keyId: "00000000-0000-4000-8000-000000000000" }, "REQUEST_UNKNOWN_KEY", { signer: otherNetwork });
+addRequestAccept("no network id set", {}, "REQUEST_UNKNOWN_KEY", { networkId: null });
+addRequestAccept("upper-case network id breaks the form", { keyId: NETWORK_ID.toUpperCase() }, "REQUEST_BAD_FORM");
+addRequestAccept("network id signed by the home base key", {}, "SIGNATURE_INVALID", { signer: homeBase });
+addRequestAccept("network id signed by another network's key", {}, "SIGNATURE_INVALID", { signer: otherNetwork });
+addRequestAccept("network key signature with S + L", {}, "SIGNATURE_NONCANONICAL", { signature: addGroupOrder(mediaSignature, 0) });
+addRequestAccept("media path changed after signing", { path: "/api/v1/media/2026-12/05/01/2152-porch-cam-169.png" }, "SIGNATURE_INVALID", { signature: mediaSignature });
+addRequestAccept("unknown key id is checked before the skew", { keyId: `${NETWORK_ID}/homebase` }, "REQUEST_UNKNOWN_KEY", { now: REQUEST_TIMESTAMP + 1000 });
+
 // The home base's intake (frame_accept) as a scenario: a device table, then frames in order, each
 // with the status, slot and came_online that docs/protocol.md sections 1.3 and 1.4 require.
 
@@ -379,8 +433,13 @@ write("frames.json", {
 write("requests.json", {
   source: SOURCE,
   notes: "canonical is the UTF-8 canonical text. verify is the status of request_verify at now (Unix seconds) under public_key; form is the status of request_signed_message. nonce is given when verify is OK, signed_message when form is OK.",
-  keys: { home_base: { seed: hex(homeBase.seed), public_key: hex(homeBase.publicKey) } },
+  keys: {
+    home_base: { seed: hex(homeBase.seed), public_key: hex(homeBase.publicKey) },
+    network: { seed: hex(network.seed), public_key: hex(network.publicKey) },
+  },
   vectors: requests,
+  accept_notes: "Each accept vector runs on a fresh instance: write keys.network.public_key to buffer_network_key, network_id (unless null) to buffer_key_id and call network_id_set, then request_accept of canonical with signature at now; accept is its status name.",
+  accept: requestAccepts,
 });
 
 write("accept.json", {

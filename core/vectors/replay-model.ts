@@ -161,6 +161,7 @@ function formStatus(frame: Buffer): string {
 
 export class HomeBaseModel {
   private networkKey = Buffer.alloc(32);
+  private networkId: string | null = null;
   private selfId: string | null = null;
   private selfCommands = new ReplayWindow();
   private selfFloor = 0;
@@ -304,14 +305,25 @@ export class HomeBaseModel {
     return entry !== null && now <= entry.timestamp + NONCE_LIVE_SEC;
   }
 
-  /** request_accept for a well-formed canonical text (docs/protocol.md section 2). */
-  requestAccept(text: string, signature: Buffer, key: Buffer, now: number): string {
+  /** network_id_set: a UUID in lower-case hex with dashes, else REQUEST_BAD_FORM and no change. */
+  setNetworkId(id: string): string {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return "REQUEST_BAD_FORM";
+    this.networkId = id;
+    return "OK";
+  }
+
+  /**
+   * request_accept for a well-formed canonical text (docs/protocol.md section 2): only the network
+   * id is a known key id, and its key is the network key.
+   */
+  requestAccept(text: string, signature: Buffer, now: number): string {
     const lines = text.split("\n");
     const timestamp = Number(lines[3]);
     const nonce = lines[4]!;
+    if (this.networkId === null || lines[2] !== this.networkId) return "REQUEST_UNKNOWN_KEY";
     if (Math.abs(timestamp - now) > REQUEST_MAX_SKEW_SEC) return "REQUEST_TIMESTAMP_SKEW";
     if (!isCanonicalS(signature)) return "SIGNATURE_NONCANONICAL";
-    if (!ed25519Verify(signature, Buffer.concat([REQUEST_CONTEXT, Buffer.from(text, "utf8")]), key)) return "SIGNATURE_INVALID";
+    if (!ed25519Verify(signature, Buffer.concat([REQUEST_CONTEXT, Buffer.from(text, "utf8")]), this.networkKey)) return "SIGNATURE_INVALID";
 
     if (this.nonces.some((entry) => this.isLive(entry, now) && entry.nonce === nonce)) return "NONCE_REUSED";
     const free = this.nonces.findIndex((entry) => !this.isLive(entry, now));

@@ -66,9 +66,14 @@ export class ScenarioBuilder {
     return this;
   }
 
-  request(text: string, signature: Buffer, key: Buffer, now: number): this {
-    const status = this.model.requestAccept(text, signature, key, now);
-    this.steps.push({ op: "request_accept", text, signature: hex(signature), public_key: hex(key), now, status, ...this.floorDue() });
+  networkId(id: string): this {
+    this.steps.push({ op: "network_id", network_id: id, status: this.model.setNetworkId(id) });
+    return this;
+  }
+
+  request(text: string, signature: Buffer, now: number): this {
+    const status = this.model.requestAccept(text, signature, now);
+    this.steps.push({ op: "request_accept", text, signature: hex(signature), now, status, ...this.floorDue() });
     return this;
   }
 

@@ -65,7 +65,7 @@ function commandRequest(nonceLabel: string, timestamp: number, signer: Signer = 
 
 function request(s: ScenarioBuilder, nonceLabel: string, timestamp: number, now = timestamp): ScenarioBuilder {
   const { text, signature } = commandRequest(nonceLabel, timestamp);
-  return s.request(text, signature, network.publicKey, now);
+  return s.request(text, signature, now);
 }
 
 function withDevices(name: string): ScenarioBuilder {
@@ -157,6 +157,7 @@ function floors(): Scenario {
 function restart(): Scenario {
   const s = new ScenarioBuilder("restart: export, restart, device_set, replay_import, then the floors refuse old seqs")
     .networkKey(network.publicKey)
+    .networkId(NETWORK_ID)
     .selfSet(HOME_BASE_ID)
     .deviceSet(0, "porch-cam", porch.publicKey)
     .deviceSet(1, "hall_sensor-2", hall.publicKey)
@@ -172,6 +173,7 @@ function restart(): Scenario {
 
   s.restart()
     .networkKey(network.publicKey)
+    .networkId(NETWORK_ID)
     .selfSet(HOME_BASE_ID)
     .deviceSet(0, "porch-cam", porch.publicKey)
     .deviceSet(1, "garden", garden.publicKey)
@@ -286,11 +288,11 @@ function noTarget(): Scenario {
 }
 
 function nonces(): Scenario {
-  const s = new ScenarioBuilder("request_accept: the nonce cache of 64 live nonces").networkKey(network.publicKey);
+  const s = new ScenarioBuilder("request_accept: the nonce cache of 64 live nonces").networkKey(network.publicKey).networkId(NETWORK_ID);
 
   // A request that fails its signature records no nonce, so the real "cache 0" below is still new.
   const first = commandRequest("cache 0", T);
-  s.request(first.text, flipBits(first.signature, 10, 0x01), network.publicKey, T);
+  s.request(first.text, flipBits(first.signature, 10, 0x01), T);
   for (let i = 0; i < 64; i++) request(s, `cache ${i}`, T + i);
   request(s, "cache 0", T + 63);
   request(s, "cache full", T + 63);
@@ -301,20 +303,23 @@ function nonces(): Scenario {
   request(s, "cache 2", T + 302);
   const state = s.exportState(T + 303);
 
+  // After a restart the network id is unknown until it is set again.
   s.restart().importState(state, T + 303);
+  request(s, "before the network id", T + 303);
+  s.networkKey(network.publicKey).networkId(NETWORK_ID);
   s.exportState(T + 303);
   request(s, "cache 3", T + 3, T + 303);
   request(s, "cache 2", T + 303);
   request(s, "cache full after import", T + 303);
 
-  s.restart().importState(state, T + 310);
+  s.restart().networkKey(network.publicKey).networkId(NETWORK_ID).importState(state, T + 310);
   s.exportState(T + 310);
   request(s, "cache 9", T + 310);
   return s.build();
 }
 
 function badState(): Scenario {
-  const s = withDevices("replay_import: STATE_BAD_FORMAT changes nothing");
+  const s = withDevices("replay_import: STATE_BAD_FORMAT changes nothing").networkId(NETWORK_ID);
   s.accept(porchFrame(100), T);
   request(s, "bad state", T);
   const state = s.exportState(T);

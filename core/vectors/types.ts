@@ -62,7 +62,8 @@ export type ScenarioStep =
       frame_floor?: number; highest_seq?: number;
     }
   | { op: "command_accept"; frame: string; now: number; status: string; slot?: number; command_id?: number; command_code?: number; floor_due?: number; command_floor?: number }
-  | { op: "request_accept"; text: string; signature: string; public_key: string; now: number; status: string; floor_due?: number }
+  | { op: "network_id"; network_id: string; status: string }
+  | { op: "request_accept"; text: string; signature: string; now: number; status: string; floor_due?: number }
   | { op: "batch_configure"; key_id: string; interval_sec: number; next_seq: number; status: string }
   | { op: "batch_seal"; now: number; seq: number; floor_due: number; batch_floor: number }
   | { op: "replay_export"; now: number; state: string }

@@ -231,6 +231,14 @@ system("a camera's still is stored and served by GET /api/v1/media", async (cont
     return (body.items as { id: string; seq: number; media_path: string | null }[]).find((item) => item.seq === Number(stored.motionSeq) && item.media_path !== null);
   });
   assert.is(event.media_path, stored.path);
+
+  // The central server fetches the media from the home base with a request signed by the network
+  // key; it has no dashboard token.
+  const relayed = await fetch(`${baseUrl(context)}/motion-events/${event.id}/media`, { headers: { authorization: `Bearer ${context.token}` } });
+  const relayedBody = Buffer.from(await relayed.arrayBuffer());
+  assert.is(relayed.status, 200);
+  assert.is(relayed.headers.get("content-type"), "image/png");
+  assert.equal(relayedBody, body);
 });
 
 system("Ctrl-C stops every process, and a second start prints no secret", async (context) => {

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dashboard_token.h"
 #include "hb_log.h"
+#include "media_access.h"
 #include "media_path.h"
 #include "media_post.h"
 
@@ -113,23 +113,29 @@ static int handle_post(struct mg_connection *connection, http_media_t *media)
 
 static int handle_get(struct mg_connection *connection, http_media_t *media, const char *path)
 {
-    const char *authorization = mg_get_header(connection, "Authorization");
     const char *extension = NULL;
     uint8_t *content = NULL;
     size_t len = 0;
     int result = STORAGE_ERR_NOT_FOUND;
+    signed_request_problem_t refused;
+    const media_access_request_t access = {
+        .method = "GET",
+        /* handle_media passes the URI after MEDIA_PREFIX; the signature covers all of it. */
+        .path = path - strlen(MEDIA_PREFIX),
+        .query = mg_get_request_info(connection)->query_string,
+        .authorization = mg_get_header(connection, "Authorization"),
+        .key_id = mg_get_header(connection, "X-Mesh-Key-Id"),
+        .timestamp = mg_get_header(connection, "X-Mesh-Timestamp"),
+        .nonce = mg_get_header(connection, "X-Mesh-Nonce"),
+        .signature = mg_get_header(connection, "X-Mesh-Signature"),
+    };
+    bool allowed;
 
-    switch (hb_dashboard_token_check(authorization)) {
-    case HB_DASHBOARD_TOKEN_OK:
-        break;
-    case HB_DASHBOARD_TOKEN_NOT_SET:
-        return send_problem(connection, 503, "DASHBOARD_TOKEN_NOT_SET",
-                            "the central server has not sent set_dashboard_token yet");
-    case HB_DASHBOARD_TOKEN_WRONG:
-        return send_problem(connection, 401, "AUTH_FAILED", "the dashboard token is invalid");
-    default:
-        return send_problem(connection, 401, "AUTH_REQUIRED",
-                            "Authorization: Bearer <dashboard token> is required");
+    pthread_mutex_lock(media->lock);
+    allowed = media_access_allowed(media->homebase, &access, &refused);
+    pthread_mutex_unlock(media->lock);
+    if (!allowed) {
+        return send_problem(connection, refused.http_status, refused.code, refused.detail);
     }
 
     /* Only a path of the stored form reaches the card; anything else is simply not found. */

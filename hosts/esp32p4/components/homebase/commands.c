@@ -1,7 +1,6 @@
 #include "commands.h"
 
 #include <cJSON.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "hb_hex.h"
 #include "hb_log.h"
 #include "registry_store.h"
+#include "signed_request.h"
 
 /* docs/protocol.md section 6.2: codes of the home base's config commands. */
 #define COMMAND_DEVICE_ADD 16
@@ -20,9 +20,6 @@
 /* Core statuses this file maps to HTTP statuses (docs/core-abi.md). */
 #define STATUS_FRAME_TIMESTAMP_SKEW (-10)
 #define STATUS_REPLAY_TOO_OLD (-12)
-#define STATUS_SIGNATURE_NONCANONICAL (-13)
-#define STATUS_REQUEST_BAD_FORM (-20)
-#define STATUS_NONCE_CACHE_FULL (-23)
 
 static const char *const s_ack_results[] = { "ok", "in_progress", "error", "unsupported" };
 
@@ -56,68 +53,26 @@ static void problem_from_status(commands_t *commands, commands_response_t *out, 
     problem(out, http_status, core_status_name(commands->core, status, name), detail);
 }
 
-/* Builds the canonical text of docs/protocol.md section 2. Returns its length, or 0 when a header
- * is missing or the text does not fit. */
-static size_t canonical_text(const commands_request_t *request, char *out, size_t cap)
-{
-    uint8_t digest[crypto_hash_sha256_BYTES];
-    char digest_hex[2 * crypto_hash_sha256_BYTES + 1];
-    int len;
-
-    if (request->key_id == NULL || request->timestamp == NULL || request->nonce == NULL) {
-        return 0;
-    }
-    crypto_hash_sha256(digest, request->body, request->body_len);
-    hb_hex_encode(digest, sizeof digest, digest_hex);
-    len = snprintf(out, cap, "%s\n%s\n%s\n%s\n%s\n%s", request->method, request->target,
-                   request->key_id, request->timestamp, request->nonce, digest_hex);
-    return len > 0 && (size_t)len < cap ? (size_t)len : 0;
-}
-
 /* The request check of section 9.1. Returns true when the request is the central server's. */
 static bool check_request(commands_t *commands, const commands_request_t *request, uint32_t now,
                           commands_response_t *out)
 {
-    char text[UPLINK_CANONICAL_LEN];
-    uint8_t signature[CORE_SIGNATURE_LEN];
-    size_t len = canonical_text(request, text, sizeof text);
-    int32_t status;
+    signed_request_problem_t rejected;
+    const signed_request_t signed_request = {
+        .method = request->method,
+        .target = request->target,
+        .key_id = request->key_id,
+        .timestamp = request->timestamp,
+        .nonce = request->nonce,
+        .signature = request->signature,
+        .body = request->body,
+        .body_len = request->body_len,
+    };
 
-    if (len == 0 || request->signature == NULL ||
-        hb_hex_decode(request->signature, signature, sizeof signature) != 0) {
-        problem(out, 401, "SIGNATURE_REQUIRED", "X-Mesh-Key-Id, -Timestamp, -Nonce and -Signature "
-                "are required, the signature as 128 hex characters");
-        return false;
-    }
     /* Commands are signed with the network key alone, whose key id is the network id. */
-    if (strcmp(request->key_id, commands->registry->network_id) != 0) {
-        problem(out, 401, "UNKNOWN_KEY", "key id is not this network's id");
-        return false;
-    }
-
-    status = core_request_accept(commands->core, text, len, signature,
-                                 commands->registry->network_public_key, now);
-    if (status == STATUS_REQUEST_BAD_FORM) {
-        problem(out, 401, "SIGNATURE_REQUIRED", "signed request headers are malformed");
-        return false;
-    }
-    if (status == STATUS_NONCE_CACHE_FULL) {
-        problem_from_status(commands, out, 503, status, "every cached nonce is still live; retry later");
-        return false;
-    }
-    if (status == CORE_SIGNATURE_INVALID || status == STATUS_SIGNATURE_NONCANONICAL) {
-        problem(out, 401, "SIGNATURE_INVALID", "request signature does not verify under the network key");
-        return false;
-    }
-    if (status != CORE_OK) {
-        problem_from_status(commands, out, status == CORE_ENGINE_FAILED ? 500 : 401, status,
-                            "request rejected");
-        return false;
-    }
-
-    /* docs/protocol.md section 10.3: the recorded nonce is on the card before the command acts. */
-    if (replay_store_save_if_due(commands->replay_store, now) != 0) {
-        problem(out, 503, "STORAGE_FAILED", "replay state could not be written; retry later");
+    if (!signed_request_accept(commands->core, commands->replay_store, &signed_request, now,
+                               &rejected)) {
+        problem(out, rejected.http_status, rejected.code, rejected.detail);
         return false;
     }
     return true;

@@ -365,11 +365,20 @@ int32_t core_request_verify(core_t *core, const char *text, size_t text_len,
     return core_status2(core, ENGINE_FN_request_verify, put_canonical(core, text, text_len), now);
 }
 
-int32_t core_request_accept(core_t *core, const char *text, size_t text_len,
-                            const uint8_t signature[CORE_SIGNATURE_LEN],
-                            const uint8_t key[CORE_KEY_LEN], uint32_t now)
+int32_t core_network_id_set(core_t *core, const char *network_id)
 {
-    if (!put_signer(core, signature, key)) {
+    size_t len = strlen(network_id);
+
+    if (!core_put(core, &core->key_id, network_id, len)) {
+        return CORE_INPUT_TOO_LONG;
+    }
+    return core_status1(core, ENGINE_FN_network_id_set, (uint32_t)len);
+}
+
+int32_t core_request_accept(core_t *core, const char *text, size_t text_len,
+                            const uint8_t signature[CORE_SIGNATURE_LEN], uint32_t now)
+{
+    if (!core_put(core, &core->signature, signature, CORE_SIGNATURE_LEN)) {
         return CORE_INPUT_TOO_LONG;
     }
     return core_status2(core, ENGINE_FN_request_accept, put_canonical(core, text, text_len), now);

@@ -245,6 +245,10 @@ int registry_apply(const registry_t *registry, core_t *core, char *error)
         return -1;
     }
     core_set_network_key(core, registry->network_public_key);
+    if (core_network_id_set(core, registry->network_id) != CORE_OK) {
+        snprintf(error, REGISTRY_ERROR_LEN, "core rejected the network id %s", registry->network_id);
+        return -1;
+    }
 
     /* The home base's own id is the target of config commands (docs/protocol.md section 6.2). */
     if (core_self_set(core, registry->home_base_id) != CORE_OK) {

@@ -38,6 +38,7 @@ static const struct {
     { -22, "NONCE_REUSED" },
     { -23, "NONCE_CACHE_FULL" },
     { -24, "STATE_BAD_FORMAT" },
+    { -25, "REQUEST_UNKNOWN_KEY" },
     { -30, "BATCH_FULL" },
     { -31, "BATCH_BAD_ARGUMENT" },
     { -40, "DEVICE_BAD_SLOT" },

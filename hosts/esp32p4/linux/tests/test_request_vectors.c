@@ -1,7 +1,8 @@
 /* Runs core/vectors/requests.json through this engine. Each vector goes through
  * request_signed_message (form and signed message) and request_verify at the vector's `now`, and
- * each request that verifies OK must give its nonce. The expected values come from the independent
- * generator, as for the Node runners. */
+ * each request that verifies OK must give its nonce. Each accept vector goes through request_accept
+ * on a fresh instance that holds the network's key and id. The expected values come from the
+ * independent generator, as for the Node runners. */
 #include "support.h"
 
 #include <stdio.h>
@@ -75,11 +76,48 @@ static void request_verify_and_nonce(void **state)
     engine_destroy(engine);
 }
 
+static void request_accept_network_key(void **state)
+{
+    cJSON *root = vector_load("requests.json");
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "keys");
+    const cJSON *network = cJSON_GetObjectItemCaseSensitive(keys, "network");
+    uint8_t network_key[CORE_KEY_LEN];
+    const cJSON *vector;
+    int accepted = 0;
+
+    (void)state;
+    vector_bytes_exact(network, "public_key", network_key, sizeof network_key);
+    cJSON_ArrayForEach(vector, vector_array(root, "accept")) {
+        const char *canonical = vector_string(vector, "canonical");
+        const char *label = vector_string(vector, "name");
+        const cJSON *network_id = cJSON_GetObjectItemCaseSensitive(vector, "network_id");
+        uint8_t signature[CORE_SIGNATURE_LEN];
+        core_t core;
+        engine_t *engine = test_open_engine(&core);
+        int32_t status;
+
+        core_set_network_key(&core, network_key);
+        if (cJSON_IsString(network_id)) {
+            assert_int_equal(core_network_id_set(&core, network_id->valuestring), CORE_OK);
+        }
+        vector_bytes_exact(vector, "signature", signature, sizeof signature);
+        status = core_request_accept(&core, canonical, strlen(canonical), signature,
+                                     vector_u32(vector, "now"));
+        vector_assert_status(&core, status, vector_string(vector, "accept"), label);
+        accepted += status == CORE_OK;
+        engine_destroy(engine);
+    }
+    printf("requests: %d accepted under the network key\n", accepted);
+    assert_true(accepted > 0);
+    cJSON_Delete(root);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(request_form_and_message),
         cmocka_unit_test(request_verify_and_nonce),
+        cmocka_unit_test(request_accept_network_key),
     };
 
     test_select_engine(argc, argv);

@@ -121,12 +121,10 @@ static void run_request_accept(scenario_run_t *run, const cJSON *step)
     core_t *core = &run->core;
     const char *text = vector_string(step, "text");
     uint8_t signature[CORE_SIGNATURE_LEN];
-    uint8_t key[CORE_KEY_LEN];
     int32_t status;
 
     vector_bytes_exact(step, "signature", signature, sizeof signature);
-    vector_bytes_exact(step, "public_key", key, sizeof key);
-    status = core_request_accept(core, text, strlen(text), signature, key, vector_u32(step, "now"));
+    status = core_request_accept(core, text, strlen(text), signature, vector_u32(step, "now"));
     vector_assert_status(core, status, vector_string(step, "status"), run->label);
     check_floor_due(run, step);
 }
@@ -214,6 +212,9 @@ static void run_step(scenario_run_t *run, const cJSON *step)
         run_frame_accept(run, step);
     } else if (strcmp(op, "command_accept") == 0) {
         run_command_accept(run, step);
+    } else if (strcmp(op, "network_id") == 0) {
+        vector_assert_status(core, core_network_id_set(core, vector_string(step, "network_id")),
+                             vector_string(step, "status"), run->label);
     } else if (strcmp(op, "request_accept") == 0) {
         run_request_accept(run, step);
     } else if (strcmp(op, "batch_configure") == 0) {

@@ -107,6 +107,7 @@ export interface CoreExports {
 
   request_verify(len: number, now: number): number;
   request_accept(len: number, now: number): number;
+  network_id_set(len: number): number;
   request_nonce_offset(): number;
   request_signed_message(len: number): number;
 
@@ -145,7 +146,7 @@ export const CORE_FUNCTION_NAMES = [
   "device_last_seen", "device_highest_seq", "device_frame_floor", "device_command_floor",
   "self_command_floor", "batch_floor",
   "replay_floor_due", "replay_export", "replay_import",
-  "request_verify", "request_accept", "request_nonce_offset", "request_signed_message",
+  "request_verify", "request_accept", "network_id_set", "request_nonce_offset", "request_signed_message",
   "batch_configure", "batch_add_frame", "batch_add_status", "batch_entry_count", "batch_due",
   "batch_seal", "batch_sealed_seq", "batch_next_seq",
 ] as const;

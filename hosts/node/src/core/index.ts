@@ -18,6 +18,7 @@ export { loadCoreHandle, DEFAULT_CORE_WASM_PATH, type CoreHandle } from "./handl
 const OK = 0;
 const COMMAND_REPEATED = 1;
 const SIGNATURE_INVALID = -14;
+const REQUEST_BAD_FORM = -20;
 const DEVICE_ID_FIELD_LEN = 16;
 const KEY_LEN = 32;
 const SIGNATURE_LEN = 64;
@@ -190,10 +191,18 @@ export function wrapCore(handle: CoreHandle): Core {
       return { ok: true, repeated: status === COMMAND_REPEATED, slot: core.command_slot(), frame: decoded.frame };
     },
 
-    requestAccept(canonical, signature, signerKey, nowSec) {
-      const len = writeRequest(canonical, signature, signerKey);
-      if (len === undefined) return failure(SIGNATURE_INVALID);
-      return nonceResult(core.request_accept(len, nowSec >>> 0));
+    requestAccept(canonical, signature, networkId, networkKey, nowSec) {
+      requireKey("network key", networkKey);
+      handle.write(core.buffer_network_key(), networkKey, KEY_LEN);
+      const id = Buffer.from(networkId, "ascii");
+      if (id.length > core.buffer_key_id_size()) return failure(REQUEST_BAD_FORM);
+      handle.write(core.buffer_key_id(), id, id.length);
+      const stored = core.network_id_set(id.length);
+      if (stored !== OK) return failure(stored);
+
+      if (signature.length !== SIGNATURE_LEN) return failure(SIGNATURE_INVALID);
+      handle.write(core.buffer_signature(), signature, SIGNATURE_LEN);
+      return nonceResult(core.request_accept(writeCanonical(canonical), nowSec >>> 0));
     },
 
     replayFloorDue: () => core.replay_floor_due() === 1,

@@ -125,8 +125,12 @@ export interface Core {
   /** The command path of docs/protocol.md section 1.3, against the registry and command windows. */
   commandAccept(frame: Uint8Array, networkKey: Uint8Array, nowSec: number): CommandAcceptResult;
 
-  /** request_verify, then the nonce against the home base's bounded cache, which records it. */
-  requestAccept(canonical: string, signature: Uint8Array, signerKey: Uint8Array, nowSec: number): RequestResult;
+  /**
+   * The home base's check of a request from the central server: the key id must be `networkId`
+   * (else REQUEST_UNKNOWN_KEY), the signature verifies under `networkKey`, then the nonce against
+   * the bounded cache, which records it.
+   */
+  requestAccept(canonical: string, signature: Uint8Array, networkId: string, networkKey: Uint8Array, nowSec: number): RequestResult;
 
   /** True when a floor moved or a nonce was recorded since the last replayExport. */
   replayFloorDue(): boolean;

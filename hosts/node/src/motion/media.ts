@@ -1,14 +1,15 @@
 /**
  * Fetches a motion event's media from the network's home base, which keeps it: the central server
- * stores only the path. The request is GET http://<home base host>:<port>/api/v1/media/<path>.
- *
- * NOTE: the request is not signed. Signing it with the network key (key id `<network id>`, as for
- * command deliveries) needs a core that accepts that key id form, but this core accepts only
- * `<network id>/<device id>`. Until it does, the home base must not expose this path beyond its LAN.
+ * stores only the path. The request is GET http://<home base host>:<port>/api/v1/media/<path>,
+ * signed as command deliveries are (docs/protocol.md sections 2 and 12.2): with the network key,
+ * under key id `<network id>`, with a fresh timestamp and nonce. The home base checks it with the
+ * core's request_accept, so the central server needs no dashboard token.
  */
 import { request, type IncomingMessage } from "node:http";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
+import { signRequest } from "../ingest/signature.ts";
+import { deriveNetworkKey } from "../keys/derive.ts";
 
 /** How long the home base has to send its response headers, and the longest pause while it streams. */
 export const MEDIA_FETCH_TIMEOUT_MS = 10_000;
@@ -24,12 +25,14 @@ export interface MediaResponse {
 interface HomeBaseAddress {
   host: string;
   port: number;
+  /** The derivation index of the network key that signs the request. */
+  keyIndex: number;
 }
 
 async function homeBaseOf(deps: AppDeps, networkId: string): Promise<HomeBaseAddress> {
-  const row = await deps.db("networks").where({ id: networkId }).first("home_base_host", "home_base_port");
+  const row = await deps.db("networks").where({ id: networkId }).first("home_base_host", "home_base_port", "key_index");
   if (!row) throw new ApiError("NETWORK_NOT_FOUND", `network ${networkId} of the motion event no longer exists`);
-  return { host: row.home_base_host, port: row.home_base_port };
+  return { host: row.home_base_host, port: row.home_base_port, keyIndex: Number(row.key_index) };
 }
 
 /**
@@ -42,8 +45,17 @@ export async function fetchMedia(deps: AppDeps, networkId: string, mediaPath: st
   const path = MEDIA_PATH_PREFIX + mediaPath;
   const log = deps.log.child({ networkId, host: homeBase.host, port: homeBase.port, path });
 
+  const headers = signRequest({
+    method: "GET",
+    path,
+    keyId: networkId,
+    privateKeySeed: deriveNetworkKey(deps.masterSeed, homeBase.keyIndex).privateKey,
+    clock: deps.clock,
+    core: deps.core,
+  });
+
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const outgoing = request({ host: homeBase.host, port: homeBase.port, path, method: "GET", timeout: MEDIA_FETCH_TIMEOUT_MS }, resolve);
+    const outgoing = request({ host: homeBase.host, port: homeBase.port, path, method: "GET", headers, timeout: MEDIA_FETCH_TIMEOUT_MS }, resolve);
     outgoing.on("timeout", () => outgoing.destroy(new Error(`no response within ${MEDIA_FETCH_TIMEOUT_MS} ms`)));
     outgoing.on("error", reject);
     outgoing.end();

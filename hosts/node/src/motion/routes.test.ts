@@ -1,10 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import nacl from "tweetnacl";
 import { nowSec } from "../clock.ts";
 import { listenInTestRange } from "../testing/app.ts";
 import { batchBody, frameEntry } from "../testing/batches.ts";
 import { insertNetwork, sendSigned, sessionHeaders, startTestServer, type TestNetwork, type TestServer } from "../testing/mesh.ts";
+import { deriveNetworkKey } from "../keys/derive.ts";
 import type { MotionItem } from "./item.ts";
 
 interface MotionPage {
@@ -154,6 +157,22 @@ test("media is streamed from the home base", async () => {
   const request = homeBaseRequests[0]!;
   assert.is(request.url, "/api/v1/media/2026/porch-1.jpg");
   assert.is(request.method, "GET");
+});
+
+test("media request is signed by the network key", async () => {
+  homeBaseRequests.length = 0;
+  assert.is((await get(`/motion-events/${await idOfSeq(1)}/media`)).status, 200);
+  const headers = homeBaseRequests[0]!.headers;
+
+  // The canonical text of docs/protocol.md section 2, rebuilt here: GET with no body.
+  assert.is(headers["x-mesh-key-id"], network.id);
+  assert.is(headers["x-mesh-timestamp"], String(nowSec(server.clock)));
+  assert.match(String(headers["x-mesh-nonce"]), /^[0-9a-f]{32}$/);
+  const canonical = ["GET", "/api/v1/media/2026/porch-1.jpg", network.id, headers["x-mesh-timestamp"], headers["x-mesh-nonce"], createHash("sha256").digest("hex")].join("\n");
+  const message = Buffer.concat([Buffer.from("homemesh/request/v1\0", "ascii"), Buffer.from(canonical, "utf8")]);
+  const row = await server.deps.db("networks").where({ id: network.id }).first("key_index");
+  const networkKey = deriveNetworkKey(server.deps.masterSeed, Number(row.key_index)).publicKey;
+  assert.ok(nacl.sign.detached.verify(message, Buffer.from(String(headers["x-mesh-signature"]), "hex"), networkKey));
 });
 
 test("media of an event without media is 404", async () => {

@@ -133,7 +133,7 @@ export async function startTestHomeBase(clock: Clock): Promise<TestHomeBase> {
     const bodySha256 = createHash("sha256").update(body).digest("hex");
     const canonical = ["POST", HOME_BASE_COMMAND_PATH, keyId, headers["x-mesh-timestamp"] ?? "", headers["x-mesh-nonce"] ?? "", bodySha256].join("\n");
     const now = nowSec(clock);
-    const request = core.requestAccept(canonical, Buffer.from(signature, "hex"), identity.networkPublicKey, now);
+    const request = core.requestAccept(canonical, Buffer.from(signature, "hex"), identity.networkId, identity.networkPublicKey, now);
     if (!request.ok) {
       if (request.code === "NONCE_CACHE_FULL") return problem(503, request.code);
       return problem(401, request.code === "REQUEST_BAD_FORM" ? "SIGNATURE_REQUIRED" : request.code);

@@ -258,10 +258,15 @@ int32_t core_request_verify(core_t *core, const char *text, size_t text_len,
                             const uint8_t signature[CORE_SIGNATURE_LEN],
                             const uint8_t key[CORE_KEY_LEN], uint32_t now);
 
-/* The home base's check: core_request_verify, then the nonce against the core's cache. */
+/* Stores the network id (a UUID of 36 characters), the one key id core_request_accept knows.
+ * Returns CORE_OK, or REQUEST_BAD_FORM (-20) for another form. */
+int32_t core_network_id_set(core_t *core, const char *network_id);
+
+/* The home base's check of a request from the central server: the form, a key id equal to the
+ * network id (REQUEST_UNKNOWN_KEY, -25, otherwise), skew, S < L and the signature under the network
+ * key (core_set_network_key), then the nonce against the core's cache. */
 int32_t core_request_accept(core_t *core, const char *text, size_t text_len,
-                            const uint8_t signature[CORE_SIGNATURE_LEN],
-                            const uint8_t key[CORE_KEY_LEN], uint32_t now);
+                            const uint8_t signature[CORE_SIGNATURE_LEN], uint32_t now);
 
 /* Copies the nonce of the request that just verified OK as a C string; false when it does not lie
  * inside the request buffer. */

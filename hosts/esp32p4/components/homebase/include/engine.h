@@ -112,6 +112,7 @@
     X(replay_import, 2)             \
     X(request_verify, 2)            \
     X(request_accept, 2)            \
+    X(network_id_set, 1)            \
     X(request_nonce_offset, 0)      \
     X(request_signed_message, 1)    \
     X(batch_configure, 3)           \
