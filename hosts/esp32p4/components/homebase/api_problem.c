@@ -65,8 +65,14 @@ int api_problem_status(const char *code)
 
 int api_problem_render(const char *code, const char *detail, char out[API_PROBLEM_MAX_LEN + 1])
 {
+    return api_problem_render_status(api_problem_status(code), code, detail, out);
+}
+
+int api_problem_render_status(int status, const char *code, const char *detail,
+                              char out[API_PROBLEM_MAX_LEN + 1])
+{
     const problem_entry_t *entry = find_entry(code);
-    int status = api_problem_status(code);
+    const char *title = entry != NULL ? entry->title : api_problem_reason(status);
     char type[96] = "https://homemesh.invalid/problems/";
     char cut[API_PROBLEM_DETAIL_MAX_LEN + 1];
     cJSON *root = cJSON_CreateObject();
@@ -79,7 +85,7 @@ int api_problem_render(const char *code, const char *detail, char out[API_PROBLE
     type[at] = '\0';
 
     cJSON_AddStringToObject(root, "type", type);
-    cJSON_AddStringToObject(root, "title", entry != NULL ? entry->title : "request failed");
+    cJSON_AddStringToObject(root, "title", title);
     cJSON_AddNumberToObject(root, "status", status);
     cJSON_AddStringToObject(root, "code", code);
     if (detail != NULL) {
