@@ -27,10 +27,6 @@ api_body_result_t api_http_read_body(const api_request_t *request, size_t max_le
 int api_http_send(const api_responder_t *responder, int status, const char *content_type,
                   const void *body, size_t len);
 
-/* Sends the problem of `code` with `status` in place of the catalogue's. Returns `status`. */
-int api_http_send_problem_status(const api_responder_t *responder, int status, const char *code,
-                                 const char *detail);
-
 /* Sends 405 unless the request uses `method`. Returns 0 when it does, else the status sent. */
 int api_http_require_method(const api_request_t *request, const api_responder_t *responder,
                             const char *method);

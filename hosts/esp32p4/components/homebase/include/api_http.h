@@ -108,6 +108,10 @@ int api_http_not_found(api_context_t *context, const api_request_t *request,
 /* Sends the problem of `code` (api_problem.h) with `detail`. Returns its status. */
 int api_http_send_problem(const api_responder_t *responder, const char *code, const char *detail);
 
+/* Sends the problem of `code` with `status` in place of the catalogue's. Returns `status`. */
+int api_http_send_problem_status(const api_responder_t *responder, int status, const char *code,
+                                 const char *detail);
+
 /* Decodes %XX escapes of `text` (a URI path) into `out` (`cap` bytes, NUL included). Returns false,
  * leaving `out` unspecified, when an escape is malformed, decodes to NUL, or the result does not
  * fit. '+' stays '+', because it means a space only in a query. */
