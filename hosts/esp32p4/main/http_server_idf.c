@@ -7,8 +7,8 @@
  * - The request line and headers are bounded by CONFIG_HTTPD_MAX_URI_LEN and
  *   CONFIG_HTTPD_MAX_REQ_HDR_LEN (sdkconfig) instead of HTTP_API_MAX_HEAD_LEN; a longer head gets a
  *   414 or 431 problem from http_server_idf's error handlers.
- * - Keep-alive stays on, as esp_http_server has no switch for it; an idle connection is closed by
- *   LRU purge when a new one needs its socket.
+ * - Keep-alive stays on, because esp_http_server has no switch for it. LRU purge closes an idle
+ *   connection when a new one needs its socket.
  * - Request bodies must carry Content-Length: esp_http_server does not decode chunked bodies.
  * - Each header value the handlers read is copied into a per-request buffer of
  *   HEADER_ARENA_LEN bytes; a header that does not fit reads as absent.
@@ -37,8 +37,8 @@ static const char *TAG = "http_server";
 #define HTTP_SERVER_IDF_URI_HANDLERS (API_HTTP_ROUTE_COUNT + 1 + 3)
 /* The WebSocket clients and six HTTP connections at once; esp_http_server keeps 3 of lwIP's sockets
  * for itself, so the number shrinks when CONFIG_LWIP_MAX_SOCKETS is smaller. */
-#define HTTP_SERVER_IDF_WANTED_SOCKETS (API_WS_MAX_CLIENTS + 6)
-#define HTTP_SERVER_IDF_SOCKETS MIN(HTTP_SERVER_IDF_WANTED_SOCKETS, CONFIG_LWIP_MAX_SOCKETS - 3)
+#define HTTP_SERVER_IDF_SOCKETS_NEEDED (API_WS_MAX_CLIENTS + 6)
+#define HTTP_SERVER_IDF_SOCKETS MIN(HTTP_SERVER_IDF_SOCKETS_NEEDED, CONFIG_LWIP_MAX_SOCKETS - 3)
 /* As HTTP_API_LISTEN_BACKLOG on Linux. */
 #define HTTP_SERVER_IDF_BACKLOG 16
 /* Seconds a receive or send may wait: HTTP_API_REQUEST_TIMEOUT_MS (3000) on Linux, in whole
@@ -76,7 +76,12 @@ static const char *request_header(void *binding, const char *name)
     size_t len = httpd_req_get_hdr_value_len(request->req, name);
     char *value = request->arena + request->arena_used;
 
-    if (len == 0 || len + 1 > HEADER_ARENA_LEN - request->arena_used) {
+    if (len == 0) {
+        return NULL;
+    }
+    if (len + 1 > HEADER_ARENA_LEN - request->arena_used) {
+        ESP_LOGW(TAG, "header ignored: name=%s len=%u exceeds the %u bytes left", name, (unsigned)len,
+                 (unsigned)(HEADER_ARENA_LEN - request->arena_used));
         return NULL;
     }
     if (httpd_req_get_hdr_value_str(request->req, name, value, len + 1) != ESP_OK) {
@@ -100,9 +105,11 @@ static int send_response(void *binding, const api_response_head_t *head, const v
 {
     idf_request_t *request = binding;
     httpd_req_t *req = request->req;
+    esp_err_t err;
 
-    /* esp_http_server keeps these pointers until httpd_resp_send, so they must outlive the call;
-     * the status line lives in `request`, the rest are string literals or the handler's. */
+    /* esp_http_server keeps these pointers until httpd_resp_send, so they must outlive the call.
+     * The status line lives in `request`, and the other values are string literals or the
+     * handler's. */
     snprintf(request->status, sizeof request->status, "%d %s", head->status,
              api_problem_reason(head->status));
     httpd_resp_set_status(req, request->status);
@@ -114,7 +121,12 @@ static int send_response(void *binding, const api_response_head_t *head, const v
     if (head->www_authenticate != NULL) {
         httpd_resp_set_hdr(req, "WWW-Authenticate", head->www_authenticate);
     }
-    return httpd_resp_send(req, body, (ssize_t)len) == ESP_OK ? 0 : -1;
+    err = httpd_resp_send(req, body, (ssize_t)len);
+    if (err != ESP_OK) {
+        ESP_LOGW(TAG, "response failed: status=%d err=%s", head->status, esp_err_to_name(err));
+        return -1;
+    }
+    return 0;
 }
 
 /* Fills `request` from `req`, percent-decoding the path into `path`. Returns false for a path that
@@ -132,7 +144,7 @@ static bool map_request(httpd_req_t *req, idf_request_t *binding, char path[PATH
         .method = method,
         .path = path,
         .query = query != NULL ? query + 1 : NULL,
-        /* esp_http_server reports 0 without the header, so the header itself tells 0 from none. */
+        /* esp_http_server reports 0 without the header, so the header itself distinguishes 0 from none. */
         .content_length = httpd_req_get_hdr_value_len(req, "Content-Length") > 0
                               ? (long long)req->content_len : -1,
         .header = request_header,
@@ -151,6 +163,7 @@ static esp_err_t handle_route(httpd_req_t *req)
     char path[PATH_LEN];
 
     if (!map_request(req, &binding, path, &request)) {
+        ESP_LOGW(TAG, "request rejected: reason=invalid percent escape in the path");
         api_http_send_problem(&responder, "BAD_REQUEST", "the path has an invalid percent escape");
         return ESP_OK;
     }
@@ -222,8 +235,8 @@ static esp_err_t register_routes(httpd_handle_t server)
         const api_route_t *route = &api_http_routes[i];
         httpd_uri_t uri = { .uri = s_templates[i], .method = HTTP_ANY, .handler = handle_route };
 
-        /* Wildcards work only at the end of a template (httpd_uri_match_wildcard), which is all a
-         * prefix route needs; the handler parses the path after it by hand. */
+        /* httpd_uri_match_wildcard takes a wildcard only at the end of a template, which is all a
+         * prefix route needs. The handler parses the path after the prefix by hand. */
         snprintf(s_templates[i], sizeof s_templates[i], "%s%s", route->path, route->prefix ? "*" : "");
         ESP_RETURN_ON_ERROR(httpd_register_uri_handler(server, &uri), TAG, "register %s", route->path);
     }

@@ -1,8 +1,9 @@
 /* The local HTTP API and WS /ws on esp_http_server: every route of api_http.h, registered with
  * httpd_register_uri_handler, plus the WebSocket stream of api_events.h.
  *
- * What only hardware can show: the socket limits under load, the server task's stack use, and the
- * timing of the WebSocket pushes; none of it ran on these machines. */
+ * Only hardware can show the socket limits under load, the server task's stack use and the timing
+ * of the WebSocket pushes. None of this code has run: it was compiled against ESP-IDF 5.4.4's
+ * headers only. */
 #ifndef HTTP_SERVER_IDF_H
 #define HTTP_SERVER_IDF_H
 

@@ -1,6 +1,6 @@
 /* Adapts esp_http_server's WebSocket support (CONFIG_HTTPD_WS_SUPPORT) to the protocol of
- * api_ws_protocol.h: the upgrade check, the auth message, the client and message limits, and the
- * event queue come from the portable part; this file keeps the client table by socket descriptor
+ * api_ws_protocol.h. The upgrade check, the auth message, the client and message limits and the
+ * event queue come from the portable part. This file keeps the client table by socket descriptor
  * and moves frames.
  *
  * The upgrade is refused with an HTTP problem (401, 503) only when
@@ -135,7 +135,7 @@ static ws_client_t *open_client(httpd_req_t *req, const char **code, const char 
 }
 
 #if CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT
-/* Runs before esp_http_server answers the handshake, so a refusal is a plain HTTP problem. */
+/* Runs before esp_http_server responds to the handshake, so a refusal is a plain HTTP problem. */
 static esp_err_t before_handshake(httpd_req_t *req)
 {
     const char *code;
@@ -208,6 +208,8 @@ static esp_err_t on_frame(httpd_req_t *req)
         return ESP_FAIL;
     }
     if (frame.len > API_WS_MAX_MESSAGE_LEN) {
+        ESP_LOGW(TAG, "message rejected: len=%u exceeds max %d fd=%d", (unsigned)frame.len,
+                 API_WS_MAX_MESSAGE_LEN, client->fd);
         /* NOTE: the payload stays unread, so the socket may close with a reset that loses the close
          * frame before the client reads it. */
         send_close(client->fd, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
@@ -217,7 +219,7 @@ static esp_err_t on_frame(httpd_req_t *req)
     /* Every payload is read, even one that is ignored, so the next frame starts where it should. */
     frame.payload = s_message;
     ESP_RETURN_ON_ERROR(httpd_ws_recv_frame(req, &frame, API_WS_MAX_MESSAGE_LEN), TAG, "read frame");
-    /* esp_http_server passes pongs on too; they answer the pings of tick() and decide nothing. */
+    /* esp_http_server passes pongs on too; they reply to the pings of tick() and decide nothing. */
     if (client->authenticated || frame.type == HTTPD_WS_TYPE_PONG) {
         return ESP_OK;
     }
@@ -258,6 +260,7 @@ static void drain_queue(void *arg)
 
             if (client->fd >= 0 && client->authenticated && !client->closing &&
                 send_text(client->fd, event.text, event.len) != ESP_OK) {
+                ESP_LOGW(TAG, "event send failed, closing the client: fd=%d", client->fd);
                 httpd_sess_trigger_close(s_server, client->fd);
             }
         }
@@ -311,6 +314,7 @@ static void tick(void *arg)
         } else if (client->authenticated && now - client->pinged_ms >= PING_INTERVAL_MS) {
             client->pinged_ms = now;
             if (httpd_ws_send_frame_async(s_server, client->fd, &ping) != ESP_OK) {
+                ESP_LOGW(TAG, "ping failed, closing the client: fd=%d", client->fd);
                 httpd_sess_trigger_close(s_server, client->fd);
             }
         }
@@ -332,7 +336,7 @@ esp_err_t http_ws_idf_start(httpd_handle_t server, api_context_t *context)
         .method = HTTP_GET,
         .handler = handle_ws,
         .is_websocket = true,
-        /* esp_http_server answers ping and close frames itself. */
+        /* esp_http_server replies to ping and close frames itself. */
         .handle_ws_control_frames = false,
 #if CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT
         .ws_pre_handshake_cb = before_handshake,

@@ -17,7 +17,8 @@
  * pings idle ones. `context` supplies the lock around the token check. */
 esp_err_t http_ws_idf_start(httpd_handle_t server, api_context_t *context);
 
-/* Queues one envelope and asks the server task to send it (api_event_sink_fn's shape). */
+/* Queues one envelope and queues work for the server task to send it (api_event_sink_fn's
+ * shape). */
 void http_ws_idf_publish(const char *json, size_t len);
 
 /* Frees the client slot of `sockfd` when it was a WebSocket client; the server's close_fn. */

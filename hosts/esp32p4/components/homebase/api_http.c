@@ -7,6 +7,7 @@
 #include "api_http_internal.h"
 #include "api_problem.h"
 #include "dashboard_token.h"
+#include "hb_hex.h"
 
 const api_route_t api_http_routes[API_HTTP_ROUTE_COUNT] = {
     { "/api/v1/status", false, api_http_status },
@@ -128,20 +129,6 @@ bool api_http_is_json_type(const char *content_type)
     return after == '\0' || after == ';' || after == ' ';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes %XX escapes, and '+' as a space when `plus_is_space` (queries only). */
 static bool decode(const char *text, size_t len, char *out, size_t cap, bool plus_is_space)
 {
@@ -151,8 +138,8 @@ static bool decode(const char *text, size_t len, char *out, size_t cap, bool plu
         int c = (unsigned char)text[i];
 
         if (c == '%') {
-            int high = i + 2 < len ? hex_value(text[i + 1]) : -1;
-            int low = i + 2 < len ? hex_value(text[i + 2]) : -1;
+            int high = i + 2 < len ? hb_hex_digit_value(text[i + 1]) : -1;
+            int low = i + 2 < len ? hb_hex_digit_value(text[i + 2]) : -1;
 
             if (high < 0 || low < 0) {
                 return false;

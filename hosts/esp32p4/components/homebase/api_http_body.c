@@ -24,8 +24,8 @@ api_body_result_t api_http_read_body(const api_request_t *request, size_t max_le
         return API_BODY_NO_MEMORY;
     }
 
-    /* Reading one byte more than allowed tells a body without Content-Length that is too long from
-     * one that just fits. With a Content-Length the reads stop there, so a keep-alive connection is
+    /* Reading one byte more than allowed distinguishes a body without Content-Length that is too
+     * long from one that just fits. With a Content-Length the reads stop there, so a keep-alive connection is
      * never read past its body. */
     while (received <= buffer_len && (expected < 0 || received < (size_t)expected)) {
         got = request->read(request->binding, buffer + received, buffer_len + 1 - received);

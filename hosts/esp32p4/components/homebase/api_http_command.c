@@ -1,5 +1,5 @@
 /* POST /api/v1/command: reads the request (body at most COMMANDS_BODY_MAX bytes), runs
- * commands_handle under the home base's lock, and sends its answer, errors as
+ * commands_handle under the home base's lock, and sends its response, errors as
  * application/problem+json with the central server's codes. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +35,7 @@ static int read_command_body(const api_request_t *request, const api_responder_t
     }
 }
 
-/* Runs the command under the lock and sends its answer; returns the status sent. */
+/* Runs the command under the lock and sends its response. Returns the status sent. */
 static int run_command(api_context_t *context, const api_request_t *request,
                        const api_responder_t *responder, const char *target, const uint8_t *body,
                        size_t len)

@@ -39,10 +39,6 @@ int api_http_require_token(api_context_t *context, const api_request_t *request,
 /* True for application/json, with or without parameters (case-insensitive). */
 bool api_http_is_json_type(const char *content_type);
 
-/* Copies the decoded value of query parameter `name` into `out` (`cap` bytes, NUL included).
- * Returns false when the query lacks it, or its value is malformed or does not fit. */
-bool api_http_query_value(const char *query, const char *name, char *out, size_t cap);
-
 void api_http_lock(api_context_t *context);
 void api_http_unlock(api_context_t *context);
 

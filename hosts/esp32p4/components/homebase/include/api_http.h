@@ -117,4 +117,8 @@ int api_http_send_problem_status(const api_responder_t *responder, int status, c
  * fit. '+' stays '+', because it means a space only in a query. */
 bool api_http_decode_path(const char *text, size_t len, char *out, size_t cap);
 
+/* Copies the decoded value of query parameter `name` into `out` (`cap` bytes, NUL included).
+ * Returns false when the query lacks it, or its value is malformed or does not fit. */
+bool api_http_query_value(const char *query, const char *name, char *out, size_t cap);
+
 #endif

@@ -38,10 +38,10 @@
  * allows 125). */
 #define API_WS_CLOSE_PAYLOAD_MAX 64
 
-/* The problem code for an upgrade request, or NULL to accept it. `token_result` is
- * hb_dashboard_token_check's result for its Authorization header and `has_authorization` whether it
- * had one; a request without one is accepted and must send the auth message. Sets *detail with the
- * code. Does not check the client count. */
+/* Returns the problem code for an upgrade request, or NULL to accept it, and sets *detail.
+ * `token_result` is hb_dashboard_token_check's result for the request's Authorization header, and
+ * `has_authorization` says whether it had one. A request without one is accepted, because it may
+ * send the auth message instead. The client count is not checked here. */
 const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, const char **detail);
 
 /* Reads the auth message {"type":"auth","token":"<1 to HB_DASHBOARD_TOKEN_MAX_LEN characters>"}
