@@ -199,6 +199,11 @@ static esp_err_t handle_error(httpd_req_t *req, httpd_err_code_t error)
         /* The request was read completely, so the connection stays open. */
         http_server_idf_send_problem(req, "NOT_FOUND", "no route for this method and path");
         return ESP_OK;
+    case HTTPD_405_METHOD_NOT_ALLOWED:
+        /* Only /ws is registered for one method; on Linux another method there reaches the
+         * catch-all, which sends 404. */
+        http_server_idf_send_problem(req, "NOT_FOUND", "no route for this method and path");
+        return ESP_OK;
     case HTTPD_414_URI_TOO_LONG:
         return send_error_problem(req, "BAD_REQUEST", 414, "the request URI exceeds CONFIG_HTTPD_MAX_URI_LEN");
     case HTTPD_431_REQ_HDR_FIELDS_TOO_LARGE:
@@ -226,9 +231,9 @@ static void close_session(httpd_handle_t server, int sockfd)
 static esp_err_t register_routes(httpd_handle_t server)
 {
     static const httpd_err_code_t errors[] = {
-        HTTPD_400_BAD_REQUEST, HTTPD_404_NOT_FOUND, HTTPD_408_REQ_TIMEOUT, HTTPD_414_URI_TOO_LONG,
-        HTTPD_431_REQ_HDR_FIELDS_TOO_LARGE, HTTPD_500_INTERNAL_SERVER_ERROR,
-        HTTPD_501_METHOD_NOT_IMPLEMENTED,
+        HTTPD_400_BAD_REQUEST, HTTPD_404_NOT_FOUND, HTTPD_405_METHOD_NOT_ALLOWED,
+        HTTPD_408_REQ_TIMEOUT, HTTPD_414_URI_TOO_LONG, HTTPD_431_REQ_HDR_FIELDS_TOO_LARGE,
+        HTTPD_500_INTERNAL_SERVER_ERROR, HTTPD_501_METHOD_NOT_IMPLEMENTED,
     };
 
     for (size_t i = 0; i < API_HTTP_ROUTE_COUNT; i++) {
@@ -292,9 +297,11 @@ void http_server_idf_publish_event(void *ctx, const char *json, size_t len)
 
 void http_server_idf_stop(void)
 {
+    /* The timer stops first, so it queues no work on a server that is gone. */
+    http_ws_idf_stop_timer();
     if (s_server != NULL) {
         httpd_stop(s_server);
         s_server = NULL;
-        http_ws_idf_stop();
     }
+    http_ws_idf_stop();
 }

@@ -156,10 +156,16 @@ static esp_err_t admit(ws_client_t *client)
     return send_text(client->fd, API_WS_AUTH_OK_MESSAGE, strlen(API_WS_AUTH_OK_MESSAGE));
 }
 
-/* The handshake is done (the handler's GET call). */
+/* The handler's GET call: after the handshake, or for a GET without the upgrade headers, which
+ * gets the 404 problem that civetweb's catch-all sends on Linux. */
 static esp_err_t on_open(httpd_req_t *req)
 {
     ws_client_t *client = find_client(httpd_req_to_sockfd(req));
+
+    if (httpd_ws_get_fd_info(req->handle, httpd_req_to_sockfd(req)) != HTTPD_WS_CLIENT_WEBSOCKET) {
+        http_server_idf_send_problem(req, "NOT_FOUND", "no route for this method and path");
+        return ESP_OK;
+    }
 
 #if !CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT
     const char *code;
@@ -355,13 +361,18 @@ esp_err_t http_ws_idf_start(httpd_handle_t server, api_context_t *context)
     return esp_timer_start_periodic(s_timer, TICK_INTERVAL_MS * 1000);
 }
 
-void http_ws_idf_stop(void)
+void http_ws_idf_stop_timer(void)
 {
     if (s_timer != NULL) {
         esp_timer_stop(s_timer);
         esp_timer_delete(s_timer);
         s_timer = NULL;
     }
+}
+
+void http_ws_idf_stop(void)
+{
+    http_ws_idf_stop_timer();
     if (s_queue_mutex != NULL) {
         api_ws_queue_clear(&s_queue);
         vSemaphoreDelete(s_queue_mutex);

@@ -24,7 +24,10 @@ void http_ws_idf_publish(const char *json, size_t len);
 /* Frees the client slot of `sockfd` when it was a WebSocket client; the server's close_fn. */
 void http_ws_idf_forget(int sockfd);
 
-/* Stops the timer and frees the queued events. Call after httpd_stop, and when nothing publishes
+/* Stops the timer, so no more work is queued on the server. Call before httpd_stop. */
+void http_ws_idf_stop_timer(void);
+
+/* Frees the queued events and the queue's mutex. Call after httpd_stop, and when nothing publishes
  * any more. */
 void http_ws_idf_stop(void);
 
