@@ -11,8 +11,9 @@
 #include "esp_err.h"
 
 /* Initializes NVS (the Wi-Fi driver stores PHY calibration data in it) and the default event loop,
- * then starts Wi-Fi in station mode on `channel` (1 to 13) with power saving off. Returns ESP_OK,
- * or the error of the first call that failed. Call once, before coproc_espnow_start. */
+ * then starts Wi-Fi in station mode on `channel` with power saving off. `channel` is 1 to 11, the
+ * channels that ESP-IDF's default country information allows. Returns ESP_OK, or the error of the
+ * first call that failed. Call once, before coproc_espnow_start. */
 esp_err_t coproc_wifi_start(uint8_t channel);
 
 #endif
