@@ -86,7 +86,7 @@ static void log_drops(void)
 
     coproc_espnow_get_drops(&espnow);
     ESP_LOGW(TAG,
-             "messages dropped: heard_queue_full=%u heard_invalid=%u uart_write_failed=%u "
+             "drop counters grew: heard_queue_full=%u heard_invalid=%u uart_write_failed=%u "
              "unexpected=%u link_decode_failed=%u (frames_in=%u frames_out=%u send_failed=%u)",
              (unsigned)espnow.queue_full, (unsigned)espnow.invalid, (unsigned)counters->write_failed,
              (unsigned)counters->unexpected, (unsigned)link_decoder_dropped(&s_coproc.decoder),
