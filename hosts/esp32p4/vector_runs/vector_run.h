@@ -1,0 +1,79 @@
+/* Runs the shared vector files of core/vectors through the core on any engine, with no test framework,
+ * so the Linux tests (cmocka) and the bare-metal rv32 runner under QEMU (hosts/esp32p4/target) check
+ * the same things with the same code. Each set counts its vectors as passed or failed and prints one
+ * line per mismatch; the caller decides what a failure does.
+ *
+ * A field missing from a file, or of the wrong type, fails the vector that reads it (the getters
+ * return 0 or "" then), so a broken file shows as failures, never as a crash. */
+#ifndef VECTOR_RUN_H
+#define VECTOR_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "core_api.h"
+
+/* Opens an engine and the core on it; returns NULL (after printing why) when either fails. */
+typedef engine_t *(*vector_open_fn)(core_t *core, void *ctx);
+
+typedef struct {
+    vector_open_fn open;
+    void *open_ctx;
+    int passed;
+    int failed;
+    /* Set by vector_fail while one vector runs; vector_end counts it. */
+    bool vector_failed;
+    char label[160];
+} vector_run_t;
+
+void vector_run_init(vector_run_t *run, vector_open_fn open, void *open_ctx);
+
+/* Starts a vector named `label` and ends it, counting it as passed or failed. */
+void vector_begin(vector_run_t *run, const char *label);
+void vector_end(vector_run_t *run);
+
+/* Prints "mismatch: LABEL: message" and fails the running vector. */
+void vector_fail(vector_run_t *run, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Field getters that fail the running vector, naming the field, when it is missing or mistyped. */
+const cJSON *vector_json_array(vector_run_t *run, const cJSON *object, const char *field);
+const char *vector_json_string(vector_run_t *run, const cJSON *object, const char *field);
+uint32_t vector_json_u32(vector_run_t *run, const cJSON *object, const char *field);
+int32_t vector_json_i32(vector_run_t *run, const cJSON *object, const char *field);
+bool vector_json_has(const cJSON *object, const char *field);
+
+/* Decodes the hex field `field` into `out` (at most `cap` bytes) and returns its length. */
+size_t vector_json_bytes(vector_run_t *run, const cJSON *object, const char *field, uint8_t *out,
+                         size_t cap);
+
+/* Decodes a hex field of exactly `len` bytes; returns false after failing the vector. */
+bool vector_json_bytes_exact(vector_run_t *run, const cJSON *object, const char *field,
+                             uint8_t *out, size_t len);
+
+/* Fails the vector unless the core's name for `status` equals `expected`; returns whether it did. */
+bool vector_expect_status(vector_run_t *run, core_t *core, int32_t status, const char *expected);
+
+/* Fails the vector unless `actual` equals `expected`. */
+bool vector_expect_u32(vector_run_t *run, const char *what, uint32_t actual, uint32_t expected);
+
+/* ---- The sets; each takes the parsed file ---- */
+
+/* ed25519-rfc8032.json and ed25519-wycheproof.json through the core's signature_verify. */
+void vector_run_ed25519_rfc8032(vector_run_t *run, const cJSON *root);
+void vector_run_ed25519_wycheproof(vector_run_t *run, const cJSON *root);
+
+/* frames.json: decode and verify statuses of every vector, and for each that has them the header
+ * getters, the signed message and the typed payload getters. */
+void vector_run_frames(vector_run_t *run, const cJSON *root);
+
+/* requests.json: the signed message (or form status), request_verify at the vector's `now`, and
+ * the nonce of each request that verifies. */
+void vector_run_requests(vector_run_t *run, const cJSON *root);
+
+/* scenarios.json: each scenario's steps in order on a fresh instance; one vector per scenario. */
+void vector_run_scenarios(vector_run_t *run, const cJSON *root);
+
+#endif
