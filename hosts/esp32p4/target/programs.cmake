@@ -1,21 +1,12 @@
 # The two programs QEMU runs: vector_runner (`make test-target`) and bench_target (`make bench-target`).
-set(GENERATED_BYTES "${CMAKE_CURRENT_BINARY_DIR}/generated/core_wasm_bytes.c")
-add_custom_command(
-    OUTPUT "${GENERATED_BYTES}"
-    COMMAND "${CMAKE_COMMAND}" -DINPUT=${CORE_WASM} -DOUTPUT=${GENERATED_BYTES}
-            -P "${LINUX_DIR}/embed_bytes.cmake"
-    DEPENDS "${CORE_WASM}" "${LINUX_DIR}/embed_bytes.cmake"
-    COMMENT "embedding core.wasm for the interpreting engine")
-
-# The shared vector checks (also used by the Linux tests) and the embedded core.wasm.
+# The shared vector checks, also used by the Linux tests.
 add_library(hb_vector_runs STATIC
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_run.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_ed25519.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_frames.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_requests.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_scenarios.c"
-    target_files.c
-    "${GENERATED_BYTES}")
+    target_files.c)
 target_include_directories(hb_vector_runs PUBLIC "${REPO_ROOT}/hosts/esp32p4/vector_runs"
                            "${CMAKE_CURRENT_SOURCE_DIR}")
 target_compile_definitions(hb_vector_runs PRIVATE HB_VECTORS_DIR="${REPO_ROOT}/core/vectors")
@@ -32,3 +23,8 @@ function(hb_target_program name)
 endfunction()
 
 hb_target_program(vector_runner vector_main.c)
+
+# The bench wraps libsodium's verify and the allocator with its probes (bench_probes.h).
+hb_target_program(bench_target bench_main.c bench_probes.c)
+target_link_options(bench_target PRIVATE -Wl,--wrap=crypto_sign_verify_detached -Wl,--wrap=malloc
+                    -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free)

@@ -12,7 +12,8 @@ set(CMAKE_RANLIB riscv64-unknown-elf-ranlib)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(RV32_ARCH_FLAGS "-march=rv32imafc -mabi=ilp32f --specs=picolibc.specs")
-set(CMAKE_C_FLAGS_INIT "${RV32_ARCH_FLAGS} -ffunction-sections -fdata-sections")
+# -O2: ESP-IDF's "optimize for performance" level.
+set(CMAKE_C_FLAGS_INIT "${RV32_ARCH_FLAGS} -O2 -ffunction-sections -fdata-sections")
 # CMake links with the C flags, so the specs and the ISA come from there.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "--oslib=semihost --crt0=semihost")
 
