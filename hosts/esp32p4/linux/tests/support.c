@@ -160,6 +160,12 @@ engine_t *test_open_engine(core_t *core)
     return engine;
 }
 
+engine_t *test_open_engine_for_run(core_t *core, void *ctx)
+{
+    (void)ctx;
+    return test_open_engine(core);
+}
+
 static void start_home(test_home_t *home)
 {
     char error[HOMEBASE_ERROR_LEN] = "";

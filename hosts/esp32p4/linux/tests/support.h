@@ -108,6 +108,9 @@ void test_home_restart(test_home_t *home);
 /* Opens the chosen engine and the core on it; fails the test when either does not load. */
 engine_t *test_open_engine(core_t *core);
 
+/* test_open_engine as the open function of vector_run.h (`ctx` unused). */
+engine_t *test_open_engine_for_run(core_t *core, void *ctx);
+
 /* A TCP port from 18000-18999, offset by the process id and `slot`, so parallel runs rarely meet. */
 uint16_t test_local_port(unsigned slot);
 

@@ -10,99 +10,35 @@
 
 #include "hb_hex.h"
 #include "vector_file.h"
+#include "vector_run.h"
 
 #define VECTOR_BYTES_MAX 2048
 
-/* Runs one Ed25519 vector; returns 1 when it ran through the core, 0 when its message does not fit
- * the core's message buffer. */
-static int run_ed25519(core_t *core, const char *key_hex, const char *message_hex,
-                       const char *signature_hex, bool must_verify, const char *label)
+/* RFC 8032 and Wycheproof through the shared checks of hosts/esp32p4/vector_runs/vector_ed25519.c. */
+static void run_ed25519_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *),
+                            int at_least)
 {
-    static uint8_t message[VECTOR_BYTES_MAX];
-    uint8_t key[32];
-    uint8_t signature[64];
-    size_t message_len = strlen(message_hex) / 2;
-    int32_t status;
+    cJSON *root = vector_load(file);
+    vector_run_t run;
 
-    assert_int_equal(hb_hex_decode(key_hex, key, sizeof key), 0);
-    assert_int_equal(hb_hex_decode(message_hex, message, message_len), 0);
-
-    /* A signature that is not 64 bytes never reaches the core: the host rejects it by length. */
-    if (hb_hex_decode(signature_hex, signature, sizeof signature) != 0) {
-        assert_false(must_verify);
-        return 1;
-    }
-    if (message_len > core->message.size) {
-        return 0;
-    }
-
-    status = core_signature_verify(core, message, message_len, signature, key);
-    if ((status == CORE_OK) != must_verify) {
-        fail_msg("ed25519 vector %s: status %d, expected %s", label, (int)status,
-                 must_verify ? "OK" : "a rejection");
-    }
-    return 1;
+    vector_run_init(&run, test_open_engine_for_run, NULL);
+    run_set(&run, root);
+    printf("%s: %d vectors matched, %d mismatched\n", file, run.passed, run.failed);
+    assert_int_equal(run.failed, 0);
+    assert_true(run.passed >= at_least);
+    cJSON_Delete(root);
 }
 
 static void ed25519_rfc8032_vectors(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("ed25519-rfc8032.json");
-    const cJSON *vector;
-    int run = 0;
-    int too_long = 0;
-
     (void)state;
-    cJSON_ArrayForEach(vector, vector_array(root, "vectors")) {
-        int ran = run_ed25519(&core, vector_string(vector, "publicKey"), vector_string(vector, "message"),
-                              vector_string(vector, "signature"), true, vector_string(vector, "name"));
-
-        run += ran;
-        too_long += !ran;
-    }
-    printf("rfc 8032: %d vectors run, %d with messages above the %u-byte message buffer not run\n",
-           run, too_long, (unsigned)core.message.size);
-    assert_int_equal(too_long, 0);
-    assert_true(run >= 5);
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    run_ed25519_set("ed25519-rfc8032.json", vector_run_ed25519_rfc8032, 5);
 }
 
 static void ed25519_wycheproof_vectors(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("ed25519-wycheproof.json");
-    const cJSON *group;
-    int run = 0;
-    int too_long = 0;
-
     (void)state;
-    cJSON_ArrayForEach(group, vector_array(root, "testGroups")) {
-        const char *key = vector_string(cJSON_GetObjectItemCaseSensitive(group, "publicKey"), "pk");
-        const cJSON *test;
-
-        cJSON_ArrayForEach(test, vector_array(group, "tests")) {
-            const char *result = vector_string(test, "result");
-            char label[32];
-            int ran;
-
-            /* "acceptable" allows either outcome; this file has none, so every test is checked. */
-            assert_true(strcmp(result, "valid") == 0 || strcmp(result, "invalid") == 0);
-            snprintf(label, sizeof label, "tcId %d", (int)vector_number(test, "tcId"));
-            ran = run_ed25519(&core, key, vector_string(test, "msg"), vector_string(test, "sig"),
-                              strcmp(result, "valid") == 0, label);
-            run += ran;
-            too_long += !ran;
-        }
-    }
-    printf("wycheproof: %d vectors run, %d with messages above the %u-byte message buffer not run\n",
-           run, too_long, (unsigned)core.message.size);
-    assert_int_equal(too_long, 0);
-    assert_true(run >= 151);
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    run_ed25519_set("ed25519-wycheproof.json", vector_run_ed25519_wycheproof, 151);
 }
 
 static void accept_vectors_in_order(void **state)
