@@ -43,24 +43,16 @@ static void run_one(vector_run_t *run, core_t *core, const char *key_hex, const 
     }
 }
 
+static void check_rfc8032(vector_run_t *run, core_t *core, const cJSON *vector)
+{
+    run_one(run, core, vector_json_string(run, vector, "publicKey"),
+            vector_json_string(run, vector, "message"), vector_json_string(run, vector, "signature"),
+            true);
+}
+
 void vector_run_ed25519_rfc8032(vector_run_t *run, const cJSON *root)
 {
-    core_t core;
-    engine_t *engine = run->open(&core, run->open_ctx);
-    const cJSON *vector;
-
-    if (engine == NULL) {
-        run->failed++;
-        return;
-    }
-    cJSON_ArrayForEach(vector, vector_json_array(run, root, "vectors")) {
-        vector_begin(run, vector_json_string(run, vector, "name"));
-        run_one(run, &core, vector_json_string(run, vector, "publicKey"),
-                vector_json_string(run, vector, "message"), vector_json_string(run, vector, "signature"),
-                true);
-        vector_end(run);
-    }
-    engine_destroy(engine);
+    vector_run_each(run, root, check_rfc8032);
 }
 
 void vector_run_ed25519_wycheproof(vector_run_t *run, const cJSON *root)

@@ -225,18 +225,5 @@ static void check_frame(vector_run_t *run, core_t *core, const cJSON *vector)
 
 void vector_run_frames(vector_run_t *run, const cJSON *root)
 {
-    core_t core;
-    engine_t *engine = run->open(&core, run->open_ctx);
-    const cJSON *vector;
-
-    if (engine == NULL) {
-        run->failed++;
-        return;
-    }
-    cJSON_ArrayForEach(vector, vector_json_array(run, root, "vectors")) {
-        vector_begin(run, vector_json_string(run, vector, "name"));
-        check_frame(run, &core, vector);
-        vector_end(run);
-    }
-    engine_destroy(engine);
+    vector_run_each(run, root, check_frame);
 }

@@ -45,24 +45,15 @@ static void check_verify(vector_run_t *run, core_t *core, const cJSON *vector, c
     }
 }
 
+static void check_request(vector_run_t *run, core_t *core, const cJSON *vector)
+{
+    const char *canonical = vector_json_string(run, vector, "canonical");
+
+    check_message(run, core, vector, canonical);
+    check_verify(run, core, vector, canonical);
+}
+
 void vector_run_requests(vector_run_t *run, const cJSON *root)
 {
-    core_t core;
-    engine_t *engine = run->open(&core, run->open_ctx);
-    const cJSON *vector;
-
-    if (engine == NULL) {
-        run->failed++;
-        return;
-    }
-    cJSON_ArrayForEach(vector, vector_json_array(run, root, "vectors")) {
-        const char *canonical;
-
-        vector_begin(run, vector_json_string(run, vector, "name"));
-        canonical = vector_json_string(run, vector, "canonical");
-        check_message(run, &core, vector, canonical);
-        check_verify(run, &core, vector, canonical);
-        vector_end(run);
-    }
-    engine_destroy(engine);
+    vector_run_each(run, root, check_request);
 }

@@ -136,3 +136,21 @@ bool vector_expect_u32(vector_run_t *run, const char *what, uint32_t actual, uin
     }
     return true;
 }
+
+void vector_run_each(vector_run_t *run, const cJSON *root, vector_check_fn check)
+{
+    core_t core;
+    engine_t *engine = run->open(&core, run->open_ctx);
+    const cJSON *vector;
+
+    if (engine == NULL) {
+        run->failed++;
+        return;
+    }
+    cJSON_ArrayForEach(vector, vector_json_array(run, root, "vectors")) {
+        vector_begin(run, vector_json_string(run, vector, "name"));
+        check(run, &core, vector);
+        vector_end(run);
+    }
+    engine_destroy(engine);
+}

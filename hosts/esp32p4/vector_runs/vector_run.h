@@ -59,6 +59,13 @@ bool vector_expect_status(vector_run_t *run, core_t *core, int32_t status, const
 /* Fails the vector unless `actual` equals `expected`. */
 bool vector_expect_u32(vector_run_t *run, const char *what, uint32_t actual, uint32_t expected);
 
+/* The check of one vector of a file's "vectors" array, on a core opened for the whole file. */
+typedef void (*vector_check_fn)(vector_run_t *run, core_t *core, const cJSON *vector);
+
+/* Opens the core, runs `check` on each member of root's "vectors" as a vector labelled with its
+ * "name", and closes the core. A core that does not open counts as one failure. */
+void vector_run_each(vector_run_t *run, const cJSON *root, vector_check_fn check);
+
 /* ---- The sets; each takes the parsed file ---- */
 
 /* ed25519-rfc8032.json and ed25519-wycheproof.json through the core's signature_verify. */

@@ -1,5 +1,6 @@
-# wasm3, only when WASM3_SOURCE_DIR names a wasm3 tree: wasm3's own source/CMakeLists.txt builds its
-# library (target m3); none of its code is in this repository.
+# The wasm3 engine, shared by the Linux build and the rv32 target build: only when WASM3_SOURCE_DIR
+# names a wasm3 tree. wasm3's own source/CMakeLists.txt builds its library (target m3); none of its
+# code is in this repository. Expects the `homebase` library and HOMEBASE_DIR; sets HB_ENGINES.
 if(WASM3_SOURCE_DIR)
     if(NOT EXISTS "${WASM3_SOURCE_DIR}/source/CMakeLists.txt")
         message(FATAL_ERROR "WASM3_SOURCE_DIR=${WASM3_SOURCE_DIR} has no source/CMakeLists.txt")
