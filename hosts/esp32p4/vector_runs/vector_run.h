@@ -16,7 +16,7 @@
 
 #include "core_api.h"
 
-/* Opens an engine and the core on it; returns NULL (after printing why) when either fails. */
+/* Opens an engine and the core on it. Returns NULL, after printing why, when either fails. */
 typedef engine_t *(*vector_open_fn)(core_t *core, void *ctx);
 
 typedef struct {
@@ -24,14 +24,14 @@ typedef struct {
     void *open_ctx;
     int passed;
     int failed;
-    /* Set by vector_fail while one vector runs; vector_end counts it. */
+    /* Whether the running vector has failed a check, set by vector_fail and counted by vector_end. */
     bool vector_failed;
     char label[160];
 } vector_run_t;
 
 void vector_run_init(vector_run_t *run, vector_open_fn open, void *open_ctx);
 
-/* Starts a vector named `label` and ends it, counting it as passed or failed. */
+/* Starts a vector named `label`, and ends it, counting it as passed or failed. */
 void vector_begin(vector_run_t *run, const char *label);
 void vector_end(vector_run_t *run);
 
@@ -49,11 +49,11 @@ bool vector_json_has(const cJSON *object, const char *field);
 size_t vector_json_bytes(vector_run_t *run, const cJSON *object, const char *field, uint8_t *out,
                          size_t cap);
 
-/* Decodes a hex field of exactly `len` bytes; returns false after failing the vector. */
+/* Decodes a hex field of exactly `len` bytes. Returns false, after failing the vector, when it cannot. */
 bool vector_json_bytes_exact(vector_run_t *run, const cJSON *object, const char *field,
                              uint8_t *out, size_t len);
 
-/* Fails the vector unless the core's name for `status` equals `expected`; returns whether it did. */
+/* Fails the vector unless the core's name for `status` equals `expected`, and returns whether it does. */
 bool vector_expect_status(vector_run_t *run, core_t *core, int32_t status, const char *expected);
 
 /* Fails the vector unless `actual` equals `expected`. */
@@ -66,7 +66,7 @@ typedef void (*vector_check_fn)(vector_run_t *run, core_t *core, const cJSON *ve
  * "name", and closes the core. A core that does not open counts as one failure. */
 void vector_run_each(vector_run_t *run, const cJSON *root, vector_check_fn check);
 
-/* ---- The sets; each takes the parsed file ---- */
+/* ---- The sets, each given the parsed file ---- */
 
 /* ed25519-rfc8032.json and ed25519-wycheproof.json through the core's signature_verify. */
 void vector_run_ed25519_rfc8032(vector_run_t *run, const cJSON *root);
@@ -80,7 +80,7 @@ void vector_run_frames(vector_run_t *run, const cJSON *root);
  * the nonce of each request that verifies. */
 void vector_run_requests(vector_run_t *run, const cJSON *root);
 
-/* scenarios.json: each scenario's steps in order on a fresh instance; one vector per scenario. */
+/* scenarios.json: each scenario's steps in order on a fresh instance, one vector per scenario. */
 void vector_run_scenarios(vector_run_t *run, const cJSON *root);
 
 #endif
