@@ -53,18 +53,30 @@ static bool passed(int32_t status)
     return status == CORE_OK || status == CORE_COMMAND_REPEATED;
 }
 
-static void run_frame_accept(scenario_t *scenario, const cJSON *step)
+typedef int32_t (*accept_fn)(core_t *core, const uint8_t *frame, size_t len, uint32_t now);
+
+/* Runs a frame_accept or command_accept step up to its status and floor_due checks, and returns
+ * whether the frame passed, so the caller checks what follows. */
+static bool run_accept(scenario_t *scenario, const cJSON *step, accept_fn accept)
 {
     static uint8_t frame[SCENARIO_FRAME_MAX];
     vector_run_t *run = scenario->run;
     core_t *core = &scenario->core;
     size_t len = vector_json_bytes(run, step, "frame", frame, sizeof frame);
-    int32_t status = core_frame_accept(core, frame, len, vector_json_u32(run, step, "now"));
-    uint32_t slot;
+    int32_t status = accept(core, frame, len, vector_json_u32(run, step, "now"));
 
     vector_expect_status(run, core, status, vector_json_string(run, step, "status"));
     check_optional(run, step, "floor_due", core_replay_floor_due(core) ? 1u : 0u);
-    if (!passed(status)) {
+    return passed(status);
+}
+
+static void run_frame_accept(scenario_t *scenario, const cJSON *step)
+{
+    vector_run_t *run = scenario->run;
+    core_t *core = &scenario->core;
+    uint32_t slot;
+
+    if (!run_accept(scenario, step, core_frame_accept)) {
         return;
     }
 
@@ -78,17 +90,12 @@ static void run_frame_accept(scenario_t *scenario, const cJSON *step)
 
 static void run_command_accept(scenario_t *scenario, const cJSON *step)
 {
-    static uint8_t frame[SCENARIO_FRAME_MAX];
     vector_run_t *run = scenario->run;
     core_t *core = &scenario->core;
-    size_t len = vector_json_bytes(run, step, "frame", frame, sizeof frame);
-    int32_t status = core_command_accept(core, frame, len, vector_json_u32(run, step, "now"));
     core_command_t command;
     int32_t slot;
 
-    vector_expect_status(run, core, status, vector_json_string(run, step, "status"));
-    check_optional(run, step, "floor_due", core_replay_floor_due(core) ? 1u : 0u);
-    if (!passed(status)) {
+    if (!run_accept(scenario, step, core_command_accept)) {
         return;
     }
 

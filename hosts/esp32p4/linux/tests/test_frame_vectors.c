@@ -140,16 +140,8 @@ static void check_build(core_t *core, const cJSON *vector, const uint8_t *frame,
  * checks of hosts/esp32p4/vector_runs/vector_frames.c (also run on rv32 under QEMU). */
 static void frame_statuses_and_getters(void **state)
 {
-    cJSON *root = vector_load("frames.json");
-    vector_run_t run;
-
     (void)state;
-    vector_run_init(&run, test_open_engine_for_run, NULL);
-    vector_run_frames(&run, root);
-    printf("frames: %d vectors matched, %d mismatched\n", run.passed, run.failed);
-    assert_int_equal(run.failed, 0);
-    assert_true(run.passed > 0);
-    cJSON_Delete(root);
+    test_vector_set("frames.json", vector_run_frames, 1);
 }
 
 static void frame_build_round_trip(void **state)

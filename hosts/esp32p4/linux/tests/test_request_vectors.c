@@ -4,23 +4,10 @@
  * expected values come from the independent generator, as for the Node runners. */
 #include "support.h"
 
-#include <stdio.h>
-
-#include "vector_file.h"
-#include "vector_run.h"
-
 static void requests_form_verify_and_nonce(void **state)
 {
-    cJSON *root = vector_load("requests.json");
-    vector_run_t run;
-
     (void)state;
-    vector_run_init(&run, test_open_engine_for_run, NULL);
-    vector_run_requests(&run, root);
-    printf("requests: %d vectors matched, %d mismatched\n", run.passed, run.failed);
-    assert_int_equal(run.failed, 0);
-    assert_true(run.passed > 0);
-    cJSON_Delete(root);
+    test_vector_set("requests.json", vector_run_requests, 1);
 }
 
 int main(int argc, char **argv)

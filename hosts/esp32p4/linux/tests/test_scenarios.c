@@ -5,23 +5,10 @@
  * file, which the independent generator wrote and the Node runners read. */
 #include "support.h"
 
-#include <stdio.h>
-
-#include "vector_file.h"
-#include "vector_run.h"
-
 static void scenarios_step_by_step(void **state)
 {
-    cJSON *root = vector_load("scenarios.json");
-    vector_run_t run;
-
     (void)state;
-    vector_run_init(&run, test_open_engine_for_run, NULL);
-    vector_run_scenarios(&run, root);
-    printf("scenarios: %d matched, %d mismatched\n", run.passed, run.failed);
-    assert_int_equal(run.failed, 0);
-    assert_true(run.passed > 0);
-    cJSON_Delete(root);
+    test_vector_set("scenarios.json", vector_run_scenarios, 1);
 }
 
 int main(int argc, char **argv)

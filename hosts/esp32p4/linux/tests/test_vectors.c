@@ -14,31 +14,16 @@
 
 #define VECTOR_BYTES_MAX 2048
 
-/* RFC 8032 and Wycheproof through the shared checks of hosts/esp32p4/vector_runs/vector_ed25519.c. */
-static void run_ed25519_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *),
-                            int at_least)
-{
-    cJSON *root = vector_load(file);
-    vector_run_t run;
-
-    vector_run_init(&run, test_open_engine_for_run, NULL);
-    run_set(&run, root);
-    printf("%s: %d vectors matched, %d mismatched\n", file, run.passed, run.failed);
-    assert_int_equal(run.failed, 0);
-    assert_true(run.passed >= at_least);
-    cJSON_Delete(root);
-}
-
 static void ed25519_rfc8032_vectors(void **state)
 {
     (void)state;
-    run_ed25519_set("ed25519-rfc8032.json", vector_run_ed25519_rfc8032, 5);
+    test_vector_set("ed25519-rfc8032.json", vector_run_ed25519_rfc8032, 5);
 }
 
 static void ed25519_wycheproof_vectors(void **state)
 {
     (void)state;
-    run_ed25519_set("ed25519-wycheproof.json", vector_run_ed25519_wycheproof, 151);
+    test_vector_set("ed25519-wycheproof.json", vector_run_ed25519_wycheproof, 151);
 }
 
 static void accept_vectors_in_order(void **state)
