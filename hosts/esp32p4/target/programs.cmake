@@ -2,6 +2,7 @@
 # The shared vector checks, also used by the Linux tests.
 add_library(hb_vector_runs STATIC
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_run.c"
+    "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_accept.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_ed25519.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_frames.c"
     "${REPO_ROOT}/hosts/esp32p4/vector_runs/vector_requests.c"

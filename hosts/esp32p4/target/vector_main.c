@@ -3,7 +3,7 @@
  * -semihosting-config arg=... words, and where they begin differs, so the runner does not count). Prints "ENGINE-SET: N passed, N failed" per set, which
  * tools/ci/count-tests.sh counts, and exits 1 on any mismatch or when a set ran no vector.
  *
- * Not run here: the sets whose checks need signing (frame_build, sealed keys, batch) or the file
+ * Not run here: the sets whose checks need signing (frame_build, sealed keys) or the file
  * system and network (the home base's spool and uplink); the Linux tests cover those. */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +21,8 @@ typedef struct {
 static const vector_set_t s_sets[] = {
     { "rfc8032", "ed25519-rfc8032.json", vector_run_ed25519_rfc8032 },
     { "wycheproof", "ed25519-wycheproof.json", vector_run_ed25519_wycheproof },
+    { "accept", "accept.json", vector_run_accept },
+    { "batch", "batch.json", vector_run_batch },
     { "frames", "frames.json", vector_run_frames },
     { "requests", "requests.json", vector_run_requests },
     { "scenarios", "scenarios.json", vector_run_scenarios },

@@ -72,6 +72,10 @@ void vector_run_each(vector_run_t *run, const cJSON *root, vector_check_fn check
 void vector_run_ed25519_rfc8032(vector_run_t *run, const cJSON *root);
 void vector_run_ed25519_wycheproof(vector_run_t *run, const cJSON *root);
 
+/* accept.json and batch.json, each in order on one instance (vector_accept.c). */
+void vector_run_accept(vector_run_t *run, const cJSON *root);
+void vector_run_batch(vector_run_t *run, const cJSON *root);
+
 /* frames.json: decode and verify statuses of every vector, and for each that has them the header
  * getters, the signed message and the typed payload getters. */
 void vector_run_frames(vector_run_t *run, const cJSON *root);
