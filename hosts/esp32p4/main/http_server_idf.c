@@ -7,8 +7,8 @@
  * - The request line and headers are bounded by CONFIG_HTTPD_MAX_URI_LEN and
  *   CONFIG_HTTPD_MAX_REQ_HDR_LEN (sdkconfig) instead of HTTP_API_MAX_HEAD_LEN; a longer head gets a
  *   414 or 431 problem from http_server_idf's error handlers.
- * - Keep-alive stays on, because esp_http_server has no switch for it. LRU purge closes an idle
- *   connection when a new one needs its socket.
+ * - HTTP keep-alive stays on, because httpd_config_t (ESP-IDF 5.4) has no option to turn it off.
+ *   LRU purge closes an idle connection when a new one needs its socket.
  * - Request bodies must carry Content-Length: esp_http_server does not decode chunked bodies.
  * - Each header value the handlers read is copied into a per-request buffer of
  *   HEADER_ARENA_LEN bytes; a header that does not fit reads as absent.
@@ -144,7 +144,8 @@ static bool map_request(httpd_req_t *req, idf_request_t *binding, char path[PATH
         .method = method,
         .path = path,
         .query = query != NULL ? query + 1 : NULL,
-        /* esp_http_server reports 0 without the header, so the header itself distinguishes 0 from none. */
+        /* esp_http_server reports 0 without the header, so the header itself distinguishes 0
+         * from none. */
         .content_length = httpd_req_get_hdr_value_len(req, "Content-Length") > 0
                               ? (long long)req->content_len : -1,
         .header = request_header,
@@ -167,8 +168,9 @@ static esp_err_t handle_route(httpd_req_t *req)
         api_http_send_problem(&responder, "BAD_REQUEST", "the path has an invalid percent escape");
         return ESP_OK;
     }
-    /* esp_http_server matched the raw path; the decoded one picks the handler, as on civetweb, so
-     * "/api/v1/stat%75s" is the status page there too. */
+    /* esp_http_server matched the raw path, so the decoded one picks the handler here, as on
+     * civetweb. NOTE: a raw path that matches no template, such as "/api/v1/stat%75s", gets the
+     * 404 of handle_error, where civetweb decodes it first and serves the status page. */
     api_http_dispatch(s_context, &request, &responder);
     return ESP_OK;
 }
