@@ -153,21 +153,29 @@ static void on_ready(struct mg_connection *connection, void *data)
     pthread_mutex_unlock(&ws->mutex);
 }
 
+static api_ws_frame_kind_t frame_kind(int opcode)
+{
+    switch (opcode) {
+    case MG_WEBSOCKET_OPCODE_TEXT:
+        return API_WS_FRAME_TEXT;
+    case MG_WEBSOCKET_OPCODE_BINARY:
+        return API_WS_FRAME_BINARY;
+    default:
+        return API_WS_FRAME_OTHER;
+    }
+}
+
 static int on_data(struct mg_connection *connection, int bits, char *message, size_t len, void *data)
 {
     api_ws_t *ws = data;
     ws_client_t *client = mg_get_user_connection_data(connection);
     int opcode = bits & 0x0f;
     char header[API_WS_BEARER_HEADER_LEN];
-    bool admitted;
+    api_ws_message_t action;
     bool closing;
     bool authenticated;
 
     if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
-        return 0;
-    }
-    if (len > API_WS_MAX_MESSAGE_LEN) {
-        send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
         return 0;
     }
     /* Only this worker changes `closing` and `authenticated` besides the sender thread, which sets
@@ -177,19 +185,20 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     authenticated = client != NULL && client->authenticated;
     pthread_mutex_unlock(&ws->mutex);
 
+    action = api_ws_read_message(authenticated, frame_kind(opcode), message, len, header);
+    if (action == API_WS_MESSAGE_TOO_BIG) {
+        send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
+        return 0;
+    }
     /* Anything after the 4401 close frame ends the connection at once. */
     if (closing) {
         return 0;
     }
-    if (client == NULL || authenticated ||
-        (opcode != MG_WEBSOCKET_OPCODE_TEXT && opcode != MG_WEBSOCKET_OPCODE_BINARY)) {
+    if (client == NULL || action == API_WS_MESSAGE_IGNORE) {
         return 1;
     }
 
-    /* The first data message decides: the auth message with the token, or the socket closes. */
-    admitted = opcode == MG_WEBSOCKET_OPCODE_TEXT && api_ws_auth_header_of(message, len, header) &&
-               check_token(ws, header) == HB_DASHBOARD_TOKEN_OK;
-    if (admitted) {
+    if (action == API_WS_MESSAGE_CHECK_TOKEN && check_token(ws, header) == HB_DASHBOARD_TOKEN_OK) {
         admit(ws, connection, client);
         return 1;
     }
@@ -247,7 +256,7 @@ static void release_clients(api_ws_t *ws, ws_client_t *taken[API_WS_MAX_CLIENTS]
 static bool pick_late(api_ws_t *ws, ws_client_t *client)
 {
     if (!client->ready || client->authenticated || client->closing ||
-        monotonic_ms() - client->opened_ms < ws->auth_timeout_ms) {
+        !api_ws_auth_timed_out(client->opened_ms, monotonic_ms(), ws->auth_timeout_ms)) {
         return false;
     }
     client->closing = true;

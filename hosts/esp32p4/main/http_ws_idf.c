@@ -1,11 +1,11 @@
 /* Adapts esp_http_server's WebSocket support (CONFIG_HTTPD_WS_SUPPORT) to the protocol of
  * api_ws_protocol.h. The upgrade check, the auth message, the client and message limits and the
- * event queue come from the portable part. This file keeps the client table by socket descriptor
- * and moves frames.
+ * event queue come from the portable part, including the decision on each message
+ * (api_ws_read_message). This file keeps the client table by socket descriptor and moves frames.
  *
  * The upgrade is refused with an HTTP problem (401, 503) only when
  * CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT is on, because only then does esp_http_server call us
- * before it answers the handshake. Without it the check runs right after the handshake and a
+ * before it responds to the handshake. Without it the check runs right after the handshake and a
  * refused client gets close code 4401 (1013 when the clients are at max) instead.
  *
  * A slow client delays the server task, because httpd_ws_send_frame_async sends synchronously from
@@ -48,8 +48,8 @@ typedef struct {
     bool authenticated;
     /* A close frame was sent; the connection ends with the next frame or the next tick. */
     bool closing;
-    int64_t opened_ms;
-    int64_t pinged_ms;
+    uint64_t opened_ms;
+    uint64_t pinged_ms;
 } ws_client_t;
 
 static httpd_handle_t s_server;
@@ -64,9 +64,9 @@ static api_ws_queue_t s_queue;
 static bool s_drain_pending;
 static esp_timer_handle_t s_timer;
 
-static int64_t now_ms(void)
+static uint64_t now_ms(void)
 {
-    return esp_timer_get_time() / 1000;
+    return (uint64_t)esp_timer_get_time() / 1000;
 }
 
 static ws_client_t *find_client(int fd)
@@ -185,15 +185,29 @@ static esp_err_t on_open(httpd_req_t *req)
     return client->header_token ? admit(client) : ESP_OK;
 }
 
-/* Decides on the first data message: the auth message with the right token, or close 4401. */
-static esp_err_t authenticate(ws_client_t *client, const httpd_ws_frame_t *frame)
+static api_ws_frame_kind_t frame_kind(httpd_ws_type_t type)
+{
+    switch (type) {
+    case HTTPD_WS_TYPE_TEXT:
+        return API_WS_FRAME_TEXT;
+    case HTTPD_WS_TYPE_BINARY:
+        return API_WS_FRAME_BINARY;
+    default:
+        return API_WS_FRAME_OTHER;
+    }
+}
+
+/* Acts on one whole message as api_ws_read_message decides: nothing, auth_ok, or close 4401. */
+static esp_err_t take_message(ws_client_t *client, const httpd_ws_frame_t *frame)
 {
     char header[API_WS_BEARER_HEADER_LEN];
-    bool admitted = frame->type == HTTPD_WS_TYPE_TEXT &&
-                    api_ws_auth_header_of((const char *)frame->payload, frame->len, header) &&
-                    check_token(header) == HB_DASHBOARD_TOKEN_OK;
+    api_ws_message_t action = api_ws_read_message(client->authenticated, frame_kind(frame->type),
+                                                  (const char *)frame->payload, frame->len, header);
 
-    if (admitted) {
+    if (action == API_WS_MESSAGE_IGNORE) {
+        return ESP_OK;
+    }
+    if (action == API_WS_MESSAGE_CHECK_TOKEN && check_token(header) == HB_DASHBOARD_TOKEN_OK) {
         return admit(client);
     }
     client->closing = true;
@@ -213,6 +227,8 @@ static esp_err_t on_frame(httpd_req_t *req)
     if (client == NULL || client->closing) {
         return ESP_FAIL;
     }
+    /* Checked before the payload is read, unlike on civetweb, so an oversized message is never
+     * stored. */
     if (frame.len > API_WS_MAX_MESSAGE_LEN) {
         ESP_LOGW(TAG, "message rejected: len=%u exceeds max %d fd=%d", (unsigned)frame.len,
                  API_WS_MAX_MESSAGE_LEN, client->fd);
@@ -225,11 +241,9 @@ static esp_err_t on_frame(httpd_req_t *req)
     /* Every payload is read, even one that is ignored, so the next frame starts where it should. */
     frame.payload = s_message;
     ESP_RETURN_ON_ERROR(httpd_ws_recv_frame(req, &frame, API_WS_MAX_MESSAGE_LEN), TAG, "read frame");
-    /* esp_http_server passes pongs on too; they reply to the pings of tick() and decide nothing. */
-    if (client->authenticated || frame.type == HTTPD_WS_TYPE_PONG) {
-        return ESP_OK;
-    }
-    return authenticate(client, &frame);
+    /* esp_http_server passes pongs on too; they reply to the pings of tick() and, like other
+     * control and continuation frames, decide nothing. */
+    return take_message(client, &frame);
 }
 
 static esp_err_t handle_ws(httpd_req_t *req)
@@ -299,7 +313,7 @@ void http_ws_idf_publish(const char *json, size_t len)
 /* Queued work: closes clients past the auth timeout and pings authenticated ones. */
 static void tick(void *arg)
 {
-    int64_t now = now_ms();
+    uint64_t now = now_ms();
 
     (void)arg;
     for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
@@ -309,7 +323,8 @@ static void tick(void *arg)
         if (client->fd < 0) {
             continue;
         }
-        if (!client->authenticated && (client->closing || now - client->opened_ms >= API_WS_AUTH_TIMEOUT_MS)) {
+        if (!client->authenticated &&
+            (client->closing || api_ws_auth_timed_out(client->opened_ms, now, API_WS_AUTH_TIMEOUT_MS))) {
             if (!client->closing) {
                 send_close(client->fd, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
                 ESP_LOGW(TAG, "websocket auth failed: reason=no auth message within %d ms fd=%d",

@@ -46,6 +46,28 @@ bool api_ws_auth_header_of(const char *message, size_t len, char header[API_WS_B
     return ok;
 }
 
+api_ws_message_t api_ws_read_message(bool authenticated, api_ws_frame_kind_t kind, const char *message,
+                                     size_t len, char header[API_WS_BEARER_HEADER_LEN])
+{
+    if (len > API_WS_MAX_MESSAGE_LEN) {
+        return API_WS_MESSAGE_TOO_BIG;
+    }
+    if (authenticated || kind == API_WS_FRAME_OTHER) {
+        return API_WS_MESSAGE_IGNORE;
+    }
+
+    /* The first data message decides: the auth message with a token, or the socket closes. */
+    if (kind == API_WS_FRAME_TEXT && api_ws_auth_header_of(message, len, header)) {
+        return API_WS_MESSAGE_CHECK_TOKEN;
+    }
+    return API_WS_MESSAGE_NOT_AUTH;
+}
+
+bool api_ws_auth_timed_out(uint64_t opened_ms, uint64_t now_ms, uint32_t timeout_ms)
+{
+    return now_ms >= opened_ms && now_ms - opened_ms >= timeout_ms;
+}
+
 size_t api_ws_close_payload(unsigned code, const char *reason, uint8_t out[API_WS_CLOSE_PAYLOAD_MAX])
 {
     size_t len = strlen(reason);

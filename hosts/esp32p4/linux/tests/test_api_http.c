@@ -190,6 +190,37 @@ static void ws_auth_message_gives_bearer_header(void **state)
     assert_string_equal(header, "untouched");
 }
 
+static void ws_read_message_decides_first_message(void **state)
+{
+    char header[API_WS_BEARER_HEADER_LEN];
+    static const char auth[] = "{\"type\":\"auth\",\"token\":\"abc\"}";
+    char big[API_WS_MAX_MESSAGE_LEN + 1];
+
+    (void)state;
+    memset(big, ' ', sizeof big);
+    assert_int_equal(api_ws_read_message(false, API_WS_FRAME_TEXT, auth, sizeof auth - 1, header),
+                     API_WS_MESSAGE_CHECK_TOKEN);
+    assert_string_equal(header, "Bearer abc");
+    assert_int_equal(api_ws_read_message(false, API_WS_FRAME_BINARY, auth, sizeof auth - 1, header),
+                     API_WS_MESSAGE_NOT_AUTH);
+    assert_int_equal(api_ws_read_message(false, API_WS_FRAME_TEXT, "hello", 5, header),
+                     API_WS_MESSAGE_NOT_AUTH);
+    assert_int_equal(api_ws_read_message(false, API_WS_FRAME_OTHER, "", 0, header), API_WS_MESSAGE_IGNORE);
+    assert_int_equal(api_ws_read_message(true, API_WS_FRAME_TEXT, "hello", 5, header), API_WS_MESSAGE_IGNORE);
+    assert_int_equal(api_ws_read_message(true, API_WS_FRAME_TEXT, big, sizeof big, header),
+                     API_WS_MESSAGE_TOO_BIG);
+    assert_int_equal(api_ws_read_message(false, API_WS_FRAME_TEXT, big, sizeof big - 1, header),
+                     API_WS_MESSAGE_NOT_AUTH);
+}
+
+static void ws_auth_timeout_at_the_limit(void **state)
+{
+    (void)state;
+    assert_false(api_ws_auth_timed_out(1000, 5999, 5000));
+    assert_true(api_ws_auth_timed_out(1000, 6000, 5000));
+    assert_false(api_ws_auth_timed_out(1000, 999, 5000));
+}
+
 static void ws_upgrade_refusal_codes(void **state)
 {
     const char *detail;
@@ -236,6 +267,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(query_value_decodes_the_named_pair),
         cmocka_unit_test(ws_close_payload_has_code_first),
         cmocka_unit_test(ws_auth_message_gives_bearer_header),
+        cmocka_unit_test(ws_read_message_decides_first_message),
+        cmocka_unit_test(ws_auth_timeout_at_the_limit),
         cmocka_unit_test(ws_upgrade_refusal_codes),
         cmocka_unit_test(ws_queue_drops_the_oldest_when_full),
     };

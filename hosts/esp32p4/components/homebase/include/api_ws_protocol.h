@@ -40,7 +40,7 @@
 
 /* Returns the problem code for an upgrade request, or NULL to accept it, and sets *detail.
  * `token_result` is hb_dashboard_token_check's result for the request's Authorization header, and
- * `has_authorization` says whether it had one. A request without one is accepted, because it may
+ * `has_authorization` is true when it had one. A request without one is accepted, because it may
  * send the auth message instead. The client count is not checked here. */
 const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, const char **detail);
 
@@ -48,6 +48,36 @@ const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, con
  * and writes its token as an Authorization value ("Bearer <token>") into `header`. Returns false,
  * `header` untouched, for any other message or one longer than API_WS_MAX_MESSAGE_LEN. */
 bool api_ws_auth_header_of(const char *message, size_t len, char header[API_WS_BEARER_HEADER_LEN]);
+
+/* A client frame's opcode as far as authentication cares (RFC 6455 section 5.2). */
+typedef enum {
+    API_WS_FRAME_TEXT,
+    API_WS_FRAME_BINARY,
+    /* Continuation, ping and pong frames. */
+    API_WS_FRAME_OTHER,
+} api_ws_frame_kind_t;
+
+/* What a binding does with one client message. */
+typedef enum {
+    /* Nothing: the client is authenticated, or the frame is no data message. */
+    API_WS_MESSAGE_IGNORE,
+    /* Close with API_WS_CLOSE_TOO_BIG, authenticated or not. */
+    API_WS_MESSAGE_TOO_BIG,
+    /* An auth message: check its header under the home base's lock, then send auth_ok or close
+     * with API_WS_CLOSE_AUTH_FAILED. */
+    API_WS_MESSAGE_CHECK_TOKEN,
+    /* A first data message that is no auth message: close with API_WS_CLOSE_AUTH_FAILED. */
+    API_WS_MESSAGE_NOT_AUTH,
+} api_ws_message_t;
+
+/* Decides what one client message means. Fills `header` (as api_ws_auth_header_of does) only for
+ * API_WS_MESSAGE_CHECK_TOKEN. */
+api_ws_message_t api_ws_read_message(bool authenticated, api_ws_frame_kind_t kind, const char *message,
+                                     size_t len, char header[API_WS_BEARER_HEADER_LEN]);
+
+/* True when a client that has not authenticated opened `timeout_ms` or more before `now_ms`. Both
+ * times come from the same monotonic clock. */
+bool api_ws_auth_timed_out(uint64_t opened_ms, uint64_t now_ms, uint32_t timeout_ms);
 
 /* Writes a close frame's payload: `code` in network order, then `reason` cut to fit (RFC 6455
  * section 5.5.1). Returns its length. */
