@@ -97,7 +97,7 @@ static int compare_u32(const void *a, const void *b)
     return left < right ? -1 : left > right;
 }
 
-/* Keeps the SPOOL_BATCHES_PER_FOLDER lowest values: a folder of the layout never holds more, so
+/* Keeps the SPOOL_BATCHES_PER_FOLDER lowest values: a folder of the layout never contains more, so
  * the replacement only matters for a folder filled by hand. */
 static void keep_lowest(uint32_t *values, size_t *count, uint32_t value)
 {

@@ -503,7 +503,7 @@ bool storage_has_room(const storage_t *storage, storage_area_t area, uint64_t le
 {
     uint64_t cost = storage_cost(storage, len);
     uint64_t quota;
-    uint64_t kept = storage_used_total(storage);
+    uint64_t unevictable_bytes = storage_used_total(storage);
 
     if (area >= STORAGE_AREA_COUNT) {
         return false;
@@ -519,10 +519,10 @@ bool storage_has_room(const storage_t *storage, storage_area_t area, uint64_t le
     /* Evictable bytes count as free, since a write would evict them. */
     for (size_t i = 0; i < STORAGE_AREA_COUNT; i++) {
         if (is_evictable((storage_area_t)i)) {
-            kept -= storage->used_bytes[i];
+            unevictable_bytes -= storage->used_bytes[i];
         }
     }
-    return kept + cost <= storage->limits.capacity_bytes;
+    return unevictable_bytes + cost <= storage->limits.capacity_bytes;
 }
 
 bool storage_area_path(const storage_t *storage, storage_area_t area, char *out, size_t cap)

@@ -1,6 +1,6 @@
-/* The spool on the storage adapter: durable writes in the folder layout of docs/sd-layout.md,
- * ordered listing across folders, the bound on entries per folder, quota accounting, a full spool,
- * deletion, the next seq after a restart, and the move from the flat layout of earlier versions. */
+/* The spool on the storage adapter: durable writes in the folder layout of docs/sd-layout.md and
+ * ordered listing across folders. Also the bound on entries per folder, quota accounting, a full
+ * spool, deletion, the next seq after a restart, and the move from the flat layout. */
 #include "support.h"
 
 #include <dirent.h>
@@ -89,12 +89,12 @@ static void write_batch(spool_fixture_t *fixture, uint32_t seq)
 }
 
 /* Returns the largest number of entries in any folder below `dir` (and `dir` itself). */
-static size_t most_entries_below(const char *dir)
+static size_t max_entries_below(const char *dir)
 {
     DIR *folder = opendir(dir);
     struct dirent *entry;
     size_t count = 0;
-    size_t most = 0;
+    size_t max = 0;
 
     assert_non_null(folder);
     while ((entry = readdir(folder)) != NULL) {
@@ -108,12 +108,12 @@ static size_t most_entries_below(const char *dir)
         count++;
         snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
         if (stat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
-            below = most_entries_below(path);
-            most = below > most ? below : most;
+            below = max_entries_below(path);
+            max = below > max ? below : max;
         }
     }
     closedir(folder);
-    return count > most ? count : most;
+    return count > max ? count : max;
 }
 
 static void batch_written_in_layout(void **state)
@@ -172,7 +172,7 @@ static void folders_stay_within_bound(void **state)
     }
 
     assert_int_equal(spool_count(&fixture->spool), MANY_BATCHES);
-    assert_true(most_entries_below(fixture->root) <= STORAGE_FOLDER_ENTRIES_MAX);
+    assert_true(max_entries_below(fixture->root) <= STORAGE_FOLDER_ENTRIES_MAX);
     assert_true(exists_in_spool(fixture, "batches/0000/00/batch-255.json"));
     assert_true(exists_in_spool(fixture, "batches/0000/01/batch-256.json"));
     assert_true(exists_in_spool(fixture, "batches/0000/02/batch-599.json"));
@@ -253,7 +253,7 @@ static void set_aside_batch_kept_but_unlisted(void **state)
 }
 
 /* A card of 100000 bytes in clusters of 1000: the spool quota is 20000 bytes, 20 clusters. */
-static void full_spool_refuses_and_keeps_batches(void **state)
+static void full_spool_keeps_batches(void **state)
 {
     spool_fixture_t *fixture = *state;
     char error[SPOOL_ERROR_LEN] = "";
@@ -354,7 +354,7 @@ int main(int argc, char **argv)
         SPOOL_TEST(usage_counted_in_spool_quota),
         SPOOL_TEST(confirmed_batch_deleted),
         SPOOL_TEST(set_aside_batch_kept_but_unlisted),
-        SPOOL_TEST(full_spool_refuses_and_keeps_batches),
+        SPOOL_TEST(full_spool_keeps_batches),
         SPOOL_TEST(reopened_spool_counts_and_continues),
         SPOOL_TEST(flat_layout_moved_at_open),
     };

@@ -5,7 +5,7 @@
  * write, rename, read and delete, so its files are written through a temporary name, fsync and
  * rename, and count against the spool quota. Batch seq S is stored as
  * `batches/<S / 65536, 4 hex digits>/<S / 256 % 256, 2 hex digits>/batch-<S>.json`, so no folder
- * holds more than 256 batches. The next batch seq is kept in `next-seq`, so seqs never repeat across
+ * contains more than 256 batches. The next batch seq is kept in `next-seq`, so seqs never repeat across
  * restarts (the central server stores each seq once).
  *
  * The spool is never evicted. When its quota is full the home base stops sealing batches (see
