@@ -393,6 +393,43 @@ static void restart_sends_many_in_order(void **state)
     cJSON_Delete(batch);
 }
 
+static void write_spool_file(const test_home_t *home, const char *name, const char *text)
+{
+    char path[600];
+    FILE *file;
+
+    snprintf(path, sizeof path, "%s/%s", home->spool_dir, name);
+    file = fopen(path, "w");
+    assert_non_null(file);
+    fputs(text, file);
+    fclose(file);
+}
+
+/* A card written by an earlier version: flat batch files in the spool folder. They are moved into
+ * the folder layout at start and sent in seq order before the new run's first batch. */
+static void restart_sends_flat_layout_batches(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    write_spool_file(home, "batch-300.json", "{\"batch_seq\":300}");
+    write_spool_file(home, "batch-5.json", "{\"batch_seq\":5}");
+    write_spool_file(home, "next-seq", "6\n");
+
+    test_home_restart(home);
+    assert_int_equal(home->spool.migrated_count, 2);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 2);
+    homebase_tick(&home->homebase);
+
+    assert_int_equal(home->transport.body_count, 3);
+    assert_string_equal(home->transport.bodies[0], "{\"batch_seq\":5}");
+    assert_string_equal(home->transport.bodies[1], "{\"batch_seq\":300}");
+    batch = parse_body(home->transport.bodies[2]);
+    assert_int_equal(number_of(batch, "batch_seq"), 301);
+    cJSON_Delete(batch);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -410,6 +447,7 @@ int main(int argc, char **argv)
         HOME_TEST(full_spool_stops_sealing),
         HOME_TEST(drained_spool_seals_again),
         HOME_TEST(restart_sends_many_in_order),
+        HOME_TEST(restart_sends_flat_layout_batches),
     };
 
     test_select_engine(argc, argv);
