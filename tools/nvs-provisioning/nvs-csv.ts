@@ -8,7 +8,7 @@
 /** The NVS namespace of hb_nvs_identity.h (HB_NVS_NAMESPACE). */
 export const NVS_NAMESPACE = "homebase";
 
-/** Fields that would carry the network's private key; a home base must never hold it. */
+/** Fields that would carry the network's private key, which a home base must never hold. */
 const FORBIDDEN_FIELDS = ["network_private_key", "network_seed", "network_secret_key", "master_seed"];
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -50,7 +50,7 @@ function requireUrl(file: Record<string, unknown>): string {
   if (typeof value !== "string" || value.length === 0 || value.length > URL_MAX_LEN) {
     throw new Error(`central_url is missing, empty or longer than ${URL_MAX_LEN} characters`);
   }
-  // The value becomes one CSV cell; a line break would end the record early.
+  // The value becomes one CSV cell, and a line break would end the record early.
   if (/[\r\n]/.test(value)) throw new Error("central_url contains a line break");
   return value;
 }

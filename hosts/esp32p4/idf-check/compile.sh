@@ -40,11 +40,12 @@ mkdir -p "$extra"
 ln -sfn /usr/include/sodium.h "$extra/sodium.h"
 ln -sfn /usr/include/sodium "$extra/sodium"
 ln -sfn /usr/include/cjson/cJSON.h "$extra/cJSON.h"
-# ESP-IDF's mbedtls is a submodule too; esp_crt_bundle.h only needs the declarations of
-# mbedtls_ssl_config and mbedtls_x509_crt, which Debian's mbedtls 2.28 has as well as ESP-IDF's 3.6.
+# ESP-IDF's mbedtls is a submodule too. esp_crt_bundle.h only needs the declarations of
+# mbedtls_ssl_config and mbedtls_x509_crt, which Debian's mbedtls 2.28 has as well as ESP-IDF 5.4's
+# mbedtls 3.6.
 ln -sfn /usr/include/mbedtls "$extra/mbedtls"
-# A cross toolchain finds GCC's own stdatomic.h before newlib's; with newlib on -isystem it would be
-# newlib's, whose fallback types do not build with GCC's atomic builtins.
+# A cross toolchain finds GCC's own stdatomic.h before newlib's. With newlib on -isystem it would
+# find newlib's, whose fallback types do not build with GCC's atomic builtins.
 ln -sfn "$(riscv64-unknown-elf-gcc -print-file-name=include)/stdatomic.h" "$extra/stdatomic.h"
 
 # Prints -I options for ESP-IDF's public include folders for TARGET. ESP-IDF's build takes them

@@ -4,9 +4,8 @@
  *
  * Start: identity from NVS, the SD card, the core and everything on the card (spool, registry,
  * replay state, beacons, command results), Ethernet, SNTP, the UART link to the radio
- * co-processor, the local API, the OLED. A step that fails before the local API runs leaves the
- * home base stopped with the reason on the OLED and in the log; a missing SD card is retried until
- * one is inserted.
+ * co-processor, the local API, the OLED. A step that fails stops the home base, with the reason on
+ * the OLED and in the log. A missing SD card is retried until one is inserted.
  *
  * Loop: radio bytes in, then one tick a second (and after each read), all under the home base lock
  * that the local API's handlers take too; the OLED screen is redrawn once a second.

@@ -1,5 +1,5 @@
 /* Opens the portable storage (storage.h) and media on the SD card (hb_card.h). Usage is counted in
- * clusters of CONFIG_HB_CARD_CLUSTER_BYTES, since FATFS's own cluster size is not read here; only
+ * clusters of CONFIG_HB_CARD_CLUSTER_BYTES, because FATFS's own cluster size is not read here. Only
  * hardware can show the real figures for a given card. */
 #include "hb_card.h"
 

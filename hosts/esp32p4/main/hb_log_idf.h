@@ -2,7 +2,8 @@
 #ifndef HB_LOG_IDF_H
 #define HB_LOG_IDF_H
 
-/* Installs the sink; lines above ESP-IDF's default log level are dropped before formatting. */
+/* Installs the sink. Debug lines are dropped before formatting unless ESP-IDF's default log level
+ * (CONFIG_LOG_DEFAULT_LEVEL) is debug or verbose. */
 void hb_log_idf_install(void);
 
 #endif

@@ -147,6 +147,7 @@ esp_err_t hb_nvs_identity_load(registry_t *registry, char *error)
     esp_err_t err;
 
     memset(registry, 0, sizeof *registry);
+    error[0] = '\0';
     err = nvs_open(HB_NVS_NAMESPACE, NVS_READONLY, &handle);
     if (err != ESP_OK) {
         snprintf(error, REGISTRY_ERROR_LEN, "nvs namespace %s not opened: %s; write the "
@@ -169,6 +170,10 @@ esp_err_t hb_nvs_identity_load(registry_t *registry, char *error)
     delete_wiped(json);
     if (err != ESP_OK) {
         registry_wipe(registry);
+    }
+    /* cJSON's allocations are the one failure that names no key. */
+    if (err != ESP_OK && error[0] == '\0') {
+        snprintf(error, REGISTRY_ERROR_LEN, "identity not assembled: %s", esp_err_to_name(err));
     }
     return err;
 }

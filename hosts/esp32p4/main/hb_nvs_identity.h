@@ -40,8 +40,8 @@ esp_err_t hb_nvs_identity_init(void);
 
 /* Reads the identity from NVS into `registry` and checks it with the provisioning file's rules
  * (registry_parse). Returns ESP_OK, ESP_ERR_NVS_NOT_FOUND when the namespace or a key is missing,
- * ESP_ERR_INVALID_ARG when a value breaks a rule, or another NVS error; on failure `error`
- * (REGISTRY_ERROR_LEN bytes) names the key and nothing secret is left in `registry`. */
+ * ESP_ERR_INVALID_ARG when a value breaks a rule, or another NVS error. On failure `error`
+ * (REGISTRY_ERROR_LEN bytes) names the key, and nothing secret is left in `registry`. */
 esp_err_t hb_nvs_identity_load(registry_t *registry, char *error);
 
 #endif

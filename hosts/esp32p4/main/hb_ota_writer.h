@@ -1,7 +1,7 @@
 /* The OTA slot writer: writes a new app image into the OTA slot that is not running
- * (partitions.csv has ota_0 and ota_1), makes it the boot slot, and confirms a freshly updated app
- * once it has reached the central server, so the bootloader's rollback
- * (CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE) only undoes an update that cannot.
+ * (partitions.csv has ota_0 and ota_1) and makes it the boot slot. A freshly updated app is
+ * confirmed once it has reached the central server, so the bootloader's rollback
+ * (CONFIG_BOOTLOADER_APP_ROLLBACK_ENABLE) only undoes an update that cannot reach it.
  *
  * The update flow (where the image comes from, its signature, when to restart) is not here; this
  * module only moves bytes into flash. esp_ota_end checks the image's format and its appended
@@ -32,7 +32,7 @@ typedef struct {
 esp_err_t hb_ota_writer_begin(hb_ota_writer_t *writer, size_t image_len);
 
 /* Appends `len` bytes. Returns ESP_OK, ESP_ERR_INVALID_STATE when the writer is not open, or the
- * error of esp_ota_write (ESP_ERR_OTA_VALIDATE_FAILED when the first bytes are no app image); the
+ * error of esp_ota_write (ESP_ERR_OTA_VALIDATE_FAILED when the first bytes are no app image). The
  * writer is aborted on any error. */
 esp_err_t hb_ota_writer_write(hb_ota_writer_t *writer, const void *bytes, size_t len);
 

@@ -41,7 +41,7 @@ esp_err_t hb_sntp_start(void)
         config.num_of_servers = 2;
     }
 #endif
-    /* Nothing waits on the semaphore: the flag tells the command path instead. */
+    /* Nothing waits on the semaphore, because the command path reads the flag instead. */
     config.wait_for_sync = false;
     config.sync_cb = on_time_synchronised;
 

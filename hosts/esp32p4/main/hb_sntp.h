@@ -3,9 +3,9 @@
  * the first synchronisation hb_sntp_time_is_set() is false and the command path refuses commands
  * with TIME_NOT_SET (commands_set_time_check).
  *
- * Only hardware on a network can show that the servers answer; the ESP32-P4's RTC keeps the time
- * across a software restart, but this module still waits for a fresh synchronisation after each
- * start. */
+ * The flag starts false at every start, even when the system clock already reads a valid time, so
+ * commands wait for a fresh synchronisation. Only hardware on a network can show that the servers
+ * respond. */
 #ifndef HB_SNTP_H
 #define HB_SNTP_H
 

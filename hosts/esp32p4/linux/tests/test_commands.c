@@ -380,8 +380,8 @@ static bool read_time_synchronised(void *ctx)
 }
 
 /* The port's clock reads a valid time (an RTC kept across a restart, say), but SNTP has not
- * answered yet: the command is refused before any check, and runs once the time is set. */
-static void unsynchronised_clock_answers_503(void **state)
+ * responded yet. The command is rejected before any other check, and runs once the time is set. */
+static void unsynchronised_clock_responds_503(void **state)
 {
     fixture_t *fixture = *state;
     test_key_t garage;
@@ -540,7 +540,7 @@ int main(int argc, char **argv)
         COMMAND_TEST(malformed_bodies_answer_400),
         COMMAND_TEST(config_command_to_device_answers_409),
         COMMAND_TEST(unset_clock_answers_503),
-        COMMAND_TEST(unsynchronised_clock_answers_503),
+        COMMAND_TEST(unsynchronised_clock_responds_503),
         COMMAND_TEST(command_before_restart_refused_after),
         COMMAND_TEST(results_reported_and_removed_after_200),
         COMMAND_TEST(rotated_key_replaces_old_one),

@@ -79,7 +79,7 @@ typedef struct {
     radio_t *radio;
 
     /* Optional (NULL: none): returns false while the port's clock is not synchronised, e.g. before
-     * SNTP's first answer on the device. Set with commands_set_time_check. */
+     * SNTP's first response on the device. Set with commands_set_time_check. */
     bool (*time_is_set)(void *ctx);
     void *time_is_set_ctx;
 
