@@ -89,6 +89,10 @@ compile_app() {
     if [ -f "$project/sdkconfig.defaults" ]; then
         kconfig_args+=(--defaults "$project/sdkconfig.defaults")
     fi
+    # ESP-IDF's build reads sdkconfig.defaults.TARGET after sdkconfig.defaults.
+    if [ -f "$project/sdkconfig.defaults.$target" ]; then
+        kconfig_args+=(--defaults "$project/sdkconfig.defaults.$target")
+    fi
     if ! /usr/bin/python3 "$here/sdkconfig_gen.py" "$idf" "$target" "$config" "${kconfig_args[@]}"; then
         echo "FAILED  $name ($target): sdkconfig.h not generated"
         failed=$((failed + 1))

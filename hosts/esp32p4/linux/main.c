@@ -20,6 +20,7 @@
 #include "command_results.h"
 #include "commands.h"
 #include "engine_select.h"
+#include "file_clock.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
@@ -42,6 +43,9 @@
 
 /* The loop wakes at least this often to expire devices and seal due batches. */
 #define TICK_INTERVAL_MS 1000
+/* With --clock-file the loop wakes this often instead, so the home base acts on a moved clock
+ * within this many real milliseconds. */
+#define FILE_CLOCK_TICK_INTERVAL_MS 20
 #define BATCH_INTERVAL_MAX_SEC 3600
 /* The dashboard token's hash, in the spool folder (docs/sd-layout.md), written through rename. */
 #define DASHBOARD_TOKEN_FILE "dashboard-token.sha256"
@@ -55,6 +59,7 @@ typedef struct {
     const char *bind_host;
     const char *engine_name;
     const char *link_path;
+    const char *clock_file;
     uint16_t http_port;
     uint16_t udp_port;
     uint32_t batch_interval_sec;
@@ -93,6 +98,8 @@ static void print_usage(FILE *out)
             "  --batch-interval SEC   batch interval in seconds, 1 to 3600 (default: the file's)\n"
             "  --engine NAME          wasm2c or wasm3 (default wasm2c)\n"
             "  --verify-rate N        frame signature verifies per second, 1 to 10000 (default 50)\n"
+            "  --clock-file FILE      take the time from FILE (Unix seconds as decimal text) instead\n"
+            "                         of the system clock, read again every 20 ms; for tests\n"
             "  --verbose              log every accepted frame and batch\n");
 }
 
@@ -127,6 +134,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         { "engine", required_argument, NULL, 'e' },
         { "link", required_argument, NULL, 'l' },
         { "verify-rate", required_argument, NULL, 'r' },
+        { "clock-file", required_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, '?' },
         { NULL, 0, NULL, 0 },
@@ -149,6 +157,7 @@ static int parse_options(int argc, char **argv, options_t *options)
         case 'b': options->bind_host = optarg; break;
         case 'e': options->engine_name = optarg; break;
         case 'l': options->link_path = optarg; break;
+        case 'k': options->clock_file = optarg; break;
         case 'v': options->verbose = true; break;
         case 'h':
         case 'u':
@@ -189,6 +198,11 @@ static int parse_options(int argc, char **argv, options_t *options)
 }
 
 typedef struct {
+    /* The one clock every module gets: &system_clock, or file_clock.clock with --clock-file. */
+    const hb_clock_t *clock;
+    file_clock_t file_clock;
+    bool clock_file_failing;
+    int tick_interval_ms;
     registry_t registry;
     engine_t *engine;
     core_t core;
@@ -266,7 +280,7 @@ static int open_radio(simulator_t *sim, const options_t *options)
             hb_log(HB_LOG_ERROR, "radio link %s not opened: %s", options->link_path, strerror(errno));
             return -1;
         }
-        radio_link_init(&sim->link, link_tty_write, &sim->link_fd, &system_clock, &bundled);
+        radio_link_init(&sim->link, link_tty_write, &sim->link_fd, sim->clock, &bundled);
         sim->radio = radio_link_radio(&sim->link);
     } else {
         sim->udp_fd = udp_air_open(options->bind_host, options->udp_port);
@@ -282,12 +296,37 @@ static int open_radio(simulator_t *sim, const options_t *options)
     return 0;
 }
 
+/* Picks the clock: the system's, or the file of --clock-file, which must be readable now. Returns
+ * 0, or -1 after logging why. */
+static int open_clock(simulator_t *sim, const options_t *options)
+{
+    char error[FILE_CLOCK_ERROR_LEN];
+
+    sim->clock = &system_clock;
+    sim->tick_interval_ms = TICK_INTERVAL_MS;
+    if (options->clock_file == NULL) {
+        return 0;
+    }
+    if (file_clock_open(&sim->file_clock, options->clock_file, error) != 0) {
+        hb_log(HB_LOG_ERROR, "--clock-file rejected: %s", error);
+        return -1;
+    }
+    sim->clock = &sim->file_clock.clock;
+    sim->tick_interval_ms = FILE_CLOCK_TICK_INTERVAL_MS;
+    hb_log(HB_LOG_INFO, "clock: file=%s now=%u", options->clock_file,
+           (unsigned)hb_clock_now(sim->clock));
+    return 0;
+}
+
 /* Everything from the provisioning file to the open sockets. Returns 0, or -1 after logging why. */
 static int start(simulator_t *sim, const options_t *options)
 {
     char error[512] = "";
     uplink_transport_t transport = { .post = http_client_post, .ctx = NULL };
 
+    if (open_clock(sim, options) != 0) {
+        return -1;
+    }
     if (registry_load_file(&sim->registry, options->config_path, error) != 0) {
         hb_log(HB_LOG_ERROR, "provisioning file rejected: %s", error);
         return -1;
@@ -315,9 +354,9 @@ static int start(simulator_t *sim, const options_t *options)
     }
 
     if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
-        uplink_init(&sim->uplink, &sim->core, &sim->registry, &system_clock, transport) != 0 ||
+        uplink_init(&sim->uplink, &sim->core, &sim->registry, sim->clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
-                      &system_clock, options->batch_interval_sec != 0 ? options->batch_interval_sec
+                      sim->clock, options->batch_interval_sec != 0 ? options->batch_interval_sec
                                                                       : sim->registry.batch_interval_sec,
                       error) != 0) {
         hb_log(HB_LOG_ERROR, "home base not started: %s", error[0] != '\0' ? error :
@@ -346,16 +385,16 @@ static int start(simulator_t *sim, const options_t *options)
     if (open_radio(sim, options) != 0) {
         return -1;
     }
-    if (beacon_start(&sim->beacon, &sim->core, &sim->registry, &system_clock, options->spool_dir,
+    if (beacon_start(&sim->beacon, &sim->core, &sim->registry, sim->clock, options->spool_dir,
                      BEACON_CHANNEL_DEFAULT, sim->radio, error) != 0) {
         hb_log(HB_LOG_ERROR, "beacons not started: %s", error);
         return -1;
     }
-    if (command_results_init(&sim->command_results, &sim->uplink, &system_clock, sim->data_dir) != 0) {
+    if (command_results_init(&sim->command_results, &sim->uplink, sim->clock, sim->data_dir) != 0) {
         hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
         return -1;
     }
-    commands_init(&sim->commands, &sim->core, &sim->registry, &system_clock, &sim->homebase.intake,
+    commands_init(&sim->commands, &sim->core, &sim->registry, sim->clock, &sim->homebase.intake,
                   &sim->replay_store, &sim->command_results, sim->data_dir, sim->radio);
     sim->homebase.intake.hooks.on_ack = commands_on_ack;
     sim->homebase.intake.hooks.ack_ctx = &sim->commands;
@@ -415,13 +454,37 @@ static int receive_link(simulator_t *sim)
     return 0;
 }
 
+/* Reads the clock file again, under the lock, so a status page that shows the new time was
+ * rendered after the tick that used it. A failed read keeps the last time. Only the changes between
+ * failing and readable are logged, so that a missing file does not log 50 lines a second. */
+static void refresh_file_clock(simulator_t *sim)
+{
+    char error[FILE_CLOCK_ERROR_LEN];
+
+    if (sim->clock != &sim->file_clock.clock) {
+        return;
+    }
+    if (file_clock_refresh(&sim->file_clock, error) != 0) {
+        if (!sim->clock_file_failing) {
+            hb_log(HB_LOG_WARN, "%s; keeping the time %u until it is readable",
+                   error, (unsigned)hb_clock_now(sim->clock));
+        }
+        sim->clock_file_failing = true;
+        return;
+    }
+    if (sim->clock_file_failing) {
+        hb_log(HB_LOG_INFO, "clock file readable again: now=%u", (unsigned)hb_clock_now(sim->clock));
+    }
+    sim->clock_file_failing = false;
+}
+
 static void run(simulator_t *sim)
 {
     bool use_link = sim->link_fd >= 0;
     struct pollfd entry = { .fd = use_link ? sim->link_fd : sim->udp_fd, .events = POLLIN };
 
     while (!s_stop_requested && !sim->engine->trapped) {
-        if (poll(&entry, 1, TICK_INTERVAL_MS) > 0) {
+        if (poll(&entry, 1, sim->tick_interval_ms) > 0) {
             if (!use_link) {
                 receive_frames(sim);
             } else if (receive_link(sim) != 0) {
@@ -430,6 +493,7 @@ static void run(simulator_t *sim)
             }
         }
         pthread_mutex_lock(&sim->lock);
+        refresh_file_clock(sim);
         if (use_link) {
             radio_link_tick(&sim->link);
         }

@@ -14,6 +14,7 @@
 #include "engine_select.h"
 #include "hb_hex.h"
 #include "hb_log.h"
+#include "vector_file.h"
 
 const char *const test_device_ids[2] = { "porch-cam", "door" };
 
@@ -158,6 +159,25 @@ engine_t *test_open_engine(core_t *core)
         fail_msg("core not opened on %s: %s", s_engine_name, engine_error(engine));
     }
     return engine;
+}
+
+engine_t *test_open_engine_for_run(core_t *core, void *ctx)
+{
+    (void)ctx;
+    return test_open_engine(core);
+}
+
+void test_vector_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *), int at_least)
+{
+    cJSON *root = vector_load(file);
+    vector_run_t run;
+
+    vector_run_init(&run, test_open_engine_for_run, NULL);
+    run_set(&run, root);
+    printf("%s: %d vectors matched, %d mismatched\n", file, run.passed, run.failed);
+    assert_int_equal(run.failed, 0);
+    assert_true(run.passed >= at_least);
+    cJSON_Delete(root);
 }
 
 static void start_home(test_home_t *home)

@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "spool.h"
 #include "uplink.h"
+#include "vector_run.h"
 
 #define TEST_NETWORK_ID "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11"
 #define TEST_HOME_BASE_ID "homebase"
@@ -107,6 +108,13 @@ void test_home_restart(test_home_t *home);
 
 /* Opens the chosen engine and the core on it; fails the test when either does not load. */
 engine_t *test_open_engine(core_t *core);
+
+/* test_open_engine as the open function of vector_run.h (`ctx` unused). */
+engine_t *test_open_engine_for_run(core_t *core, void *ctx);
+
+/* Runs core/vectors/`file` through one set of hosts/esp32p4/vector_runs on the chosen engine,
+ * prints its counts, and fails the test on any mismatch or when fewer than `at_least` vectors ran. */
+void test_vector_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *), int at_least);
 
 /* A TCP port from 18000-18999, offset by the process id and `slot`, so parallel runs rarely meet. */
 uint16_t test_local_port(unsigned slot);
