@@ -8,7 +8,7 @@
  * the OLED and in the log. A missing SD card is retried until one is inserted.
  *
  * Loop: radio bytes in, then one tick a second (and after each read), all under the home base lock
- * that the local API's handlers take too; the OLED screen is redrawn once a second.
+ * that the local API's handlers take too. The OLED screen is redrawn once a second.
  *
  * The wiring follows linux/main.c's start() step by step, rather than sharing it, so that file
  * stays as it is. Only hardware can show the start on a real board. */
@@ -394,14 +394,22 @@ static void refresh_screen(home_t *home)
     oled_ssd1306_show(&home->fb);
 }
 
+/* Ticks the link always, and the rest only once SNTP has set the clock. Devices take their time
+ * from the beacons, and batches and results are signed with a timestamp, so none of them may go
+ * out before then (after power-up the clock starts at 1970). Frames that arrive before then fail
+ * the core's timestamp check. */
 static void tick(home_t *home)
 {
+    bool time_is_set = hb_sntp_time_is_set();
+
     acquire_lock(home);
     radio_link_tick(&home->link);
     home->homebase.radio_state = radio_link_is_up(&home->link) ? "up" : "down";
-    homebase_tick(&home->homebase);
-    beacon_tick(&home->beacon);
-    command_results_flush(&home->command_results);
+    if (time_is_set) {
+        homebase_tick(&home->homebase);
+        beacon_tick(&home->beacon);
+        command_results_flush(&home->command_results);
+    }
     release_lock(home);
 }
 
