@@ -195,7 +195,7 @@ test-fuzz: fuzz-build
 check-idf:
 	@test -n "$(IDF_PATH)" || { echo "set IDF_PATH to an ESP-IDF 5.4 source tree" >&2; exit 2; }
 	@tools/ci/install-debian-packages.sh gcc-riscv64-unknown-elf libnewlib-dev python3-kconfiglib \
-		libsodium-dev libcjson-dev
+		libsodium-dev libcjson-dev libmbedtls-dev
 	hosts/esp32p4/idf-check/compile.sh $(IDF_PATH)
 
 # Longer runs, not part of `make test`. Each target keeps its corpus in build/fuzz/corpus/TARGET,

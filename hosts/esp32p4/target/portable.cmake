@@ -17,9 +17,9 @@ add_custom_command(
     COMMENT "embedding core.wasm for the interpreting engine")
 
 file(GLOB HOMEBASE_SOURCES "${HOMEBASE_DIR}/*.c")
-# wasm3's engine joins in wasm3.cmake. spool.c and storage_walk.c list folders: picolibc has no
-# directory API on bare metal (ESP-IDF's VFS has one), so they are the two files not built here.
-list(REMOVE_ITEM HOMEBASE_SOURCES "${HOMEBASE_DIR}/engine_wasm3.c" "${HOMEBASE_DIR}/spool.c"
+# wasm3's engine joins in wasm3.cmake. spool_layout.c and storage_walk.c list folders: picolibc has
+# no directory API on bare metal (ESP-IDF's VFS has one), so they are the two files not built here.
+list(REMOVE_ITEM HOMEBASE_SOURCES "${HOMEBASE_DIR}/engine_wasm3.c" "${HOMEBASE_DIR}/spool_layout.c"
      "${HOMEBASE_DIR}/storage_walk.c")
 add_library(homebase STATIC ${HOMEBASE_SOURCES} "${LINUX_DIR}/engine_select.c"
             "${GENERATED_BYTES}")

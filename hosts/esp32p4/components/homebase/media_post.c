@@ -87,7 +87,7 @@ static void note_came_online(homebase_t *homebase, uint32_t now)
 
     if (core_frame_came_online(homebase->core) &&
         core_batch_add_status(homebase->core, slot, true, now) == CORE_BATCH_FULL &&
-        homebase_seal(homebase) == 0) {
+        homebase_seal_for_entry(homebase) == 0) {
         core_batch_add_status(homebase->core, slot, true, now);
     }
 }
