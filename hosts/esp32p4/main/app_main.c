@@ -165,12 +165,17 @@ static void mount_card(home_t *home)
     }
 }
 
-/* The spool folder, the card's registry (which config commands keep), and the core with it. */
+/* The card's storage and the spool on it, the card's registry (which config commands keep), and
+ * the core with it. */
 static void start_core(home_t *home)
 {
     char error[START_ERROR_LEN] = "";
 
-    if (spool_open(&home->spool, HB_CARD_SPOOL_DIR, error) != 0 ||
+    if (hb_card_open(&home->card, error) != ESP_OK) {
+        ESP_LOGE(TAG, "sd card not opened: %s", error);
+        halt(home, "SD CARD UNUSABLE");
+    }
+    if (spool_open(&home->spool, &home->card.storage, error) != 0 ||
         registry_store_load(&home->registry, HB_CARD_SPOOL_DIR, error) < 0) {
         ESP_LOGE(TAG, "registry not loaded: %s", error);
         halt(home, "SD CARD UNUSABLE");
@@ -208,10 +213,7 @@ static void start_home_base(home_t *home)
                  error[0] != '\0' ? error : "central_url has no scheme://");
         halt(home, "BAD CENTRAL URL");
     }
-    if (hb_card_open(&home->card, &home->homebase, error) != ESP_OK) {
-        ESP_LOGE(TAG, "home base not started: %s", error);
-        halt(home, "SD CARD UNUSABLE");
-    }
+    hb_card_attach_media(&home->card, &home->homebase);
     if (hb_dashboard_token_open(DASHBOARD_TOKEN_FILE) != 0) {
         ESP_LOGW(TAG, "dashboard token file %s unreadable; the local API responds 503 until the "
                  "central server sends set_dashboard_token", DASHBOARD_TOKEN_FILE);

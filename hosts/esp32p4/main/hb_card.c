@@ -21,7 +21,7 @@ static void log_card_warning(void *ctx, const storage_warning_t *warning)
              (unsigned long long)warning->used_bytes, (unsigned long long)warning->capacity_bytes);
 }
 
-esp_err_t hb_card_open(hb_card_t *card, homebase_t *homebase, char *error)
+esp_err_t hb_card_open(hb_card_t *card, char *error)
 {
     char storage_error[STORAGE_ERROR_LEN] = "";
     storage_limits_t limits;
@@ -43,11 +43,15 @@ esp_err_t hb_card_open(hb_card_t *card, homebase_t *homebase, char *error)
         return ESP_FAIL;
     }
     storage_set_warning(&card->storage, log_card_warning, NULL);
-    media_init(&card->media, &card->storage);
-    homebase_attach_media(homebase, &card->media);
     card->open = true;
     ESP_LOGI(TAG, "sd card opened: capacity=%llu free=%llu used_by_home_base=%llu",
              (unsigned long long)total_bytes, (unsigned long long)free_bytes,
              (unsigned long long)storage_used_total(&card->storage));
     return ESP_OK;
+}
+
+void hb_card_attach_media(hb_card_t *card, homebase_t *homebase)
+{
+    media_init(&card->media, &card->storage);
+    homebase_attach_media(homebase, &card->media);
 }

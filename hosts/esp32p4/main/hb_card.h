@@ -22,8 +22,11 @@ typedef struct {
     bool open;
 } hb_card_t;
 
-/* Opens the storage on the mounted card and attaches media to `homebase`. Returns ESP_OK, or
- * ESP_FAIL with the reason in `error` (HB_CARD_ERROR_LEN bytes). */
-esp_err_t hb_card_open(hb_card_t *card, homebase_t *homebase, char *error);
+/* Opens the storage on the mounted card. The spool is opened on it next, before the home base
+ * starts. Returns ESP_OK, or ESP_FAIL with the reason in `error` (HB_CARD_ERROR_LEN bytes). */
+esp_err_t hb_card_open(hb_card_t *card, char *error);
+
+/* Attaches the card's media store to `homebase`, once the home base is initialised. */
+void hb_card_attach_media(hb_card_t *card, homebase_t *homebase);
 
 #endif
