@@ -66,7 +66,7 @@ static int read_body(struct mg_connection *connection, uint8_t **body, size_t *l
     }
     buffer = malloc(expected > 0 ? (size_t)expected : 1);
     if (buffer == NULL) {
-        return send_problem(connection, 503, "INTERNAL", "out of memory");
+        return send_problem(connection, 500, "INTERNAL", "out of memory");
     }
     while (received < (size_t)expected) {
         int got = mg_read(connection, buffer + received, (size_t)expected - received);
