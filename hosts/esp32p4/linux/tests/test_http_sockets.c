@@ -2,18 +2,14 @@
  * (HTTP_API_WORKER_COUNT), 16 accepted connections waiting for a worker
  * (HTTP_API_CONNECTION_QUEUE_LEN) and a listen backlog of 16 (HTTP_API_LISTEN_BACKLOG). The server
  * runs in this process, so the test counts its accepted sockets by reading /proc/self/fd. */
-#include "support.h"
+#include "api_fixture.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,7 +17,6 @@
 
 #define FLOOD_COUNT 100
 #define RESPONSE_MAX 8192
-#define STATUS_REQUEST "GET /api/v1/status HTTP/1.1\r\nHost: x\r\n" TEST_AUTHORIZATION "Connection: close\r\n\r\n"
 
 /* Accepted connections that civetweb 1.15 keeps open at most: one per worker, the queue, and the one
  * that its accepting thread keeps while it waits for room in the queue. */
@@ -30,14 +25,6 @@
 /* Slack over the request timeout for civetweb to close an idle connection. */
 #define TIMEOUT_SLACK_MS 1500
 #define SAMPLE_INTERVAL_MS 100
-
-static int64_t monotonic_ms(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int ms)
 {
@@ -104,59 +91,9 @@ static bool closed_by_server(int fd)
     return received == 0 || (received < 0 && errno == ECONNRESET);
 }
 
-/* Sends GET /api/v1/status and reads until the server closes the connection or `timeout_ms` passes
- * without data. Returns the milliseconds the exchange took; `response` contains what arrived. */
-static int64_t time_status_request(uint16_t port, int timeout_ms, char response[RESPONSE_MAX])
-{
-    int64_t started = monotonic_ms();
-    int fd = test_connect_local(port);
-    struct timeval timeout = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
-    size_t len = 0;
-    ssize_t received;
-
-    assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), 0);
-    assert_int_equal(send(fd, STATUS_REQUEST, strlen(STATUS_REQUEST), 0), (ssize_t)strlen(STATUS_REQUEST));
-    while (len + 1 < RESPONSE_MAX && (received = recv(fd, response + len, RESPONSE_MAX - 1 - len, 0)) > 0) {
-        len += (size_t)received;
-    }
-    response[len] = '\0';
-    close(fd);
-    return monotonic_ms() - started;
-}
-
-typedef struct {
-    void *home_state;
-    pthread_mutex_t lock;
-    uint16_t port;
-    http_api_t *api;
-} api_fixture_t;
-
 static int start_api(void **state)
 {
-    api_fixture_t *fixture = calloc(1, sizeof *fixture);
-
-    if (fixture == NULL || test_home_setup(&fixture->home_state) != 0) {
-        free(fixture);
-        return -1;
-    }
-    pthread_mutex_init(&fixture->lock, NULL);
-    test_set_dashboard_token();
-    fixture->port = test_local_port(5);
-    fixture->api = http_api_start("127.0.0.1", fixture->port,
-                                  &((test_home_t *)fixture->home_state)->homebase, &fixture->lock);
-    *state = fixture;
-    return fixture->api == NULL ? -1 : 0;
-}
-
-static int stop_api(void **state)
-{
-    api_fixture_t *fixture = *state;
-
-    http_api_stop(fixture->api);
-    pthread_mutex_destroy(&fixture->lock);
-    test_home_teardown(&fixture->home_state);
-    free(fixture);
-    return 0;
+    return api_fixture_start(state, 5, true);
 }
 
 static void idle_flood_holds_bounded_sockets_and_recovers(void **state)
@@ -175,8 +112,8 @@ static void idle_flood_holds_bounded_sockets_and_recovers(void **state)
     }
 
     /* For one request timeout and its slack, the server never keeps more open than its bounds allow. */
-    started = monotonic_ms();
-    while (monotonic_ms() - started < bound_ms) {
+    started = test_monotonic_ms();
+    while (test_monotonic_ms() - started < bound_ms) {
         unsigned accepted = count_accepted(fixture->port);
 
         accepted_max = accepted > accepted_max ? accepted : accepted_max;
@@ -196,7 +133,7 @@ static void idle_flood_holds_bounded_sockets_and_recovers(void **state)
     for (unsigned i = 0; i < FLOOD_COUNT; i++) {
         close(flood[i]);
     }
-    elapsed_ms = time_status_request(fixture->port, bound_ms, response);
+    elapsed_ms = test_time_status_request(fixture->port, bound_ms, response, sizeof response);
     assert_memory_equal(response, "HTTP/1.1 200 OK", 15);
     assert_true(elapsed_ms < bound_ms);
     printf("flood of %d: at most %u sockets accepted (bound %d), %u closed by the server after %d ms, "
@@ -211,5 +148,5 @@ int main(int argc, char **argv)
     };
 
     test_select_engine(argc, argv);
-    return cmocka_run_group_tests_name("http open sockets", tests, start_api, stop_api);
+    return cmocka_run_group_tests_name("http open sockets", tests, start_api, api_fixture_stop);
 }
