@@ -33,7 +33,7 @@ static int read_media_body(const api_request_t *request, const api_responder_t *
         return api_http_send_problem_status(responder, 400, "VALIDATION_FAILED",
                                             "the body ended before Content-Length bytes");
     default:
-        return api_http_send_problem_status(responder, 503, "INTERNAL", "out of memory");
+        return api_http_send_problem_status(responder, 500, "INTERNAL", "out of memory");
     }
 }
 

@@ -9,8 +9,8 @@
 #define API_PROBLEM_MAX_LEN 512
 #define API_PROBLEM_DETAIL_MAX_LEN 200
 
-/* The HTTP status of `code`: the central server's status for its codes, 503 for
- * DASHBOARD_TOKEN_NOT_SET, 400 for any frame status of the core, 500 for an unknown code. */
+/* The HTTP status of `code`: the catalogue's status for its codes (503 for DASHBOARD_TOKEN_NOT_SET),
+ * 400 for any other frame status of the core, 500 for an unknown code. */
 int api_problem_status(const char *code);
 
 /* Writes {"type","title","status","code","detail"} for `code` into `out` (API_PROBLEM_MAX_LEN + 1
