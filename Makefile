@@ -20,7 +20,8 @@ SHELL := /bin/bash
 # PostgreSQL is not listed: tools/ci/ensure-postgres.sh installs and starts it for the tests.
 # chromium renders the API reference page (GET /docs) in hosts/node/src/docs/routes.test.ts.
 DEBIAN_PACKAGES := cmake pkg-config wabt libsodium-dev libcjson-dev libcivetweb-dev \
-	libcmocka-dev oathtool qrencode chromium clang libclang-rt-14-dev
+	libcmocka-dev oathtool qrencode chromium clang libclang-rt-14-dev \
+	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 
 NODE_TS := node --import tsx
 UVU := $(NODE_TS) node_modules/uvu/bin.js
@@ -40,20 +41,30 @@ FUZZ_BUILD_DIR := build/fuzz
 FUZZ_TARGETS := fuzz_link_decoder fuzz_frame_intake
 FUZZ_RUNS ?= 200000
 FUZZ_SECONDS ?= 60
+# The rv32imafc build of the home base's portable C that qemu-system-riscv32 runs
+# (hosts/esp32p4/target). libsodium and cJSON come from Debian's source packages, unpacked into
+# TARGET_DEPS_DIR and never committed.
+TARGET_BUILD_DIR := build/target
+TARGET_DEPS_DIR := build/target-deps
+TARGET_DEPS_STAMP := $(TARGET_DEPS_DIR)/unpacked.stamp
+TARGET_RUN := hosts/esp32p4/target/run-qemu.sh
 # An empty WASM3_SOURCE_DIR removes the setting from the CMake cache, so a tree given to an
 # earlier build is not used after it is no longer asked for.
 ifneq ($(strip $(WASM3_SOURCE_DIR)),)
 HOMEBASE_WASM3_FLAG := -DWASM3_SOURCE_DIR=$(abspath $(WASM3_SOURCE_DIR))
+TARGET_ENGINES := wasm2c wasm3
 else
 HOMEBASE_WASM3_FLAG := -UWASM3_SOURCE_DIR
+TARGET_ENGINES := wasm2c
 endif
 
 # The suites of `make test`, in the order they run; test-SUITE runs one of them.
-TEST_SUITES := typecheck core node-pglite node-postgres homebase fuzz tools e2e ci
+TEST_SUITES := typecheck core node-pglite node-postgres homebase target fuzz tools e2e ci
 
 .PHONY: help run test deps deps-debian deps-npm build core homebase api-types typecheck postgres \
 	test-core test-node test-node-pglite test-node-postgres test-homebase test-tools test-e2e \
-	test-ci test-typecheck bench-core clean fuzz-build test-fuzz fuzz-homebase check-idf
+	test-ci test-typecheck bench-core clean fuzz-build test-fuzz fuzz-homebase check-idf \
+	target-deps target-build test-target bench-target
 
 help:
 	@echo "make run                 build, then start the whole system"
@@ -65,6 +76,7 @@ help:
 	@echo "make api-types           regenerate hosts/node/src/api/openapi-types.ts from openapi.yaml"
 	@echo "make test-SUITE          run one suite (test-node runs node-pglite and node-postgres)"
 	@echo "make bench-core          frame intake speed of the core against bare Ed25519 verify (no test)"
+	@echo "make bench-target        instructions per frame on rv32imafc under QEMU (no test)"
 	@echo "make fuzz-homebase       run each libFuzzer target for FUZZ_SECONDS (default 60), keeping a corpus"
 	@echo "make check-idf           compile the ESP-IDF apps against the ESP-IDF tree IDF_PATH names (no test)"
 	@echo "make clean               remove build outputs and test logs"
@@ -130,6 +142,39 @@ test-node-postgres: $(CORE_WASM) postgres
 test-homebase: homebase
 	@$(RUN_SUITE) homebase ctest --test-dir $(HOMEBASE_BUILD_DIR) --output-on-failure --no-tests=error
 
+# libsodium and cJSON sources for the rv32 build. apt-get source needs a deb-src entry: one for this
+# Debian release is added when apt has none (CI runs as root on a fresh machine).
+target-deps: $(TARGET_DEPS_STAMP)
+
+$(TARGET_DEPS_STAMP): | deps-debian
+	@if ! grep -Eqs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/*; then \
+		. /etc/os-release; \
+		printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$$VERSION_CODENAME" "$$VERSION_CODENAME" > /etc/apt/sources.list.d/homemesh-deb-src.sources; \
+		echo "added /etc/apt/sources.list.d/homemesh-deb-src.sources"; \
+	fi
+	apt-get update -qq
+	rm -rf $(TARGET_DEPS_DIR) && mkdir -p $(TARGET_DEPS_DIR)
+	cd $(TARGET_DEPS_DIR) && apt-get source --download-only -qq libsodium cjson
+	cd $(TARGET_DEPS_DIR) && for tarball in libsodium_*.orig.tar.* cjson_*.orig.tar.*; do \
+		tar xf "$$tarball" || exit 1; done
+	@touch $@
+
+target-build: $(CORE_WASM) target-deps
+	cmake -S hosts/esp32p4/target -B $(TARGET_BUILD_DIR) \
+		-DCMAKE_TOOLCHAIN_FILE=$(abspath hosts/esp32p4/target/rv32-toolchain.cmake) \
+		-DTARGET_DEPS_DIR=$(abspath $(TARGET_DEPS_DIR)) $(HOMEBASE_WASM3_FLAG)
+	env -u MAKELEVEL cmake --build $(TARGET_BUILD_DIR) -j2
+
+# core/vectors on rv32imafc under QEMU, once per engine; each run prints one count line per set.
+test-target: target-build
+	@$(if $(filter wasm3,$(TARGET_ENGINES)),,echo "wasm3 engine: skipped (set WASM3_SOURCE_DIR to a wasm3 source tree)")
+	@$(RUN_SUITE) target $(TARGET_RUN) $(TARGET_BUILD_DIR)/vector_runner.elf $(TARGET_ENGINES)
+
+# Not part of `make test`: instructions per frame and peak memory, one QEMU run per engine.
+bench-target: target-build
+	@$(TARGET_RUN) $(TARGET_BUILD_DIR)/bench_target.elf $(TARGET_ENGINES)
+
 test-tools: $(CORE_WASM)
 	@$(RUN_SUITE) tools $(UVU) tools $(TEST_PATTERN)
 
@@ -150,7 +195,7 @@ test-fuzz: fuzz-build
 check-idf:
 	@test -n "$(IDF_PATH)" || { echo "set IDF_PATH to an ESP-IDF 5.4 source tree" >&2; exit 2; }
 	@tools/ci/install-debian-packages.sh gcc-riscv64-unknown-elf libnewlib-dev python3-kconfiglib \
-		libsodium-dev libcjson-dev
+		libsodium-dev libcjson-dev libmbedtls-dev
 	hosts/esp32p4/idf-check/compile.sh $(IDF_PATH)
 
 # Longer runs, not part of `make test`. Each target keeps its corpus in build/fuzz/corpus/TARGET,

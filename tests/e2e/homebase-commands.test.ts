@@ -17,7 +17,7 @@ import nacl from "tweetnacl";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { encodeFrame } from "../../tools/device-sim/encoder.ts";
-import { deviceAddFrame, signedCommandHeaders } from "../../tools/launcher/device-commands.ts";
+import { deviceAddFrame, signedCommandHeaders } from "./signed-command.ts";
 import {
   deviceAccepted, deviceSeeds, hex, homeBaseSeed, NETWORK_ID, networkPublicKey, networkSeed, REPO_ROOT, sleep,
   startHomeBase, status, stopHomeBase, testPorts, writeProvisioning, type HomeBase,

@@ -112,7 +112,7 @@ intake("frame accepted before SIGKILL refused after restart", async (context) =>
     body = await status(home);
   }
   assert.is(deviceAccepted(body, "door"), 1);
-  assert.ok(existsSync(join(context.dir, "card", "replay-state.bin")));
+  assert.ok(existsSync(join(context.dir, "card", "spool", "replay-state.bin")));
 
   await stopHomeBase(home, "SIGKILL");
   home = context.home = await startHomeBase(context.dir, http, udp);

@@ -11,7 +11,7 @@
  * Needs build/homebase/homebase-sim (`make homebase`).
  */
 import type { Socket } from "node:dgram";
-import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -79,8 +79,11 @@ function writeClock(context: Context): void {
   renameSync(temporary, context.clockPath);
 }
 
+/** The batch files in the card's spool (docs/sd-layout.md: spool/batches/RRRR/FF/batch-<seq>.json). */
 function spooledBatchFiles(context: Context): string[] {
-  return readdirSync(join(context.dir, "card")).filter((name) => /^batch-\d+\.json$/.test(name));
+  const batches = join(context.dir, "card", "spool", "batches");
+  if (!existsSync(batches)) return [];
+  return readdirSync(batches, { recursive: true, encoding: "utf8" }).filter((path) => /(^|\/)batch-\d+\.json$/.test(path));
 }
 
 function record(sent: Sent, frame: SimFrame): void {

@@ -72,7 +72,7 @@ export async function status(home: HomeBase): Promise<any> {
 
 export async function startHomeBase(dir: string, httpPort: number, udpPort: number, extraArgs: string[] = []): Promise<HomeBase> {
   const child = spawn(HOMEBASE_BINARY, [
-    "--config", join(dir, "homebase.json"), "--spool", join(dir, "card"),
+    "--config", join(dir, "homebase.json"), "--data", join(dir, "card"),
     "--http-port", String(httpPort), "--udp-port", String(udpPort),
     "--dashboard-token-sha256", DASHBOARD_TOKEN_SHA256, ...extraArgs,
   ], { stdio: ["ignore", "pipe", "pipe"] });

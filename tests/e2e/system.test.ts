@@ -133,6 +133,21 @@ system("GET /logs has entries from every device, through the home base", async (
   assert.ok(items.every((item: { timestamp: string }) => !Number.isNaN(Date.parse(item.timestamp))));
 });
 
+system("home base registry comes only from the central server's commands", async (context) => {
+  const finished = (line: string) => line.includes("command finished") && line.includes("cmd=device_add");
+
+  const lines = await waitFor("three finished device_add commands", 10_000, () => {
+    const found = context.launcher.lines.filter(finished);
+    return found.length >= DEMO_DEVICES.length ? found : undefined;
+  });
+
+  assert.is(lines.length, DEMO_DEVICES.length);
+  assert.ok(lines.every((line) => line.includes("state=acknowledged")), lines.join("\n"));
+  assert.ok(context.launcher.lines.some((line) => line.includes(`[launcher] home base registry: ${DEMO_DEVICES.length} devices`)));
+  // A result of a command that another issuer sent is rejected with COMMAND_NOT_FOUND.
+  assert.equal(context.launcher.lines.filter((line) => line.includes("command result rejected")), []);
+});
+
 system("WebSocket delivers a motion_event matching a sent frame", async (context) => {
   const socket = new WebSocket(`ws://127.0.0.1:${context.settings.serverPort}/ws`);
   const messages: any[] = [];

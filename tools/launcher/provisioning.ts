@@ -36,7 +36,7 @@ export interface DevicesFileOptions {
 /**
  * Builds the contents of homebase.json: the home base's identity and key, the network's public key
  * and the central server's address, never the network's private key and no devices (the home base
- * takes those from device_add commands, see device-commands.ts).
+ * takes those from the central server's device_add commands, see registry-wait.ts).
  */
 export function buildHomeBaseFile(network: DemoNetwork, options: HomeBaseFileOptions): Record<string, unknown> {
   return {

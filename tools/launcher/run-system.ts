@@ -7,22 +7,21 @@
  * The first start on an empty data folder also runs the key generation script and sets up the demo
  * network through the public API; later starts reuse both and print nothing secret.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { nowSec, systemClock } from "../../hosts/node/src/clock.ts";
+import { systemClock } from "../../hosts/node/src/clock.ts";
 import { ApiClient, ApiError } from "./api-client.ts";
-import { readMasterSeed } from "../../hosts/node/src/keys/master-seed.ts";
 import { readSimConfig } from "../device-sim/config.ts";
 import { credentialsPath, readCredentials } from "./credentials.ts";
 import { dashboardTokenSha256, ensureDashboardToken } from "./dashboard-token.ts";
-import { deliverDeviceAdds, findNetworkKey } from "./device-commands.ts";
 import { createDemoNetwork, demoFileOptions, demoPaths, isDemoSetUp, writeDemoFiles } from "./demo-setup.ts";
 import { waitForHttpOk } from "./http-wait.ts";
 import { waitForPath } from "./path-wait.ts";
 import { isFirstStart, runKeygen } from "./keygen-step.ts";
 import { assertPortsFree, launcherPorts } from "./port-check.ts";
 import { refreshDemoFiles } from "./provisioning.ts";
+import { waitForRegistry } from "./registry-wait.ts";
 import { readSettings, type LauncherSettings } from "./settings.ts";
 import { forwardTerminationSignals } from "./signals.ts";
 import { summaryLines } from "./summary.ts";
@@ -37,6 +36,11 @@ const HOMEBASE_MAKE_TARGET = "homebase";
 const SERVER_READY_TIMEOUT_MS = 90_000;
 const HOMEBASE_READY_TIMEOUT_MS = 30_000;
 const RADIO_SIM_READY_TIMEOUT_MS = 10_000;
+/**
+ * The central server's first device_add attempts fail while the home base starts. Its worker retries
+ * after 5, 10, 20 and 40 s, so this covers the attempt about 75 s after the devices' registration.
+ */
+const REGISTRY_READY_TIMEOUT_MS = 90_000;
 
 function say(line: string): void {
   process.stdout.write(`[launcher] ${line}\n`);
@@ -111,29 +115,21 @@ async function prepareDemo(settings: LauncherSettings, signal: AbortSignal): Pro
   say(`demo network ${network.networkId} created; provisioning files in ${paths.dir}`);
 }
 
-/** Fills the home base's registry with the demo devices through signed device_add commands. */
-async function registerDemoDevices(settings: LauncherSettings): Promise<void> {
-  const paths = demoPaths(settings.dataDir);
-  const homeBaseFile = JSON.parse(readFileSync(paths.homeBase, "utf8")) as { network_id: string; home_base_id: string; network_public_key: string };
-  const simConfig = readSimConfig(paths.devices);
-  const masterSeed = readMasterSeed(settings.dataDir);
-  const network = findNetworkKey(masterSeed, homeBaseFile.network_public_key);
-  masterSeed.fill(0);
-
-  try {
-    await deliverDeviceAdds({
-      homeBaseUrl: `http://127.0.0.1:${settings.homeBaseHttpPort}`,
-      networkId: homeBaseFile.network_id,
-      network,
-      homeBaseId: homeBaseFile.home_base_id,
-      devices: simConfig.devices,
-      seqPath: join(paths.dir, "homebase-command-seq.json"),
-      nowSec: () => nowSec(systemClock),
-    });
-  } finally {
-    network.privateKey.fill(0);
-  }
-  say(`home base registry: ${simConfig.devices.length} devices added by signed device_add commands`);
+/**
+ * Waits until the central server's device_add commands have filled the home base's registry with the
+ * demo devices. The launcher sends no command of its own (registry-wait.ts).
+ */
+async function awaitDemoRegistry(supervisor: Supervisor, settings: LauncherSettings): Promise<void> {
+  const deviceIds = readSimConfig(demoPaths(settings.dataDir).devices).devices.map((device) => device.deviceId);
+  await waitForRegistry({
+    homeBaseUrl: `http://127.0.0.1:${settings.homeBaseHttpPort}`,
+    dashboardToken: ensureDashboardToken(settings.dataDir),
+    deviceIds,
+    timeoutMs: REGISTRY_READY_TIMEOUT_MS,
+    signal: supervisor.stopSignal,
+    isRunning: () => supervisor.isRunning("homebase"),
+  });
+  say(`home base registry: ${deviceIds.length} devices added by the central server's device_add commands`);
 }
 
 /** Runs the start-up steps in order; throws on the first that fails or when a stop is requested. */
@@ -175,7 +171,7 @@ async function startSystem(supervisor: Supervisor, settings: LauncherSettings): 
   });
   say(`home base ready on port ${settings.homeBaseHttpPort}`);
 
-  await registerDemoDevices(settings);
+  await awaitDemoRegistry(supervisor, settings);
 
   startDeviceSimulator(supervisor, settings);
   return firstStart;

@@ -7,7 +7,8 @@
 # builds of them. The ESP32-S3 (Xtensa) is not compiled: no Xtensa compiler is packaged in Debian.
 #
 # Usage: hosts/esp32p4/idf-check/compile.sh IDF_PATH     (WASM3_SOURCE_DIR adds the wasm3 engine)
-# Needs: gcc-riscv64-unknown-elf, libnewlib-dev, python3-kconfiglib, libsodium-dev, libcjson-dev.
+# Needs: gcc-riscv64-unknown-elf, libnewlib-dev, python3-kconfiglib, libsodium-dev, libcjson-dev,
+# libmbedtls-dev.
 # ESP-IDF's lwip is a git submodule: IDF_PATH/components/lwip/lwip must be checked out.
 # Prints one line per file and a summary; exits 1 when a file does not compile.
 set -uo pipefail
@@ -39,6 +40,13 @@ mkdir -p "$extra"
 ln -sfn /usr/include/sodium.h "$extra/sodium.h"
 ln -sfn /usr/include/sodium "$extra/sodium"
 ln -sfn /usr/include/cjson/cJSON.h "$extra/cJSON.h"
+# ESP-IDF's mbedtls is a submodule too. esp_crt_bundle.h only needs the declarations of
+# mbedtls_ssl_config and mbedtls_x509_crt, which Debian's mbedtls 2.28 has as well as ESP-IDF 5.4's
+# mbedtls 3.6.
+ln -sfn /usr/include/mbedtls "$extra/mbedtls"
+# A cross toolchain finds GCC's own stdatomic.h before newlib's. With newlib on -isystem it would
+# find newlib's, whose fallback types do not build with GCC's atomic builtins.
+ln -sfn "$(riscv64-unknown-elf-gcc -print-file-name=include)/stdatomic.h" "$extra/stdatomic.h"
 
 # Prints -I options for ESP-IDF's public include folders for TARGET. ESP-IDF's build takes them
 # from each component's CMakeLists.txt; this list follows those folders' naming instead.
@@ -55,7 +63,7 @@ idf_includes() {
         "$c/newlib/platform_include" "$c/lwip/include/apps" "$c/lwip/include/apps/sntp" \
         "$c/lwip/lwip/src/include" "$c/lwip/port/include" "$c/lwip/port/freertos/include" \
         "$c/lwip/port/esp32xx/include" "$c/fatfs/src" "$c/fatfs/vfs" "$c/fatfs/diskio" \
-        "$c/http_parser" "$c/esp_wifi/include/local"; do
+        "$c/http_parser" "$c/esp_wifi/include/local" "$c/mbedtls/esp_crt_bundle/include"; do
         if [ -d "$dir" ] && ! [[ $dir =~ $skip ]]; then
             printf -- '-I%s\n' "$dir"
         fi
@@ -80,6 +88,10 @@ compile_app() {
     done
     if [ -f "$project/sdkconfig.defaults" ]; then
         kconfig_args+=(--defaults "$project/sdkconfig.defaults")
+    fi
+    # ESP-IDF's build reads sdkconfig.defaults.TARGET after sdkconfig.defaults.
+    if [ -f "$project/sdkconfig.defaults.$target" ]; then
+        kconfig_args+=(--defaults "$project/sdkconfig.defaults.$target")
     fi
     if ! /usr/bin/python3 "$here/sdkconfig_gen.py" "$idf" "$target" "$config" "${kconfig_args[@]}"; then
         echo "FAILED  $name ($target): sdkconfig.h not generated"

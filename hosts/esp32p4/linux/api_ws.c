@@ -1,6 +1,5 @@
 #include "api_ws.h"
 
-#include <cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +10,9 @@
 #include "dashboard_token.h"
 #include "hb_log.h"
 
-#define WS_PATH "/ws$"
-#define AUTH_OK_MESSAGE "{\"type\":\"auth_ok\"}"
+#define WS_PATH API_WS_PATH "$"
 /* How often the sender thread wakes without an event, to close clients that did not authenticate. */
 #define SENDER_TICK_MS 100
-/* "Bearer " and the longest token the check takes. */
-#define BEARER_HEADER_LEN (7 + HB_DASHBOARD_TOKEN_MAX_LEN + 1)
 
 typedef struct {
     const struct mg_connection *connection;
@@ -35,11 +31,6 @@ typedef struct {
     unsigned long opened_ms;
 } ws_client_t;
 
-typedef struct {
-    char *text;
-    size_t len;
-} ws_event_t;
-
 struct api_ws {
     pthread_mutex_t *home_lock;
     /* Guards the fields below. No socket write happens while it is held, so api_ws_publish, called
@@ -52,10 +43,7 @@ struct api_ws {
     bool stopping;
     unsigned auth_timeout_ms;
     ws_client_t clients[API_WS_MAX_CLIENTS];
-    ws_event_t queue[API_WS_QUEUE_LEN];
-    size_t queue_head;
-    size_t queue_count;
-    unsigned long dropped;
+    api_ws_queue_t queue;
 };
 
 static unsigned long monotonic_ms(void)
@@ -83,15 +71,11 @@ static int refuse_upgrade(const struct mg_connection *connection, const char *co
 
 static void send_close(const struct mg_connection *connection, unsigned code, const char *reason)
 {
-    char payload[64];
-    size_t len = strlen(reason) < sizeof payload - 2 ? strlen(reason) : sizeof payload - 2;
+    uint8_t payload[API_WS_CLOSE_PAYLOAD_MAX];
+    size_t len = api_ws_close_payload(code, reason, payload);
 
-    /* RFC 6455 section 5.5.1: a close frame's body is the code (2 bytes, network order), then text. */
-    payload[0] = (char)(code >> 8);
-    payload[1] = (char)(code & 0xff);
-    memcpy(payload + 2, reason, len);
     mg_websocket_write((struct mg_connection *)connection, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE,
-                       payload, len + 2);
+                       (const char *)payload, len);
 }
 
 static int check_token(api_ws_t *ws, const char *authorization)
@@ -108,15 +92,13 @@ static int on_connect(const struct mg_connection *connection, void *data)
 {
     api_ws_t *ws = data;
     const char *authorization = mg_get_header(connection, "Authorization");
-    int result = check_token(ws, authorization);
+    const char *detail = NULL;
+    const char *refusal = api_ws_upgrade_refusal(check_token(ws, authorization), authorization != NULL,
+                                                 &detail);
     ws_client_t *client = NULL;
 
-    if (result == HB_DASHBOARD_TOKEN_NOT_SET) {
-        return refuse_upgrade(connection, "DASHBOARD_TOKEN_NOT_SET", "no dashboard token is provisioned yet");
-    }
-    if (authorization != NULL && result != HB_DASHBOARD_TOKEN_OK) {
-        return refuse_upgrade(connection, result == HB_DASHBOARD_TOKEN_WRONG ? "AUTH_FAILED" : "AUTH_REQUIRED",
-                              "bearer token is invalid");
+    if (refusal != NULL) {
+        return refuse_upgrade(connection, refusal, detail);
     }
 
     pthread_mutex_lock(&ws->mutex);
@@ -149,7 +131,8 @@ static void admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *c
     client->authenticated = true;
     client->ready = true;
     pthread_mutex_unlock(&ws->mutex);
-    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, AUTH_OK_MESSAGE, strlen(AUTH_OK_MESSAGE));
+    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, API_WS_AUTH_OK_MESSAGE,
+                       strlen(API_WS_AUTH_OK_MESSAGE));
     mg_unlock_connection(connection);
 }
 
@@ -170,28 +153,16 @@ static void on_ready(struct mg_connection *connection, void *data)
     pthread_mutex_unlock(&ws->mutex);
 }
 
-/* Returns the token of {"type":"auth","token":"<1 or more characters>"} as a Bearer header value in
- * `header`, or false. cJSON parses a NUL-terminated copy of at most API_WS_MAX_MESSAGE_LEN bytes. */
-static bool auth_header_of(const char *message, size_t len, char header[BEARER_HEADER_LEN])
+static api_ws_frame_kind_t frame_kind(int opcode)
 {
-    char copy[API_WS_MAX_MESSAGE_LEN + 1];
-    cJSON *root;
-    const cJSON *type;
-    const cJSON *token;
-    bool ok;
-
-    memcpy(copy, message, len);
-    copy[len] = '\0';
-    root = cJSON_ParseWithLengthOpts(copy, len + 1, NULL, true);
-    type = cJSON_GetObjectItemCaseSensitive(root, "type");
-    token = cJSON_GetObjectItemCaseSensitive(root, "token");
-    ok = cJSON_IsString(type) && strcmp(type->valuestring, "auth") == 0 && cJSON_IsString(token) &&
-         token->valuestring[0] != '\0' && strlen(token->valuestring) <= HB_DASHBOARD_TOKEN_MAX_LEN;
-    if (ok) {
-        snprintf(header, BEARER_HEADER_LEN, "Bearer %s", token->valuestring);
+    switch (opcode) {
+    case MG_WEBSOCKET_OPCODE_TEXT:
+        return API_WS_FRAME_TEXT;
+    case MG_WEBSOCKET_OPCODE_BINARY:
+        return API_WS_FRAME_BINARY;
+    default:
+        return API_WS_FRAME_OTHER;
     }
-    cJSON_Delete(root);
-    return ok;
 }
 
 static int on_data(struct mg_connection *connection, int bits, char *message, size_t len, void *data)
@@ -199,16 +170,12 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     api_ws_t *ws = data;
     ws_client_t *client = mg_get_user_connection_data(connection);
     int opcode = bits & 0x0f;
-    char header[BEARER_HEADER_LEN];
-    bool admitted;
+    char header[API_WS_BEARER_HEADER_LEN];
+    api_ws_message_t action;
     bool closing;
     bool authenticated;
 
     if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
-        return 0;
-    }
-    if (len > API_WS_MAX_MESSAGE_LEN) {
-        send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
         return 0;
     }
     /* Only this worker changes `closing` and `authenticated` besides the sender thread, which sets
@@ -218,19 +185,20 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     authenticated = client != NULL && client->authenticated;
     pthread_mutex_unlock(&ws->mutex);
 
+    action = api_ws_read_message(authenticated, frame_kind(opcode), message, len, header);
+    if (action == API_WS_MESSAGE_TOO_BIG) {
+        send_close(connection, API_WS_CLOSE_TOO_BIG, "message exceeds max 4096 bytes");
+        return 0;
+    }
     /* Anything after the 4401 close frame ends the connection at once. */
     if (closing) {
         return 0;
     }
-    if (client == NULL || authenticated ||
-        (opcode != MG_WEBSOCKET_OPCODE_TEXT && opcode != MG_WEBSOCKET_OPCODE_BINARY)) {
+    if (client == NULL || action == API_WS_MESSAGE_IGNORE) {
         return 1;
     }
 
-    /* The first data message decides: the auth message with the token, or the socket closes. */
-    admitted = opcode == MG_WEBSOCKET_OPCODE_TEXT && auth_header_of(message, len, header) &&
-               check_token(ws, header) == HB_DASHBOARD_TOKEN_OK;
-    if (admitted) {
+    if (action == API_WS_MESSAGE_CHECK_TOKEN && check_token(ws, header) == HB_DASHBOARD_TOKEN_OK) {
         admit(ws, connection, client);
         return 1;
     }
@@ -288,7 +256,7 @@ static void release_clients(api_ws_t *ws, ws_client_t *taken[API_WS_MAX_CLIENTS]
 static bool pick_late(api_ws_t *ws, ws_client_t *client)
 {
     if (!client->ready || client->authenticated || client->closing ||
-        monotonic_ms() - client->opened_ms < ws->auth_timeout_ms) {
+        !api_ws_auth_timed_out(client->opened_ms, monotonic_ms(), ws->auth_timeout_ms)) {
         return false;
     }
     client->closing = true;
@@ -323,7 +291,7 @@ static void close_late_clients(api_ws_t *ws)
 
 /* Writes one event to every authenticated client. Called with ws->mutex held; the writes happen
  * without it, so a slow client delays only this thread. */
-static void broadcast(api_ws_t *ws, const ws_event_t *event)
+static void broadcast(api_ws_t *ws, const api_ws_event_t *event)
 {
     ws_client_t *taken[API_WS_MAX_CLIENTS];
     size_t count = take_clients(ws, pick_authenticated, taken);
@@ -347,11 +315,9 @@ static void *sender_main(void *arg)
 
         /* Checked on every pass, so a steady stream of events cannot postpone the auth timeout. */
         close_late_clients(ws);
-        if (ws->queue_count > 0) {
-            ws_event_t event = ws->queue[ws->queue_head];
+        api_ws_event_t event;
 
-            ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
-            ws->queue_count--;
+        if (api_ws_queue_pop(&ws->queue, &event)) {
             broadcast(ws, &event);
             free(event.text);
             continue;
@@ -395,26 +361,11 @@ api_ws_t *api_ws_start(struct mg_context *context, pthread_mutex_t *lock)
 void api_ws_publish(void *arg, const char *json, size_t len)
 {
     api_ws_t *ws = arg;
-    char *copy = malloc(len + 1);
-    size_t tail;
-
-    if (copy == NULL) {
-        return;
-    }
-    memcpy(copy, json, len);
-    copy[len] = '\0';
 
     pthread_mutex_lock(&ws->mutex);
-    if (ws->queue_count == API_WS_QUEUE_LEN) {
-        free(ws->queue[ws->queue_head].text);
-        ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
-        ws->queue_count--;
-        ws->dropped++;
+    if (api_ws_queue_push(&ws->queue, json, len)) {
+        pthread_cond_signal(&ws->wake);
     }
-    tail = (ws->queue_head + ws->queue_count) % API_WS_QUEUE_LEN;
-    ws->queue[tail] = (ws_event_t){ .text = copy, .len = len };
-    ws->queue_count++;
-    pthread_cond_signal(&ws->wake);
     pthread_mutex_unlock(&ws->mutex);
 }
 
@@ -435,7 +386,7 @@ unsigned long api_ws_dropped_count(api_ws_t *ws)
     unsigned long dropped;
 
     pthread_mutex_lock(&ws->mutex);
-    dropped = ws->dropped;
+    dropped = ws->queue.dropped;
     pthread_mutex_unlock(&ws->mutex);
     return dropped;
 }
@@ -458,11 +409,7 @@ void api_ws_stop(api_ws_t *ws)
     pthread_mutex_unlock(&ws->mutex);
     pthread_join(ws->thread, NULL);
 
-    while (ws->queue_count > 0) {
-        free(ws->queue[ws->queue_head].text);
-        ws->queue_head = (ws->queue_head + 1) % API_WS_QUEUE_LEN;
-        ws->queue_count--;
-    }
+    api_ws_queue_clear(&ws->queue);
     pthread_cond_destroy(&ws->written);
     pthread_cond_destroy(&ws->wake);
     pthread_mutex_destroy(&ws->mutex);

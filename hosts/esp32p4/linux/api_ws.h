@@ -1,11 +1,6 @@
-/* WS /ws of the local API on civetweb: the events of api_events.h, in the central server's envelope,
- * to every client that presented the dashboard token.
- *
- * Authentication works as on the central server (hosts/node/src/ws/server.ts): either an
- * `Authorization: Bearer <token>` header on the upgrade request (a wrong token gets HTTP 401 before
- * the upgrade), or a first message {"type":"auth","token":"..."} within API_WS_AUTH_TIMEOUT_MS,
- * otherwise the socket is closed with 4401. Both ways end with {"type":"auth_ok"} before any event;
- * later messages are ignored. Before a token is provisioned every upgrade gets 503. */
+/* WS /ws of the local API on civetweb: the protocol of api_ws_protocol.h (authentication, limits,
+ * event queue) on civetweb's WebSocket callbacks, with a sender thread that writes the queued
+ * events. */
 #ifndef API_WS_H
 #define API_WS_H
 
@@ -13,23 +8,15 @@
 #include <pthread.h>
 #include <stddef.h>
 
-/* Clients at once, authenticated or not. civetweb 1.15 keeps a worker thread on each WebSocket for
- * its whole life, so this stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers.
- * One more client gets 503 TOO_MANY_CLIENTS. */
-#define API_WS_MAX_CLIENTS 4
-/* NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
+#include "api_ws_protocol.h"
+
+/* civetweb 1.15 keeps a worker thread on each WebSocket for its whole life, so API_WS_MAX_CLIENTS
+ * stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers.
+ * NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
  * the 4401 close frame, or stops reading, and then stays silent on an open TCP connection occupies
  * its slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS,
  * so a vanished peer fails at TCP level, but a peer that acknowledges TCP and sends nothing stays.
  * The HTTP API is not affected, because the slots bound the workers that WebSockets take. */
-/* Largest client message in bytes, as on the central server; a larger one closes the socket with
- * 1009 (RFC 6455 section 7.4.1, message too big). */
-#define API_WS_MAX_MESSAGE_LEN 4096
-#define API_WS_AUTH_TIMEOUT_MS 5000
-/* Events waiting for the sender thread; when it is full the oldest is dropped and counted. */
-#define API_WS_QUEUE_LEN 64
-#define API_WS_CLOSE_AUTH_FAILED 4401
-#define API_WS_CLOSE_TOO_BIG 1009
 
 typedef struct api_ws api_ws_t;
 

@@ -1,9 +1,6 @@
-/* The local HTTP API on civetweb (docs/homebase-api.yaml): GET /api/v1/status, GET /api/v1/devices,
- * POST /api/v1/logs, GET /api/v1/oled.png, GET /healthz and WS /ws.
- *
- * Reading endpoints and /ws need the local dashboard token (dashboard_token.h); /healthz and
- * POST /api/v1/logs, whose entries carry their devices' signatures, do not. Errors are
- * application/problem+json.
+/* The local HTTP API on civetweb (docs/homebase-api.yaml): maps civetweb's requests to the portable
+ * handlers of api_http.h (status, devices, logs, oled.png, healthz, command, media) and runs WS /ws
+ * (api_ws.h).
  *
  * civetweb runs handlers in its own worker threads, so every handler takes `lock` around the home base,
  * the same lock the main loop holds while it works. */
@@ -47,7 +44,8 @@ typedef struct http_api http_api_t;
 http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase,
                            pthread_mutex_t *lock);
 
-/* Serves POST /api/v1/command with `commands` (api_command.c), under the same lock. */
+/* Serves POST /api/v1/command with `commands` (api_http.h), under the same lock; until then the
+ * route responds 404. */
 void http_api_add_commands(http_api_t *api, commands_t *commands);
 
 void http_api_stop(http_api_t *api);

@@ -80,13 +80,12 @@ static void request_stop(int signal_number)
 static void print_usage(FILE *out)
 {
     fprintf(out,
-            "usage: homebase-sim --config FILE (--data DIR | --spool DIR) [options]\n"
+            "usage: homebase-sim --config FILE --data DIR [options]\n"
             "  --config FILE          provisioning file (docs/provisioning.md)\n"
-            "  --spool DIR            folder for batches not yet taken by the central server, the\n"
-            "                         replay state, beacon state, registry and command results\n"
-            "                         (default with --data: DIR/spool)\n"
-            "  --data DIR             the sd card (docs/sd-layout.md): media, spool; without it\n"
-            "                         the home base stores no media\n"
+            "  --data DIR             the sd card (docs/sd-layout.md): media, and in DIR/spool the\n"
+            "                         batches not yet taken by the central server, the replay\n"
+            "                         state, beacon state, registry and command results\n"
+            "  --spool DIR            older name of --data\n"
             "  --card-mb MB           the sd card's capacity in MiB (default 1024)\n"
             "  --dashboard-token-sha256 B64\n"
             "                         set the local dashboard token's SHA-256 (base64) at start, as\n"
@@ -184,16 +183,24 @@ static int parse_options(int argc, char **argv, options_t *options)
             return -1;
         }
     }
-    if (options->spool_dir == NULL && options->data_dir != NULL) {
+    /* The spool goes through the card's storage adapter, so it is always the card's spool folder. */
+    if (options->spool_dir != NULL && options->data_dir != NULL) {
+        fprintf(stderr, "homebase-sim: --spool is an older name of --data; give one of them\n");
+        return -1;
+    }
+    if (options->data_dir == NULL) {
+        options->data_dir = options->spool_dir;
+    }
+    if (optind != argc || options->config_path == NULL || options->data_dir == NULL) {
+        fprintf(stderr, "homebase-sim: --config and --data are required\n");
+        print_usage(stderr);
+        return -1;
+    }
+    {
         static char spool_in_card[512];
 
         snprintf(spool_in_card, sizeof spool_in_card, "%s/spool", options->data_dir);
         options->spool_dir = spool_in_card;
-    }
-    if (optind != argc || options->config_path == NULL || options->spool_dir == NULL) {
-        fprintf(stderr, "homebase-sim: --config and --data or --spool are required\n");
-        print_usage(stderr);
-        return -1;
     }
     return 0;
 }
@@ -333,15 +340,19 @@ static int start(simulator_t *sim, const options_t *options)
         hb_log(HB_LOG_ERROR, "provisioning file rejected: %s", error);
         return -1;
     }
-    /* The card's folder comes first, since the spool defaults to a folder inside it. */
-    if (options->data_dir != NULL && mkdir(options->data_dir, 0700) != 0 && errno != EEXIST) {
-        hb_log(HB_LOG_ERROR, "sd card folder %s not created: %s", options->data_dir, strerror(errno));
+    /* The card comes first: the spool and the state files live in its spool folder. */
+    if (sim_card_open(&sim->card, options->data_dir, options->card_mb, error) != 0) {
+        hb_log(HB_LOG_ERROR, "home base not started: %s", error);
         return -1;
     }
+    if (spool_open(&sim->spool, &sim->card.storage, error) != 0) {
+        hb_log(HB_LOG_ERROR, "spool not opened: %s", error);
+        return -1;
+    }
+
     /* The registry on the card, which config commands keep, replaces the provisioning file's. */
     snprintf(sim->data_dir, sizeof sim->data_dir, "%s", options->spool_dir);
-    if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
-        registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
+    if (registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
         hb_log(HB_LOG_ERROR, "registry not loaded: %s", error);
         return -1;
     }
@@ -355,8 +366,7 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
-    if (spool_open(&sim->spool, options->spool_dir, error) != 0 ||
-        uplink_init(&sim->uplink, &sim->core, &sim->registry, sim->clock, transport) != 0 ||
+    if (uplink_init(&sim->uplink, &sim->core, &sim->registry, sim->clock, transport) != 0 ||
         homebase_init(&sim->homebase, &sim->registry, &sim->core, &sim->spool, &sim->uplink,
                       sim->clock, options->batch_interval_sec != 0 ? options->batch_interval_sec
                                                                       : sim->registry.batch_interval_sec,
@@ -366,11 +376,7 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
 
-    if (options->data_dir != NULL &&
-        sim_card_open(&sim->card, options->data_dir, options->card_mb, &sim->homebase, error) != 0) {
-        hb_log(HB_LOG_ERROR, "home base not started: %s", error);
-        return -1;
-    }
+    sim_card_attach_media(&sim->card, &sim->homebase);
 
     if (set_dashboard_token(options) != 0) {
         return -1;
@@ -400,7 +406,7 @@ static int start(simulator_t *sim, const options_t *options)
         hb_log(HB_LOG_ERROR, "media report outbox in %s is malformed", sim->data_dir);
         return -1;
     }
-    if (sim->card.open) {
+    if (sim->card.media_attached) {
         media_set_stored_callback(&sim->card.media, media_report_on_stored, &sim->media_report);
     }
     commands_init(&sim->commands, &sim->core, &sim->registry, sim->clock, &sim->homebase.intake,

@@ -13,8 +13,7 @@ static void log_card_warning(void *ctx, const storage_warning_t *warning)
            (unsigned long long)warning->used_bytes, (unsigned long long)warning->capacity_bytes);
 }
 
-int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, homebase_t *homebase,
-                  char *error)
+int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, char *error)
 {
     char storage_error[STORAGE_ERROR_LEN] = "";
     storage_limits_t limits;
@@ -26,20 +25,24 @@ int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, homeb
         return -1;
     }
     storage_set_warning(&card->storage, log_card_warning, NULL);
-    media_init(&card->media, &card->storage);
-    homebase_attach_media(homebase, &card->media);
-    card->open = true;
     hb_log(HB_LOG_INFO, "sd card opened: dir=%s capacity_mb=%u used=%llu", dir, (unsigned)capacity_mb,
            (unsigned long long)storage_used_total(&card->storage));
     return 0;
 }
 
+void sim_card_attach_media(sim_card_t *card, homebase_t *homebase)
+{
+    media_init(&card->media, &card->storage);
+    homebase_attach_media(homebase, &card->media);
+    card->media_attached = true;
+}
+
 void sim_card_close(sim_card_t *card, homebase_t *homebase)
 {
-    if (!card->open) {
+    if (!card->media_attached) {
         return;
     }
     homebase_attach_media(homebase, NULL);
     media_free(&card->media);
-    card->open = false;
+    card->media_attached = false;
 }

@@ -1,5 +1,5 @@
-/* The simulator's SD card: a folder with a capacity setting, holding media (and the spool, when
- * --spool is not given) as docs/sd-layout.md describes. */
+/* The simulator's SD card: a folder with a capacity setting, holding media and the spool as
+ * docs/sd-layout.md describes. */
 #ifndef SIM_CARD_H
 #define SIM_CARD_H
 
@@ -18,13 +18,15 @@
 typedef struct {
     storage_t storage;
     media_t media;
-    bool open;
+    bool media_attached;
 } sim_card_t;
 
-/* Opens the card at `dir` with `capacity_mb` megabytes (MiB) and attaches media to `homebase`.
+/* Opens the card at `dir` with `capacity_mb` megabytes (MiB), before the spool is opened on it.
  * Returns 0, or -1 with a reason in `error` (SIM_CARD_ERROR_LEN bytes). */
-int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, homebase_t *homebase,
-                  char *error);
+int sim_card_open(sim_card_t *card, const char *dir, uint32_t capacity_mb, char *error);
+
+/* Stores media from `homebase` on the open card from now on. */
+void sim_card_attach_media(sim_card_t *card, homebase_t *homebase);
 
 void sim_card_close(sim_card_t *card, homebase_t *homebase);
 

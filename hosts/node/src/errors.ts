@@ -2,6 +2,12 @@
  * The error catalogue. Every error a client can see has a stable code, an HTTP status and a
  * message; the middleware renders it as application/problem+json (RFC 9457) with a `code` member.
  * A code is never reused for another meaning. 5xx answers carry a generic message only.
+ *
+ * The home base's local API (docs/homebase-api.yaml) renders its errors the same way, with codes
+ * from this one catalogue. The codes only the home base sends are marked `homeBaseOnly`, and the
+ * central server never throws them (ErrorCode leaves them out). errors-homebase.test.ts fails when
+ * the home base's C sources use a code that is missing here. The core's frame statuses that the
+ * home base passes on as codes (docs/core-abi.md) are the core's list, not this catalogue's.
  */
 import type { Context, Next } from "koa";
 import type { Logger } from "./logger.ts";
@@ -52,9 +58,38 @@ export const ERROR_CATALOGUE = {
   INTERNAL: { status: 500, title: "internal server error" },
   HOME_BASE_UNREACHABLE: { status: 502, title: "the network's home base could not be reached" },
   HOME_BASE_BAD_RESPONSE: { status: 502, title: "the network's home base returned an error" },
-} as const satisfies Record<string, { status: number; title: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+  // Codes that only the home base's local API sends, with the status and title it uses (api_problem.c).
+  BAD_REQUEST: { status: 400, title: "request is malformed", homeBaseOnly: true },
+  FRAME_KIND_MISMATCH: { status: 400, title: "the frame's type is not the one this endpoint takes", homeBaseOnly: true },
+  /** The home base's wrapper of the core did not fit the input into the core's buffer. */
+  INPUT_TOO_LONG: { status: 400, title: "input is longer than the core's buffer", homeBaseOnly: true },
+  /** The WebAssembly engine that runs the core on the home base trapped or failed to start. */
+  ENGINE_FAILED: { status: 500, title: "the home base's core engine failed", homeBaseOnly: true },
+  DASHBOARD_TOKEN_NOT_SET: { status: 503, title: "the central server has not provisioned a dashboard token yet", homeBaseOnly: true },
+  TOO_MANY_CLIENTS: { status: 503, title: "too many clients are connected; retry later", homeBaseOnly: true },
+  CORE_UNAVAILABLE: { status: 503, title: "the home base core is not available", homeBaseOnly: true },
+  /** Replay state could not be written to the SD card, or the home base runs without a card. */
+  STORAGE_FAILED: { status: 503, title: "the sd card could not be written; retry later", homeBaseOnly: true },
+  TIME_NOT_SET: { status: 503, title: "the home base clock is not set yet; retry later", homeBaseOnly: true },
+  /** The card's quota cannot take the content (docs/sd-layout.md, Quotas). */
+  STORAGE_FULL: { status: 507, title: "the sd card cannot store the content", homeBaseOnly: true },
+} as const satisfies Record<string, { status: number; title: string; homeBaseOnly?: true }>;
+
+/** Every code of the catalogue, the home base's own included. */
+export type CatalogueCode = keyof typeof ERROR_CATALOGUE;
+/** The codes that only the home base sends. */
+export type HomeBaseOnlyCode = { [Code in CatalogueCode]: (typeof ERROR_CATALOGUE)[Code] extends { homeBaseOnly: true } ? Code : never }[CatalogueCode];
+/** The codes that the central server sends. */
+export type ErrorCode = Exclude<CatalogueCode, HomeBaseOnlyCode>;
+
+/** Tells whether `code` is a catalogue code that only the home base sends. */
+function isHomeBaseOnly(code: CatalogueCode): code is HomeBaseOnlyCode {
+  return "homeBaseOnly" in ERROR_CATALOGUE[code];
+}
+
+export const HOME_BASE_ONLY_CODES: readonly HomeBaseOnlyCode[] = (Object.keys(ERROR_CATALOGUE) as CatalogueCode[]).filter(isHomeBaseOnly);
+export const SERVER_ERROR_CODES: readonly ErrorCode[] = (Object.keys(ERROR_CATALOGUE) as CatalogueCode[]).filter((code): code is ErrorCode => !isHomeBaseOnly(code));
 
 /** An error meant for the client. Its code picks the status and title, and `detail` describes what was wrong. */
 export class ApiError extends Error {

@@ -12,7 +12,9 @@ typedef struct {
     const char *title;
 } problem_entry_t;
 
-/* The central server's codes that the local API uses, with its titles, and the home base's own. */
+/* The central server's codes that the local API uses, with its titles, and the home base's own. The
+ * one catalogue is hosts/node/src/errors.ts, where the home base's own codes are marked homeBaseOnly.
+ * Its errors-homebase.test.ts fails when a code, status or title here differs from it. */
 static const problem_entry_t s_catalogue[] = {
     { "BAD_JSON", 400, "request body is not valid JSON" },
     { "VALIDATION_FAILED", 400, "request is invalid" },
@@ -26,6 +28,12 @@ static const problem_entry_t s_catalogue[] = {
     { "TOO_MANY_CLIENTS", 503, "too many clients are connected; retry later" },
     { "DASHBOARD_TOKEN_NOT_SET", 503, "the central server has not provisioned a dashboard token yet" },
     { "CORE_UNAVAILABLE", 503, "the home base core is not available" },
+    { "FRAME_KIND_MISMATCH", 400, "the frame's type is not the one this endpoint takes" },
+    { "INPUT_TOO_LONG", 400, "input is longer than the core's buffer" },
+    { "ENGINE_FAILED", 500, "the home base's core engine failed" },
+    { "STORAGE_FAILED", 503, "the sd card could not be written; retry later" },
+    { "TIME_NOT_SET", 503, "the home base clock is not set yet; retry later" },
+    { "STORAGE_FULL", 507, "the sd card cannot store the content" },
     { "INTERNAL", 500, "internal server error" },
 };
 
@@ -65,8 +73,14 @@ int api_problem_status(const char *code)
 
 int api_problem_render(const char *code, const char *detail, char out[API_PROBLEM_MAX_LEN + 1])
 {
+    return api_problem_render_status(api_problem_status(code), code, detail, out);
+}
+
+int api_problem_render_status(int status, const char *code, const char *detail,
+                              char out[API_PROBLEM_MAX_LEN + 1])
+{
     const problem_entry_t *entry = find_entry(code);
-    int status = api_problem_status(code);
+    const char *title = entry != NULL ? entry->title : api_problem_reason(status);
     char type[96] = "https://homemesh.invalid/problems/";
     char cut[API_PROBLEM_DETAIL_MAX_LEN + 1];
     cJSON *root = cJSON_CreateObject();
@@ -79,7 +93,7 @@ int api_problem_render(const char *code, const char *detail, char out[API_PROBLE
     type[at] = '\0';
 
     cJSON_AddStringToObject(root, "type", type);
-    cJSON_AddStringToObject(root, "title", entry != NULL ? entry->title : "request failed");
+    cJSON_AddStringToObject(root, "title", title);
     cJSON_AddNumberToObject(root, "status", status);
     cJSON_AddStringToObject(root, "code", code);
     if (detail != NULL) {
@@ -106,6 +120,7 @@ const char *api_problem_reason(int status)
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "Bad Request";
     }
 }

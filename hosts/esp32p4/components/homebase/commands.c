@@ -283,6 +283,12 @@ static void run_device_command(commands_t *commands, const core_command_t *comma
              repeated ? "in_progress" : "relayed");
 }
 
+void commands_set_time_check(commands_t *commands, bool (*time_is_set)(void *ctx), void *ctx)
+{
+    commands->time_is_set = time_is_set;
+    commands->time_is_set_ctx = ctx;
+}
+
 void commands_handle(commands_t *commands, const commands_request_t *request, commands_response_t *out)
 {
     uint32_t now = hb_clock_now(commands->clock);
@@ -295,6 +301,10 @@ void commands_handle(commands_t *commands, const commands_request_t *request, co
     memset(out, 0, sizeof *out);
     if (now < COMMANDS_TIME_VALID_AFTER) {
         problem(out, 503, "TIME_NOT_SET", "the home base clock is not set yet; retry later");
+        return;
+    }
+    if (commands->time_is_set != NULL && !commands->time_is_set(commands->time_is_set_ctx)) {
+        problem(out, 503, "TIME_NOT_SET", "the home base clock is not synchronised yet; retry later");
         return;
     }
     if (!check_request(commands, request, now, out)) {

@@ -4,14 +4,23 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-/* Flushes the folder, so the rename itself survives a power cut. FAT on ESP-IDF cannot open a
- * folder; there the rename is as durable as that file system makes it. */
-static void sync_dir(const char *dir)
+void hb_file_sync_folder_of(const char *path)
 {
-    int fd = open(dir, O_RDONLY);
+    char folder[HB_FILE_FULL_PATH_LEN];
+    const char *slash = strrchr(path, '/');
+    int fd;
 
+    if (slash == NULL || (size_t)(slash - path) >= sizeof folder) {
+        return;
+    }
+    memcpy(folder, path, (size_t)(slash - path));
+    folder[slash - path] = '\0';
+
+    /* FAT on ESP-IDF cannot open a folder; there the rename is as durable as FatFs makes it. */
+    fd = open(folder[0] != '\0' ? folder : "/", O_RDONLY);
     if (fd >= 0) {
         fsync(fd);
         close(fd);
@@ -38,14 +47,23 @@ static int write_all(int fd, const uint8_t *cursor, size_t left)
 int hb_file_write_atomic(const char *dir, const char *name, const void *bytes, size_t len)
 {
     char path[HB_FILE_PATH_LEN];
-    char temporary[HB_FILE_PATH_LEN + 4];
-    int fd;
 
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    snprintf(temporary, sizeof temporary, "%s.tmp", path);
+    return hb_file_write_path_atomic(path, bytes, len);
+}
+
+int hb_file_write_path_atomic(const char *path, const void *bytes, size_t len)
+{
+    char temporary[HB_FILE_FULL_PATH_LEN + 4];
+    int fd;
+
+    if (snprintf(temporary, sizeof temporary, "%s.tmp", path) >= (int)sizeof temporary) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
 
     fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) {
@@ -66,7 +84,7 @@ int hb_file_write_atomic(const char *dir, const char *name, const void *bytes, s
         errno = saved;
         return -1;
     }
-    sync_dir(dir);
+    hb_file_sync_folder_of(path);
     return 0;
 }
 

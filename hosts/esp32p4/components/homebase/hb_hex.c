@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-static int hex_digit_value(char c)
+int hb_hex_digit_value(char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -34,8 +34,8 @@ int hb_hex_decode(const char *text, uint8_t *out, size_t len)
     }
 
     for (size_t i = 0; i < len; i++) {
-        int high = hex_digit_value(text[2 * i]);
-        int low = hex_digit_value(text[2 * i + 1]);
+        int high = hb_hex_digit_value(text[2 * i]);
+        int low = hb_hex_digit_value(text[2 * i + 1]);
 
         if (high < 0 || low < 0) {
             return -1;

@@ -11,9 +11,17 @@
 #define FLUSH_MAX_BATCHES_PER_TICK 8
 #define HTTP_OK 200
 
+static const char *const s_drop_reason_names[HOMEBASE_DROP_REASON_COUNT] = { "spool_full",
+                                                                              "seal_failed" };
+
+const char *homebase_drop_reason_name(homebase_drop_reason_t reason)
+{
+    return reason < HOMEBASE_DROP_REASON_COUNT ? s_drop_reason_names[reason] : "?";
+}
+
 static int seal_when_full(void *ctx)
 {
-    return homebase_seal(ctx);
+    return homebase_seal_for_entry(ctx);
 }
 
 /* Sends an accepted frame to the local dashboard's live stream, once that stream exists. */
@@ -67,14 +75,42 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
     return 0;
 }
 
+/* Returns whether the spool can take the largest batch the core can seal. A batch is sealed only
+ * then, because a sealed batch that cannot be spooled would be lost. Logs when the spool fills and
+ * when it has room again, not on every refused seal. */
+static bool spool_room_for_batch(homebase_t *homebase)
+{
+    const storage_t *storage = homebase->spool->storage;
+    bool room = spool_has_room(homebase->spool, homebase->batch_json_cap);
+
+    if (!room && !homebase->spool_full) {
+        hb_log(HB_LOG_ERROR, "spool full: used=%llu quota=%llu batches=%u; no batch is sealed and new "
+               "entries are dropped until the central server takes spooled batches",
+               (unsigned long long)storage->used_bytes[STORAGE_AREA_SPOOL],
+               (unsigned long long)storage->limits.quota_bytes[STORAGE_AREA_SPOOL],
+               (unsigned)spool_count(homebase->spool));
+    } else if (room && homebase->spool_full) {
+        hb_log(HB_LOG_WARN, "spool has room again: entries dropped while full=%u",
+               (unsigned)homebase->entries_dropped[HOMEBASE_DROP_SPOOL_FULL]);
+    }
+    homebase->spool_full = !room;
+    return room;
+}
+
 int homebase_seal(homebase_t *homebase)
 {
     char name[CORE_STATUS_NAME_MAX + 1];
-    char error[SPOOL_ERROR_LEN] = "cannot store next-seq";
+    char error[SPOOL_ERROR_LEN] = "replay state not stored";
     uint32_t now = hb_clock_now(homebase->clock);
-    int32_t len = core_batch_seal(homebase->core, now, homebase->batch_json, homebase->batch_json_cap);
+    uint32_t entries;
+    int32_t len;
     uint32_t seq;
 
+    if (!spool_room_for_batch(homebase)) {
+        return HOMEBASE_SEAL_SPOOL_FULL;
+    }
+    entries = core_batch_entry_count(homebase->core);
+    len = core_batch_seal(homebase->core, now, homebase->batch_json, homebase->batch_json_cap);
     if (len < 0) {
         hb_log(HB_LOG_ERROR, "batch not sealed: reason=%s", core_status_name(homebase->core, len, name));
         return -1;
@@ -85,13 +121,29 @@ int homebase_seal(homebase_t *homebase)
 
     /* The seq is stored before anything can go out, so a restart never reuses it. */
     if ((homebase->replay_store != NULL && replay_store_save_if_due(homebase->replay_store, now) != 0) ||
-        spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0 ||
-        spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core)) != 0) {
-        hb_log(HB_LOG_ERROR, "batch lost: seq=%u error=%s", (unsigned)seq, error);
+        spool_write(homebase->spool, seq, homebase->batch_json, (size_t)len, error) != 0) {
+        homebase->entries_dropped[HOMEBASE_DROP_SEAL_FAILED] += entries;
+        hb_log(HB_LOG_ERROR, "batch lost: seq=%u entries=%u error=%s", (unsigned)seq,
+               (unsigned)entries, error);
         return -1;
     }
+
+    /* On failure the spooled batch still records its seq (spool_load_next_seq), so it is kept. */
+    spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core));
     hb_log(HB_LOG_DEBUG, "batch sealed: seq=%u bytes=%d", (unsigned)seq, (int)len);
     return 0;
+}
+
+int homebase_seal_for_entry(homebase_t *homebase)
+{
+    int result = homebase_seal(homebase);
+
+    if (result == HOMEBASE_SEAL_SPOOL_FULL) {
+        homebase->entries_dropped[HOMEBASE_DROP_SPOOL_FULL]++;
+    } else if (result != 0) {
+        homebase->entries_dropped[HOMEBASE_DROP_SEAL_FAILED]++;
+    }
+    return result;
 }
 
 /* Marks every device silent for offline_after_sec offline and batches a device_status entry. */
@@ -104,14 +156,15 @@ static void expire_devices(homebase_t *homebase, uint32_t now)
         const char *device_id = registry_device_id(homebase->registry, (uint32_t)slot);
         int32_t status = core_batch_add_status(homebase->core, (uint32_t)slot, false, now);
 
-        if (status == CORE_BATCH_FULL && homebase_seal(homebase) == 0) {
+        if (status == CORE_BATCH_FULL && homebase_seal_for_entry(homebase) == 0) {
             status = core_batch_add_status(homebase->core, (uint32_t)slot, false, now);
         }
         hb_log(HB_LOG_INFO, "device offline: device=%s", device_id);
         if (homebase->events != NULL) {
             api_events_device_offline(homebase->events, (uint32_t)slot, now);
         }
-        if (status != CORE_OK) {
+        /* BATCH_FULL here means the seal failed, which is counted and logged already. */
+        if (status != CORE_OK && status != CORE_BATCH_FULL) {
             hb_log(HB_LOG_ERROR, "device status not batched: device=%s reason=%s", device_id,
                    core_status_name(homebase->core, status, name));
         }
@@ -150,8 +203,8 @@ static void set_aside_rejected(homebase_t *homebase, uint32_t seq, int http_stat
         spool_remove(homebase->spool, seq);
     }
     homebase->batches_set_aside++;
-    hb_log(HB_LOG_ERROR, "batch rejected by the central server: seq=%u http_status=%d; kept as "
-           "rejected-batch-%u.json in the spool folder", (unsigned)seq, http_status, (unsigned)seq);
+    hb_log(HB_LOG_ERROR, "batch rejected by the central server: seq=%u http_status=%d; kept in "
+           "the spool's rejected folder", (unsigned)seq, http_status);
 }
 
 /* Sends one spooled batch and deletes it only after a 200 response. Sending it again after a lost
@@ -222,6 +275,11 @@ void homebase_tick(homebase_t *homebase)
     }
 
     flush_spool(homebase, now);
+
+    /* Clears the spool-full state as soon as sending made room, not at the next seal. */
+    if (homebase->spool_full) {
+        spool_room_for_batch(homebase);
+    }
 }
 
 int32_t homebase_frame(homebase_t *homebase, const uint8_t *frame, size_t len,
@@ -271,9 +329,7 @@ int homebase_persist_replay(homebase_t *homebase, replay_store_t *store, char *e
 
 uint32_t homebase_spooled_count(homebase_t *homebase)
 {
-    uint32_t unused[1];
-
-    return (uint32_t)spool_list(homebase->spool, unused, 0);
+    return spool_count(homebase->spool);
 }
 
 void homebase_free(homebase_t *homebase)

@@ -86,7 +86,8 @@ static void add_came_online(intake_t *intake, uint32_t slot, uint32_t now)
     if (status == CORE_BATCH_FULL && intake->on_batch_full(intake->on_batch_full_ctx) == 0) {
         status = core_batch_add_status(intake->core, slot, true, now);
     }
-    if (status != CORE_OK) {
+    /* BATCH_FULL means the seal failed: the home base counts the entry and logs why. */
+    if (status != CORE_OK && status != CORE_BATCH_FULL) {
         char name[CORE_STATUS_NAME_MAX + 1];
 
         hb_log(HB_LOG_ERROR, "device status not batched: device=%s reason=%s",
@@ -155,7 +156,7 @@ int32_t intake_frame(intake_t *intake, const uint8_t *frame, size_t len,
         return status;
     }
     batch_status = add_to_batch(intake, len, rssi, now);
-    if (batch_status != CORE_OK) {
+    if (batch_status != CORE_OK && batch_status != CORE_BATCH_FULL) {
         char name[CORE_STATUS_NAME_MAX + 1];
 
         hb_log(HB_LOG_ERROR, "frame not batched: device=%s reason=%s",

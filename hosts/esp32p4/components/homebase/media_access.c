@@ -22,11 +22,11 @@ static bool check_dashboard_token(const char *authorization, signed_request_prob
         return problem(out, 503, "DASHBOARD_TOKEN_NOT_SET",
                        "the central server has not sent set_dashboard_token yet");
     case HB_DASHBOARD_TOKEN_WRONG:
-        return problem(out, 401, "AUTH_FAILED", "the dashboard token is invalid");
+        return problem(out, 401, "AUTH_FAILED", "bearer token is not the dashboard token");
     default:
         return problem(out, 401, "AUTH_REQUIRED",
-                       "Authorization: Bearer <dashboard token> or a request signed by the network "
-                       "key is required");
+                       "send Authorization: Bearer <dashboard token>, or sign the request with the "
+                       "network key");
     }
 }
 

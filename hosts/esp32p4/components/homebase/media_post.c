@@ -87,7 +87,7 @@ static void note_came_online(homebase_t *homebase, uint32_t now)
 
     if (core_frame_came_online(homebase->core) &&
         core_batch_add_status(homebase->core, slot, true, now) == CORE_BATCH_FULL &&
-        homebase_seal(homebase) == 0) {
+        homebase_seal_for_entry(homebase) == 0) {
         core_batch_add_status(homebase->core, slot, true, now);
     }
 }
@@ -103,7 +103,7 @@ static void store_body(homebase_t *homebase, const uint8_t *body, size_t body_le
 
     if (!core_frame_device_id(core, CORE_OK, device_id) || !core_manifest_read(core, &manifest) ||
         !core_frame_span(core, manifest.media, (uint8_t *)media_type, sizeof media_type)) {
-        set_problem(out, 503, "INTERNAL", "the core failed");
+        set_problem(out, 500, "INTERNAL", "the core failed");
         return;
     }
     result = media_store_whole(homebase->media, device_id, core_frame_seq(core), manifest.size,
@@ -141,7 +141,7 @@ void media_post(homebase_t *homebase, const char *manifest_hex, const uint8_t *b
 
     memset(out, 0, sizeof *out);
     if (homebase->media == NULL) {
-        set_problem(out, 503, "STORAGE_FULL", "the home base runs without an sd card");
+        set_problem(out, 503, "STORAGE_FAILED", "the home base runs without an sd card");
         return;
     }
     if (body_len > MEDIA_CONTENT_MAX_BYTES) {

@@ -63,6 +63,9 @@ void oled_screen_collect(homebase_t *homebase, const char *ip, const char *error
         .device_count = (uint32_t)homebase->registry->device_count,
         .online_count = online,
         .last_event = homebase->events != NULL ? homebase->events->last_summary : NULL,
-        .error = homebase->core->engine->trapped ? "CORE STOPPED" : error,
+        .error = homebase->core->engine->trapped ? "CORE STOPPED"
+                 : error != NULL                 ? error
+                 : homebase->spool_full          ? "SPOOL FULL"
+                                                 : NULL,
     };
 }

@@ -1,264 +1,206 @@
 #include "spool.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "hb_log.h"
+#include "spool_layout.h"
 
 #define NEXT_SEQ_FILE "next-seq"
-/* A spooled batch is one sealed core batch, at most the core's 64 KiB batch buffer. */
-#define SPOOL_FILE_MAX_BYTES (64 * 1024)
+/* "4294967295\n" and a NUL. */
+#define NEXT_SEQ_TEXT_LEN 12
 
-static void batch_path(const spool_t *spool, uint32_t seq, char out[SPOOL_PATH_LEN + 32])
+static bool note_highest(void *ctx, uint32_t seq)
 {
-    snprintf(out, SPOOL_PATH_LEN + 32, "%s/batch-%u.json", spool->dir, (unsigned)seq);
+    spool_t *spool = ctx;
+
+    spool->batch_count++;
+    spool->highest_seq = seq;
+    spool->highest_seq_found = true;
+    return true;
 }
 
-int spool_open(spool_t *spool, const char *dir, char *error)
+int spool_open(spool_t *spool, storage_t *storage, char *error)
 {
-    struct stat info;
-
-    if (strlen(dir) >= SPOOL_PATH_LEN) {
+    memset(spool, 0, sizeof *spool);
+    spool->storage = storage;
+    if (!storage_area_path(storage, STORAGE_AREA_SPOOL, spool->dir, sizeof spool->dir)) {
         snprintf(error, SPOOL_ERROR_LEN, "spool path is longer than %d characters",
                  SPOOL_PATH_LEN - 1);
         return -1;
     }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(error, SPOOL_ERROR_LEN, "cannot create spool folder %s: %s", dir, strerror(errno));
-        return -1;
+
+    spool->migrated_count = spool_layout_migrate_flat(spool);
+    if (spool->migrated_count > 0) {
+        hb_log(HB_LOG_INFO, "spool moved to the folder layout: batches=%u",
+               (unsigned)spool->migrated_count);
     }
-    if (stat(dir, &info) != 0 || !S_ISDIR(info.st_mode)) {
-        snprintf(error, SPOOL_ERROR_LEN, "spool path %s is not a folder", dir);
-        return -1;
-    }
-    strcpy(spool->dir, dir);
+
+    /* The walk is in ascending order, so the last seq it visits is the highest. */
+    spool_layout_walk(spool, note_highest, spool);
     return 0;
 }
 
-/* Flushes the folder itself, so the rename survives a power cut. Some file systems (FAT on
- * ESP-IDF) cannot open a folder; the rename is then as durable as that file system makes it. */
-static void sync_dir(const spool_t *spool)
+bool spool_has_room(const spool_t *spool, size_t len)
 {
-    int fd = open(spool->dir, O_RDONLY);
-
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-/* Writes `len` bytes to `path` through a temporary file, fsync and rename. */
-static int write_durably(const spool_t *spool, const char *path, const void *bytes, size_t len)
-{
-    char temporary[SPOOL_PATH_LEN + 40];
-    const uint8_t *cursor = bytes;
-    size_t left = len;
-    int fd;
-
-    snprintf(temporary, sizeof temporary, "%s.tmp", path);
-    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) {
-        return -1;
-    }
-
-    while (left > 0) {
-        ssize_t written = write(fd, cursor, left);
-
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written <= 0) {
-            close(fd);
-            unlink(temporary);
-            return -1;
-        }
-        cursor += written;
-        left -= (size_t)written;
-    }
-
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(temporary, path) != 0) {
-        unlink(temporary);
-        return -1;
-    }
-    sync_dir(spool);
-    return 0;
+    /* The next-seq file takes a cluster of its own the first time it is written. */
+    return storage_has_room(spool->storage, STORAGE_AREA_SPOOL,
+                            storage_cost(spool->storage, len) + NEXT_SEQ_TEXT_LEN);
 }
 
 int spool_write(spool_t *spool, uint32_t seq, const char *json, size_t len, char *error)
 {
-    char path[SPOOL_PATH_LEN + 32];
+    char relative[SPOOL_RELATIVE_LEN];
+    char storage_error[STORAGE_ERROR_LEN] = "";
+    int result;
 
-    batch_path(spool, seq, path);
-    if (write_durably(spool, path, json, len) != 0) {
-        snprintf(error, SPOOL_ERROR_LEN, "cannot write %s: %s", path, strerror(errno));
-        return -1;
+    spool_layout_relative(SPOOL_BATCHES_FOLDER, seq, relative);
+    result = storage_write(spool->storage, STORAGE_AREA_SPOOL, relative, json, len, false,
+                           storage_error);
+    if (result != STORAGE_OK) {
+        snprintf(error, SPOOL_ERROR_LEN, "batch %u not spooled: %.360s", (unsigned)seq,
+                 storage_error);
+        return result;
     }
-    return 0;
+    spool->batch_count++;
+    return STORAGE_OK;
 }
 
 int spool_read(spool_t *spool, uint32_t seq, char **json, size_t *len)
 {
-    char path[SPOOL_PATH_LEN + 32];
-    FILE *file;
-    char *buffer;
-    size_t read_len;
+    char relative[SPOOL_RELATIVE_LEN];
+    uint8_t *bytes = NULL;
+    size_t read_len = 0;
+    char *text;
 
-    batch_path(spool, seq, path);
-    file = fopen(path, "rb");
-    if (file == NULL) {
-        return -1;
-    }
-    buffer = malloc(SPOOL_FILE_MAX_BYTES + 1);
-    if (buffer == NULL) {
-        fclose(file);
+    spool_layout_relative(SPOOL_BATCHES_FOLDER, seq, relative);
+    if (storage_read(spool->storage, STORAGE_AREA_SPOOL, relative, &bytes, &read_len,
+                     SPOOL_FILE_MAX_BYTES) != STORAGE_OK) {
         return -1;
     }
 
-    read_len = fread(buffer, 1, SPOOL_FILE_MAX_BYTES + 1, file);
-    fclose(file);
-    if (read_len > SPOOL_FILE_MAX_BYTES) {
-        free(buffer);
+    /* The uplink takes a C string. */
+    text = realloc(bytes, read_len + 1);
+    if (text == NULL) {
+        free(bytes);
         return -1;
     }
-    buffer[read_len] = '\0';
-    *json = buffer;
+    text[read_len] = '\0';
+    *json = text;
     *len = read_len;
     return 0;
 }
 
+static void forget_batch(spool_t *spool)
+{
+    if (spool->batch_count > 0) {
+        spool->batch_count--;
+    }
+}
+
 int spool_remove(spool_t *spool, uint32_t seq)
 {
-    char path[SPOOL_PATH_LEN + 32];
+    char relative[SPOOL_RELATIVE_LEN];
 
-    batch_path(spool, seq, path);
-    if (unlink(path) != 0) {
+    spool_layout_relative(SPOOL_BATCHES_FOLDER, seq, relative);
+    if (storage_remove(spool->storage, STORAGE_AREA_SPOOL, relative) != STORAGE_OK) {
         return -1;
     }
-    sync_dir(spool);
+    forget_batch(spool);
     return 0;
 }
 
 int spool_set_aside(spool_t *spool, uint32_t seq)
 {
-    char path[SPOOL_PATH_LEN + 32];
-    char aside[SPOOL_PATH_LEN + 48];
+    char relative[SPOOL_RELATIVE_LEN];
+    char aside[SPOOL_RELATIVE_LEN];
+    char error[STORAGE_ERROR_LEN] = "";
 
-    batch_path(spool, seq, path);
-    snprintf(aside, sizeof aside, "%s/rejected-batch-%u.json", spool->dir, (unsigned)seq);
-    if (rename(path, aside) != 0) {
+    spool_layout_relative(SPOOL_BATCHES_FOLDER, seq, relative);
+    spool_layout_relative(SPOOL_REJECTED_FOLDER, seq, aside);
+    if (storage_rename(spool->storage, STORAGE_AREA_SPOOL, relative, aside, error) != STORAGE_OK) {
+        hb_log(HB_LOG_ERROR, "rejected batch not moved: seq=%u error=%s", (unsigned)seq, error);
         return -1;
     }
-    sync_dir(spool);
+    forget_batch(spool);
     return 0;
 }
 
-/* Parses "batch-<seq>.json" with a decimal seq of at most 10 digits and no leading zeros. */
-static bool parse_batch_name(const char *name, uint32_t *seq)
+typedef struct {
+    uint32_t *seqs;
+    size_t cap;
+    size_t count;
+} list_state_t;
+
+static bool collect_seq(void *ctx, uint32_t seq)
 {
-    static const char prefix[] = "batch-";
-    static const char suffix[] = ".json";
-    size_t len = strlen(name);
-    size_t digits = len - (sizeof prefix - 1) - (sizeof suffix - 1);
-    uint64_t value = 0;
+    list_state_t *list = ctx;
 
-    if (len <= sizeof prefix - 1 + sizeof suffix - 1 || strncmp(name, prefix, sizeof prefix - 1) != 0 ||
-        strcmp(name + len - (sizeof suffix - 1), suffix) != 0 || digits > 10) {
-        return false;
-    }
-    for (size_t i = 0; i < digits; i++) {
-        char c = name[sizeof prefix - 1 + i];
-
-        if (c < '0' || c > '9' || (i == 0 && c == '0' && digits > 1)) {
-            return false;
-        }
-        value = value * 10 + (uint64_t)(c - '0');
-    }
-    if (value > UINT32_MAX) {
-        return false;
-    }
-    *seq = (uint32_t)value;
-    return true;
-}
-
-static int compare_seq(const void *a, const void *b)
-{
-    uint32_t left = *(const uint32_t *)a;
-    uint32_t right = *(const uint32_t *)b;
-
-    return left < right ? -1 : left > right;
+    list->seqs[list->count++] = seq;
+    return list->count < list->cap;
 }
 
 size_t spool_list(spool_t *spool, uint32_t *seqs, size_t cap)
 {
-    DIR *dir = opendir(spool->dir);
-    struct dirent *entry;
-    size_t count = 0;
+    list_state_t list = { .seqs = seqs, .cap = cap, .count = 0 };
 
-    if (dir == NULL) {
+    if (cap == 0) {
         return 0;
     }
-    while ((entry = readdir(dir)) != NULL) {
-        uint32_t seq;
+    spool_layout_walk(spool, collect_seq, &list);
 
-        if (!parse_batch_name(entry->d_name, &seq)) {
-            continue;
-        }
-        if (count < cap) {
-            seqs[count] = seq;
-        }
-        count++;
+    /* A walk that stopped short of `cap` saw every batch, so it corrects a count that files removed
+     * by hand (or a card pulled out) made wrong. */
+    if (list.count < cap) {
+        spool->batch_count = (uint32_t)list.count;
     }
-    closedir(dir);
+    return list.count;
+}
 
-    qsort(seqs, count < cap ? count : cap, sizeof seqs[0], compare_seq);
-    return count;
+uint32_t spool_count(const spool_t *spool)
+{
+    return spool->batch_count;
 }
 
 uint32_t spool_load_next_seq(spool_t *spool)
 {
-    char path[SPOOL_PATH_LEN + 32];
-    FILE *file;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char text[NEXT_SEQ_TEXT_LEN];
     unsigned long stored = 0;
     uint32_t next_seq;
-    DIR *dir;
-    struct dirent *entry;
 
-    snprintf(path, sizeof path, "%s/%s", spool->dir, NEXT_SEQ_FILE);
-    file = fopen(path, "r");
-    if (file != NULL) {
-        if (fscanf(file, "%lu", &stored) != 1 || stored > UINT32_MAX) {
+    if (storage_read(spool->storage, STORAGE_AREA_SPOOL, NEXT_SEQ_FILE, &bytes, &len,
+                     sizeof text - 1) == STORAGE_OK) {
+        memcpy(text, bytes, len);
+        text[len] = '\0';
+        if (sscanf(text, "%lu", &stored) != 1 || stored > UINT32_MAX) {
             stored = 0;
         }
-        fclose(file);
     }
+    free(bytes);
     next_seq = (uint32_t)stored;
 
     /* A crash between writing a batch and storing the next seq leaves the batch as the record. */
-    dir = opendir(spool->dir);
-    while (dir != NULL && (entry = readdir(dir)) != NULL) {
-        uint32_t seq;
-
-        if (parse_batch_name(entry->d_name, &seq) && seq != UINT32_MAX && seq + 1 > next_seq) {
-            next_seq = seq + 1;
-        }
-    }
-    if (dir != NULL) {
-        closedir(dir);
+    if (spool->highest_seq_found && spool->highest_seq != UINT32_MAX &&
+        spool->highest_seq + 1 > next_seq) {
+        next_seq = spool->highest_seq + 1;
     }
     return next_seq;
 }
 
 int spool_store_next_seq(spool_t *spool, uint32_t next_seq)
 {
-    char path[SPOOL_PATH_LEN + 32];
-    char text[16];
+    char text[NEXT_SEQ_TEXT_LEN];
+    char error[STORAGE_ERROR_LEN] = "";
     int len = snprintf(text, sizeof text, "%u\n", (unsigned)next_seq);
 
-    snprintf(path, sizeof path, "%s/%s", spool->dir, NEXT_SEQ_FILE);
-    return write_durably(spool, path, text, (size_t)len);
+    if (storage_write(spool->storage, STORAGE_AREA_SPOOL, NEXT_SEQ_FILE, text, (size_t)len, true,
+                      error) != STORAGE_OK) {
+        hb_log(HB_LOG_ERROR, "next batch seq not stored: next_seq=%u error=%s", (unsigned)next_seq,
+               error);
+        return -1;
+    }
+    return 0;
 }

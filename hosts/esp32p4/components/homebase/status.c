@@ -74,11 +74,18 @@ static cJSON *render_device_counts(homebase_t *homebase)
 static cJSON *render_batches(homebase_t *homebase)
 {
     cJSON *batches = cJSON_CreateObject();
+    cJSON *dropped;
 
     cJSON_AddNumberToObject(batches, "sent", homebase->batches_sent);
     cJSON_AddNumberToObject(batches, "spooled", homebase_spooled_count(homebase));
     cJSON_AddNumberToObject(batches, "failures", homebase->send_failures);
     cJSON_AddNumberToObject(batches, "set_aside", homebase->batches_set_aside);
+    cJSON_AddBoolToObject(batches, "spool_full", homebase->spool_full);
+    dropped = cJSON_AddObjectToObject(batches, "entries_dropped");
+    for (int reason = 0; dropped != NULL && reason < HOMEBASE_DROP_REASON_COUNT; reason++) {
+        cJSON_AddNumberToObject(dropped, homebase_drop_reason_name((homebase_drop_reason_t)reason),
+                                homebase->entries_dropped[reason]);
+    }
     if (homebase->sealed_any) {
         cJSON_AddNumberToObject(batches, "last_sealed_seq", homebase->last_sealed_seq);
     } else {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hb_file.h"
 #include "hb_log.h"
 #include "storage_walk.h"
 
@@ -188,15 +189,14 @@ int storage_open(storage_t *storage, const char *root, const storage_limits_t *l
         return -1;
     }
 
-    /* Media and logs only: the spool keeps its own temporary names and cleans them itself. */
+    /* A ".tmp" file is a write that a power cut stopped before its rename: nothing reads it. The
+     * spool's state files (hb_file.c) use the same suffix, so the spool is cleaned too. */
     for (size_t i = 0; i < STORAGE_AREA_COUNT; i++) {
         area_dir(storage, (storage_area_t)i, path);
         if (make_folder(path, error) != 0) {
             return -1;
         }
-        if (is_evictable((storage_area_t)i)) {
-            storage_walk_usage(path, 1, true);
-        }
+        storage_walk_usage(path, 1, true);
     }
     count_usage(storage);
     return 0;
@@ -332,61 +332,6 @@ static int make_parents(storage_t *storage, storage_area_t area, const char *rel
     return check_entry_room(folder, error);
 }
 
-/* Flushes the folder of `path`, so a rename survives a power cut. FAT on ESP-IDF cannot open a
- * folder; there the rename is as durable as its file system makes it. */
-static void sync_parent(const char *path)
-{
-    char parent[FULL_PATH_LEN];
-    char *slash;
-    int fd;
-
-    snprintf(parent, sizeof parent, "%s", path);
-    slash = strrchr(parent, '/');
-    if (slash == NULL) {
-        return;
-    }
-    *slash = '\0';
-    fd = open(parent, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-static int write_then_rename(const char *path, const void *bytes, size_t len)
-{
-    char temporary[FULL_PATH_LEN + 8];
-    const uint8_t *cursor = bytes;
-    size_t left = len;
-    int fd;
-
-    snprintf(temporary, sizeof temporary, "%s.tmp", path);
-    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) {
-        return -1;
-    }
-    while (left > 0) {
-        ssize_t written = write(fd, cursor, left);
-
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written <= 0) {
-            close(fd);
-            unlink(temporary);
-            return -1;
-        }
-        cursor += written;
-        left -= (size_t)written;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(temporary, path) != 0) {
-        unlink(temporary);
-        return -1;
-    }
-    sync_parent(path);
-    return 0;
-}
-
 /* Checks the path, the size bounds and an existing file. Sets `old_cost` for a replacement. */
 static int check_write(storage_t *storage, storage_area_t area, const char *relative, uint64_t cost,
                        bool replace, uint64_t *old_cost, char *error)
@@ -447,7 +392,7 @@ int storage_write(storage_t *storage, storage_area_t area, const char *relative,
         return result;
     }
 
-    if (write_then_rename(path, bytes, len) != 0) {
+    if (hb_file_write_path_atomic(path, bytes, len) != 0) {
         snprintf(error, STORAGE_ERROR_LEN, "cannot write %s: %s", path, strerror(errno));
         return STORAGE_ERR_IO;
     }
@@ -507,9 +452,81 @@ int storage_remove(storage_t *storage, storage_area_t area, const char *relative
     if (unlink(path) != 0) {
         return STORAGE_ERR_IO;
     }
-    sync_parent(path);
+    hb_file_sync_folder_of(path);
     remove_empty_parents(storage, area, path);
     forget_bytes(storage, area, storage_cost(storage, (uint64_t)info.st_size));
     check_warning(storage);
     return STORAGE_OK;
+}
+
+int storage_rename(storage_t *storage, storage_area_t area, const char *from, const char *to,
+                   char *error)
+{
+    char from_path[FULL_PATH_LEN];
+    char to_path[FULL_PATH_LEN];
+    struct stat info;
+    int result;
+
+    if (area >= STORAGE_AREA_COUNT || !storage_path_valid(from) || !storage_path_valid(to)) {
+        snprintf(error, STORAGE_ERROR_LEN, "invalid storage path %.*s or %.*s",
+                 STORAGE_RELATIVE_LEN + 1, from, STORAGE_RELATIVE_LEN + 1, to);
+        return STORAGE_ERR_BAD_PATH;
+    }
+    file_path(storage, area, from, from_path);
+    file_path(storage, area, to, to_path);
+    if (stat(from_path, &info) != 0 || !S_ISREG(info.st_mode)) {
+        snprintf(error, STORAGE_ERROR_LEN, "%s/%s not found", s_area_names[area], from);
+        return STORAGE_ERR_NOT_FOUND;
+    }
+    if (stat(to_path, &info) == 0) {
+        snprintf(error, STORAGE_ERROR_LEN, "%s/%s exists already", s_area_names[area], to);
+        return STORAGE_ERR_EXISTS;
+    }
+
+    /* The new name's folders obey the entry bound like a new file's; the bytes stay in the area. */
+    result = make_parents(storage, area, to, error);
+    if (result != STORAGE_OK) {
+        return result;
+    }
+    if (rename(from_path, to_path) != 0) {
+        snprintf(error, STORAGE_ERROR_LEN, "cannot rename %.150s to %.150s: %s", from_path, to_path,
+                 strerror(errno));
+        return STORAGE_ERR_IO;
+    }
+    hb_file_sync_folder_of(to_path);
+    hb_file_sync_folder_of(from_path);
+    remove_empty_parents(storage, area, from_path);
+    return STORAGE_OK;
+}
+
+bool storage_has_room(const storage_t *storage, storage_area_t area, uint64_t len)
+{
+    uint64_t cost = storage_cost(storage, len);
+    uint64_t quota;
+    uint64_t unevictable_bytes = storage_used_total(storage);
+
+    if (area >= STORAGE_AREA_COUNT) {
+        return false;
+    }
+    quota = storage->limits.quota_bytes[area];
+    if (quota != 0 && cost > quota) {
+        return false;
+    }
+    if (!is_evictable(area) && quota != 0 && storage->used_bytes[area] + cost > quota) {
+        return false;
+    }
+
+    /* Evictable bytes count as free, since a write would evict them. */
+    for (size_t i = 0; i < STORAGE_AREA_COUNT; i++) {
+        if (is_evictable((storage_area_t)i)) {
+            unevictable_bytes -= storage->used_bytes[i];
+        }
+    }
+    return unevictable_bytes + cost <= storage->limits.capacity_bytes;
+}
+
+bool storage_area_path(const storage_t *storage, storage_area_t area, char *out, size_t cap)
+{
+    return area < STORAGE_AREA_COUNT &&
+           snprintf(out, cap, "%s/%s", storage->root, s_area_names[area]) < (int)cap;
 }

@@ -97,6 +97,7 @@ void radio_coproc_init(radio_coproc_t *coproc, const radio_coproc_port_t *port, 
     };
     coproc->started_at = now;
     coproc->heartbeat_sent_at = now;
+    coproc->heartbeat_interval_sec = LINK_HEARTBEAT_INTERVAL_SEC;
 
     send_version(coproc, LINK_VERSION_FLAG_REPLY_REQUESTED);
 }
@@ -124,11 +125,20 @@ void radio_coproc_frame_heard(radio_coproc_t *coproc, const uint8_t mac[LINK_MAC
     send_message(coproc, &message);
 }
 
+int radio_coproc_set_heartbeat_interval(radio_coproc_t *coproc, uint32_t interval_sec)
+{
+    if (interval_sec == 0 || interval_sec > RADIO_COPROC_HEARTBEAT_INTERVAL_MAX_SEC) {
+        return -1;
+    }
+    coproc->heartbeat_interval_sec = interval_sec;
+    return 0;
+}
+
 void radio_coproc_tick(radio_coproc_t *coproc, uint32_t now)
 {
     link_message_t message = { .type = LINK_TYPE_HEARTBEAT };
 
-    if (now - coproc->heartbeat_sent_at < LINK_HEARTBEAT_INTERVAL_SEC) {
+    if (now - coproc->heartbeat_sent_at < coproc->heartbeat_interval_sec) {
         return;
     }
     coproc->heartbeat_sent_at = now;

@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include "remove_tree.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -14,6 +16,7 @@
 #include "engine_select.h"
 #include "hb_hex.h"
 #include "hb_log.h"
+#include "vector_file.h"
 
 const char *const test_device_ids[2] = { "porch-cam", "door" };
 
@@ -113,6 +116,11 @@ int test_transport_post(void *ctx, const char *url, const uplink_header_t *heade
     snprintf(transport->signature, sizeof transport->signature, "%s",
              find_header(headers, header_count, "X-Mesh-Signature"));
 
+    /* A body past the first TEST_MAX_BODIES is kept only until the next one. */
+    if (transport->body_count >= TEST_MAX_BODIES &&
+        transport->body != transport->bodies[TEST_MAX_BODIES - 1]) {
+        free(transport->body);
+    }
     transport->body = malloc(body_len + 1);
     assert_non_null(transport->body);
     memcpy(transport->body, body, body_len);
@@ -160,14 +168,40 @@ engine_t *test_open_engine(core_t *core)
     return engine;
 }
 
+engine_t *test_open_engine_for_run(core_t *core, void *ctx)
+{
+    (void)ctx;
+    return test_open_engine(core);
+}
+
+void test_vector_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *), int at_least)
+{
+    cJSON *root = vector_load(file);
+    vector_run_t run;
+
+    vector_run_init(&run, test_open_engine_for_run, NULL);
+    run_set(&run, root);
+    printf("%s: %d vectors matched, %d mismatched\n", file, run.passed, run.failed);
+    assert_int_equal(run.failed, 0);
+    assert_true(run.passed >= at_least);
+    cJSON_Delete(root);
+}
+
 static void start_home(test_home_t *home)
 {
-    char error[HOMEBASE_ERROR_LEN] = "";
+    char error[STORAGE_ERROR_LEN] = "";
+    storage_limits_t limits;
     uplink_transport_t transport = { .post = test_transport_post, .ctx = &home->transport };
 
     home->engine = test_open_engine(&home->core);
     assert_int_equal(registry_apply(&home->registry, &home->core, error), 0);
-    assert_int_equal(spool_open(&home->spool, home->spool_dir, error), 0);
+    storage_default_limits(&limits, home->card_capacity_bytes, TEST_CARD_CLUSTER_BYTES);
+    if (storage_open(&home->card, home->card_dir, &limits, error) != 0) {
+        fail_msg("test card not opened: %s", error);
+    }
+    if (spool_open(&home->spool, &home->card, error) != 0) {
+        fail_msg("spool not opened: %s", error);
+    }
     assert_int_equal(uplink_init(&home->uplink, &home->core, &home->registry, &home->clock, transport), 0);
     if (homebase_init(&home->homebase, &home->registry, &home->core, &home->spool, &home->uplink,
                       &home->clock, home->registry.batch_interval_sec, error) != 0) {
@@ -201,7 +235,9 @@ int test_home_setup(void **state)
     if (registry_parse(&home->registry, json, error) != 0) {
         fail_msg("test registry rejected: %s", error);
     }
-    test_make_temp_dir(home->spool_dir);
+    test_make_temp_dir(home->card_dir);
+    snprintf(home->spool_dir, sizeof home->spool_dir, "%s/spool", home->card_dir);
+    home->card_capacity_bytes = TEST_CARD_CAPACITY_BYTES;
     start_home(home);
     *state = home;
     return 0;
@@ -212,7 +248,11 @@ int test_home_teardown(void **state)
     test_home_t *home = *state;
 
     stop_home(home);
-    test_remove_dir(home->spool_dir);
+    test_remove_tree(home->card_dir);
+    if (home->transport.body_count >= TEST_MAX_BODIES &&
+        home->transport.body != home->transport.bodies[TEST_MAX_BODIES - 1]) {
+        free(home->transport.body);
+    }
     for (unsigned i = 0; i < home->transport.body_count; i++) {
         free(home->transport.bodies[i]);
     }

@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "spool.h"
 #include "uplink.h"
+#include "vector_run.h"
 
 #define TEST_NETWORK_ID "6f1c2d0a-8a55-4c3e-9d1b-2f7f0c4b9e11"
 #define TEST_HOME_BASE_ID "homebase"
@@ -74,7 +75,11 @@ typedef struct {
 int test_transport_post(void *ctx, const char *url, const uplink_header_t *headers,
                         size_t header_count, const char *body, size_t body_len, int *http_status);
 
-/* A whole home base on the chosen engine: two devices (porch-cam, door), a temporary spool, the
+/* The test card's size and FAT cluster: room for everything the tests store. */
+#define TEST_CARD_CAPACITY_BYTES (64u * 1024u * 1024u)
+#define TEST_CARD_CLUSTER_BYTES 4096
+
+/* A whole home base on the chosen engine: two devices (porch-cam, door), a temporary card, the
  * manual clock at TEST_NOW and the recording transport responding 200. */
 typedef struct {
     test_clock_state_t clock_state;
@@ -85,8 +90,14 @@ typedef struct {
     registry_t registry;
     engine_t *engine;
     core_t core;
+    /* The SD card: a temporary folder with TEST_CARD_CAPACITY_BYTES unless a test sets
+     * card_capacity_bytes before test_home_restart. */
+    storage_t card;
+    char card_dir[256];
+    uint64_t card_capacity_bytes;
     spool_t spool;
-    char spool_dir[256];
+    /* The card's spool folder, where the state files live. */
+    char spool_dir[300];
     test_transport_t transport;
     uplink_t uplink;
     homebase_t homebase;
@@ -102,11 +113,18 @@ void test_registry_json(const test_home_t *home, const char *extra, char *out, s
 int test_home_setup(void **state);
 int test_home_teardown(void **state);
 
-/* Restarts the home base over the same spool folder, as after a power cut. */
+/* Restarts the home base over the same card, as after a power cut. */
 void test_home_restart(test_home_t *home);
 
 /* Opens the chosen engine and the core on it; fails the test when either does not load. */
 engine_t *test_open_engine(core_t *core);
+
+/* test_open_engine as the open function of vector_run.h (`ctx` unused). */
+engine_t *test_open_engine_for_run(core_t *core, void *ctx);
+
+/* Runs core/vectors/`file` through one set of hosts/esp32p4/vector_runs on the chosen engine,
+ * prints its counts, and fails the test on any mismatch or when fewer than `at_least` vectors ran. */
+void test_vector_set(const char *file, void (*run_set)(vector_run_t *, const cJSON *), int at_least);
 
 /* A TCP port from 18000-18999, offset by the process id and `slot`, so parallel runs rarely meet. */
 uint16_t test_local_port(unsigned slot);

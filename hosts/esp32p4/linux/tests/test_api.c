@@ -1,7 +1,7 @@
 /* The local API over HTTP on 127.0.0.1: the dashboard token on reading endpoints, POST /api/v1/logs
  * with frames signed by hand (support.c), and the documented bounds: head length, body size, JSON
  * depth, entry count. Every malformed request gets a problem and the server keeps responding. */
-#include "support.h"
+#include "api_fixture.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -20,41 +20,9 @@
 #define RESPONSE_MAX 16384
 #define HEAD "Host: x\r\nConnection: close\r\n"
 
-typedef struct {
-    test_home_t *home;
-    pthread_mutex_t lock;
-    uint16_t port;
-    http_api_t *api;
-} api_fixture_t;
-
 static int start_api(void **state)
 {
-    api_fixture_t *fixture = calloc(1, sizeof *fixture);
-    void *home_state = NULL;
-
-    if (fixture == NULL || test_home_setup(&home_state) != 0) {
-        free(fixture);
-        return -1;
-    }
-    fixture->home = home_state;
-    pthread_mutex_init(&fixture->lock, NULL);
-    fixture->port = test_local_port(7);
-    fixture->api = http_api_start("127.0.0.1", fixture->port, &fixture->home->homebase, &fixture->lock);
-    *state = fixture;
-    return fixture->api == NULL ? -1 : 0;
-}
-
-static int stop_api(void **state)
-{
-    api_fixture_t *fixture = *state;
-    void *home_state = fixture->home;
-
-    http_api_stop(fixture->api);
-    pthread_mutex_destroy(&fixture->lock);
-    test_home_teardown(&home_state);
-    hb_dashboard_token_reset();
-    free(fixture);
-    return 0;
+    return api_fixture_start(state, 7, false);
 }
 
 /* Sends `len` bytes and reads the whole response until the server closes the connection. Returns
@@ -387,7 +355,7 @@ static void random_requests_keep_server_up(void **state)
     assert_int_equal(exchange(fixture->port, "GET /healthz HTTP/1.1\r\n" HEAD "\r\n", response), 200);
 }
 
-#define API_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, stop_api)
+#define API_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, api_fixture_stop)
 
 int main(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
  * frames, unmasked server frames. Covers what needs the server's internals: the shortened auth
  * timeout and events published through http_api_publish_event. tests/e2e/homebase-api.test.ts
  * covers the rest with the ws package. */
-#include "support.h"
+#include "api_fixture.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -20,42 +20,9 @@
 #define RECEIVE_TIMEOUT_SEC 3
 #define FRAME_MAX 2048
 
-typedef struct {
-    test_home_t *home;
-    pthread_mutex_t lock;
-    uint16_t port;
-    http_api_t *api;
-} ws_fixture_t;
-
 static int start_api(void **state)
 {
-    ws_fixture_t *fixture = calloc(1, sizeof *fixture);
-    void *home_state = NULL;
-
-    if (fixture == NULL || test_home_setup(&home_state) != 0) {
-        free(fixture);
-        return -1;
-    }
-    fixture->home = home_state;
-    pthread_mutex_init(&fixture->lock, NULL);
-    fixture->port = test_local_port(9);
-    fixture->api = http_api_start("127.0.0.1", fixture->port, &fixture->home->homebase, &fixture->lock);
-    test_set_dashboard_token();
-    *state = fixture;
-    return fixture->api == NULL ? -1 : 0;
-}
-
-static int stop_api(void **state)
-{
-    ws_fixture_t *fixture = *state;
-    void *home_state = fixture->home;
-
-    http_api_stop(fixture->api);
-    pthread_mutex_destroy(&fixture->lock);
-    test_home_teardown(&home_state);
-    hb_dashboard_token_reset();
-    free(fixture);
-    return 0;
+    return api_fixture_start(state, 9, true);
 }
 
 static void receive_exactly(int fd, uint8_t *out, size_t len)
@@ -138,7 +105,7 @@ static int ws_receive(int fd, char payload[FRAME_MAX])
 
 static void late_client_is_closed_with_4401(void **state)
 {
-    ws_fixture_t *fixture = *state;
+    api_fixture_t *fixture = *state;
     char payload[FRAME_MAX];
     int fd;
 
@@ -155,7 +122,7 @@ static void late_client_is_closed_with_4401(void **state)
 
 static void published_events_follow_auth_ok(void **state)
 {
-    ws_fixture_t *fixture = *state;
+    api_fixture_t *fixture = *state;
     char payload[FRAME_MAX];
     int fd = ws_open(fixture->port, "");
 
@@ -181,7 +148,7 @@ static void published_events_follow_auth_ok(void **state)
 
 static void unauthenticated_client_gets_no_event(void **state)
 {
-    ws_fixture_t *fixture = *state;
+    api_fixture_t *fixture = *state;
     char payload[FRAME_MAX];
     int fd = ws_open(fixture->port, "");
     int admitted = ws_open(fixture->port, TEST_AUTHORIZATION);
@@ -212,7 +179,7 @@ static int64_t monotonic_us(void)
  * return at once (the home base's loop calls it), and events beyond the queue are dropped. */
 static void stalled_client_never_blocks_publish(void **state)
 {
-    ws_fixture_t *fixture = *state;
+    api_fixture_t *fixture = *state;
     static char event[1024];
     char payload[FRAME_MAX];
     int receive_buffer = 4096;
@@ -247,7 +214,7 @@ static void stalled_client_never_blocks_publish(void **state)
     close(fd);
 }
 
-#define WS_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, stop_api)
+#define WS_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, api_fixture_stop)
 
 int main(int argc, char **argv)
 {

@@ -4,10 +4,18 @@
 
 #include <cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hb_hex.h"
+#include "oled_screen.h"
+#include "status.h"
+
+#define LOG_PAYLOAD "{\"level\":\"info\",\"category\":\"door\",\"message\":\"opened\"}"
+/* A card of 480000 bytes: its spool quota of 96000 bytes takes the reservation for one largest
+ * batch (the core's 64 KiB buffer) and a few small batches. */
+#define SMALL_CARD_BYTES 480000
 
 static void send_frame(test_home_t *home, uint8_t type, uint32_t seq, const char *payload,
                        uint8_t frame[TEST_FRAME_MAX], size_t *len)
@@ -191,7 +199,7 @@ static void rejected_batch_set_aside_and_next_sent(void **state)
     assert_int_equal(home->homebase.batches_set_aside, 1);
     assert_int_equal(home->homebase.send_failures, 0);
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
-    snprintf(aside, sizeof aside, "%s/rejected-batch-0.json", home->spool.dir);
+    snprintf(aside, sizeof aside, "%s/rejected/0000/00/batch-0.json", home->spool.dir);
     assert_int_equal(access(aside, F_OK), 0);
 
     home->transport.answer_status = 200;
@@ -253,6 +261,175 @@ static void silent_device_goes_offline(void **state)
     cJSON_Delete(batch);
 }
 
+static cJSON *status_member(cJSON *status, const char *object, const char *member)
+{
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(status, object),
+                                                   member);
+
+    assert_non_null(item);
+    return item;
+}
+
+/* Fills the spool while the central server is away, until the home base refuses to seal. */
+static uint32_t fill_spool(test_home_t *home)
+{
+    home->card_capacity_bytes = SMALL_CARD_BYTES;
+    test_home_restart(home);
+    home->transport.unreachable = 1;
+
+    for (unsigned i = 0; i < 40 && !home->homebase.spool_full; i++) {
+        homebase_tick(&home->homebase);
+        home->clock_state.now += 60;
+    }
+    assert_true(home->homebase.spool_full);
+    return homebase_spooled_count(&home->homebase);
+}
+
+static void full_spool_stops_sealing(void **state)
+{
+    test_home_t *home = *state;
+    uint32_t spooled = fill_spool(home);
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len;
+    uint32_t frame_seq = 1;
+    cJSON *status;
+    char *text;
+    oled_screen_t screen;
+
+    assert_true(spooled >= 2);
+    assert_int_equal(homebase_seal(&home->homebase), HOMEBASE_SEAL_SPOOL_FULL);
+
+    /* Entries wait in the core's open batch; once it is full, each further entry is dropped. */
+    while (home->homebase.entries_dropped[HOMEBASE_DROP_SPOOL_FULL] == 0 && frame_seq < 3000) {
+        send_frame(home, FRAME_TYPE_LOG, frame_seq++, LOG_PAYLOAD, frame, &len);
+    }
+    assert_int_equal(home->homebase.entries_dropped[HOMEBASE_DROP_SPOOL_FULL], 1);
+    send_frame(home, FRAME_TYPE_LOG, frame_seq++, LOG_PAYLOAD, frame, &len);
+    assert_int_equal(home->homebase.entries_dropped[HOMEBASE_DROP_SPOOL_FULL], 2);
+    assert_int_equal(home->homebase.entries_dropped[HOMEBASE_DROP_SEAL_FAILED], 0);
+
+    /* Nothing spooled was evicted or replaced. */
+    assert_int_equal(homebase_spooled_count(&home->homebase), spooled);
+    assert_int_equal(home->card.evicted_files, 0);
+
+    text = status_render(&home->homebase);
+    assert_non_null(text);
+    status = cJSON_Parse(text);
+    free(text);
+    assert_non_null(status);
+    assert_true(cJSON_IsTrue(status_member(status, "batches", "spool_full")));
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(status_member(status, "batches", "entries_dropped"),
+                                                      "spool_full")->valuedouble, 2);
+    cJSON_Delete(status);
+
+    oled_screen_collect(&home->homebase, "127.0.0.1", NULL, &screen);
+    assert_non_null(screen.error);
+    assert_string_equal(screen.error, "SPOOL FULL");
+}
+
+static void drained_spool_seals_again(void **state)
+{
+    test_home_t *home = *state;
+    uint32_t spooled = fill_spool(home);
+    uint32_t sent_before = home->homebase.batches_sent;
+    uint8_t frame[TEST_FRAME_MAX];
+    size_t len;
+    cJSON *batch;
+
+    /* A motion entry waits in the open batch while the spool is full, and is not lost. */
+    send_frame(home, FRAME_TYPE_MOTION, 1, "{\"zone\":\"porch\",\"confidence\":0.5}", frame, &len);
+    assert_int_equal(home->homebase.entries_dropped[HOMEBASE_DROP_SPOOL_FULL], 0);
+
+    home->transport.unreachable = 0;
+    for (unsigned i = 0; i < 20 && homebase_spooled_count(&home->homebase) > 0; i++) {
+        home->clock_state.now += 60;
+        homebase_tick(&home->homebase);
+    }
+    assert_false(home->homebase.spool_full);
+
+    /* The next tick seals the waiting batch with the motion entry and sends it. */
+    homebase_tick(&home->homebase);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+    assert_int_equal(home->homebase.batches_sent, sent_before + spooled + 1);
+    batch = last_batch(home);
+    assert_string_equal(string_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(batch, "entries"), 1),
+                                  "kind"), "motion");
+    cJSON_Delete(batch);
+}
+
+/* Restart recovery over more than one folder of the layout: every spooled batch goes out in seq
+ * order, and the next seq continues after the highest. */
+static void restart_sends_many_in_order(void **state)
+{
+    test_home_t *home = *state;
+    const unsigned batches = 300;
+    cJSON *batch;
+
+    home->transport.unreachable = 1;
+    for (unsigned i = 0; i < batches; i++) {
+        assert_int_equal(homebase_seal(&home->homebase), 0);
+    }
+    assert_int_equal(homebase_spooled_count(&home->homebase), batches);
+
+    test_home_restart(home);
+    assert_int_equal(homebase_spooled_count(&home->homebase), batches);
+    home->transport.unreachable = 0;
+    for (unsigned i = 0; i < 60 && homebase_spooled_count(&home->homebase) > 0; i++) {
+        homebase_tick(&home->homebase);
+    }
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+
+    /* The transport keeps the first TEST_MAX_BODIES bodies and the last one. */
+    assert_int_equal(home->transport.post_count, batches + 1);
+    for (unsigned i = 0; i < home->transport.body_count; i++) {
+        batch = parse_body(home->transport.bodies[i]);
+        assert_int_equal(number_of(batch, "batch_seq"), i);
+        cJSON_Delete(batch);
+    }
+
+    /* The start batch of the new run is sealed at the first tick and sent after the backlog. */
+    batch = last_batch(home);
+    assert_int_equal(number_of(batch, "batch_seq"), batches);
+    cJSON_Delete(batch);
+}
+
+static void write_spool_file(const test_home_t *home, const char *name, const char *text)
+{
+    char path[600];
+    FILE *file;
+
+    snprintf(path, sizeof path, "%s/%s", home->spool_dir, name);
+    file = fopen(path, "w");
+    assert_non_null(file);
+    fputs(text, file);
+    fclose(file);
+}
+
+/* A card written by an earlier version: flat batch files in the spool folder. They are moved into
+ * the folder layout at start and sent in seq order before the new run's first batch. */
+static void restart_sends_flat_layout_batches(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    write_spool_file(home, "batch-300.json", "{\"batch_seq\":300}");
+    write_spool_file(home, "batch-5.json", "{\"batch_seq\":5}");
+    write_spool_file(home, "next-seq", "6\n");
+
+    test_home_restart(home);
+    assert_int_equal(home->spool.migrated_count, 2);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 2);
+    homebase_tick(&home->homebase);
+
+    assert_int_equal(home->transport.body_count, 3);
+    assert_string_equal(home->transport.bodies[0], "{\"batch_seq\":5}");
+    assert_string_equal(home->transport.bodies[1], "{\"batch_seq\":300}");
+    batch = parse_body(home->transport.bodies[2]);
+    assert_int_equal(number_of(batch, "batch_seq"), 301);
+    cJSON_Delete(batch);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 0);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -267,6 +444,10 @@ int main(int argc, char **argv)
         HOME_TEST(rejected_batch_set_aside_and_next_sent),
         HOME_TEST(restart_resends_spooled),
         HOME_TEST(silent_device_goes_offline),
+        HOME_TEST(full_spool_stops_sealing),
+        HOME_TEST(drained_spool_seals_again),
+        HOME_TEST(restart_sends_many_in_order),
+        HOME_TEST(restart_sends_flat_layout_batches),
     };
 
     test_select_engine(argc, argv);

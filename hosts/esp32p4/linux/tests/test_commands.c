@@ -31,6 +31,7 @@ typedef struct {
     uint8_t relayed_mac[INTAKE_MAC_LEN];
     unsigned relay_count;
     unsigned nonce_counter;
+    bool time_synchronised;
 } fixture_t;
 
 static int capture_relay(radio_t *radio, const uint8_t mac[RADIO_MAC_LEN], const uint8_t *frame,
@@ -371,6 +372,43 @@ static void unset_clock_answers_503(void **state)
     assert_string_equal(response.code, "TIME_NOT_SET");
 }
 
+static bool read_time_synchronised(void *ctx)
+{
+    const fixture_t *fixture = ctx;
+
+    return fixture->time_synchronised;
+}
+
+/* The port's clock reads a valid time (an RTC kept across a restart, say), but SNTP has not
+ * responded yet. The command is rejected before any other check, and runs once the time is set. */
+static void unsynchronised_clock_responds_503(void **state)
+{
+    fixture_t *fixture = *state;
+    test_key_t garage;
+    uint8_t frame[TEST_FRAME_MAX];
+    char payload[200];
+    commands_response_t response;
+    size_t len;
+
+    commands_set_time_check(&fixture->commands, read_time_synchronised, fixture);
+    test_key_from_fill(&garage, 0x55);
+    device_add_payload(payload, sizeof payload, 12, "garage", garage.public_key);
+    len = build_command(fixture, frame, TEST_HOME_BASE_ID, 12, payload);
+
+    fixture->time_synchronised = false;
+    post_frame(fixture, frame, len, &response);
+    assert_int_equal(response.http_status, 503);
+    assert_string_equal(response.code, "TIME_NOT_SET");
+    assert_non_null(strstr(response.detail, "not synchronised"));
+    assert_int_equal(registry_find(&fixture->home->registry, "garage"), -1);
+    assert_int_equal(fixture->results.outbox.count, 0);
+
+    fixture->time_synchronised = true;
+    post_frame(fixture, frame, len, &response);
+    assert_int_equal(response.http_status, 200);
+    assert_int_equal(registry_find(&fixture->home->registry, "garage"), 2);
+}
+
 static void command_before_restart_refused_after(void **state)
 {
     fixture_t *fixture = *state;
@@ -502,6 +540,7 @@ int main(int argc, char **argv)
         COMMAND_TEST(malformed_bodies_answer_400),
         COMMAND_TEST(config_command_to_device_answers_409),
         COMMAND_TEST(unset_clock_answers_503),
+        COMMAND_TEST(unsynchronised_clock_responds_503),
         COMMAND_TEST(command_before_restart_refused_after),
         COMMAND_TEST(results_reported_and_removed_after_200),
         COMMAND_TEST(rotated_key_replaces_old_one),

@@ -1,6 +1,7 @@
 /* The link over a real pseudo-terminal: the portable code of both sides in this process, then the
  * radio-sim program between a UDP socket (a device on the air) and this test (the home base). */
 #include "support.h"
+#include "radio_events.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,36 +26,6 @@
 
 /* Each wait in this file gives up after this long. */
 #define WAIT_MS 4000
-
-typedef struct {
-    uint8_t frame[LINK_FRAME_MAX_LEN];
-    size_t len;
-    uint8_t mac[RADIO_MAC_LEN];
-    int32_t rssi;
-    unsigned frames;
-    unsigned statuses;
-    bool delivered;
-} events_t;
-
-static void on_frame(void *ctx, const uint8_t *frame, size_t len, const uint8_t mac[RADIO_MAC_LEN], int32_t rssi)
-{
-    events_t *events = ctx;
-
-    memcpy(events->frame, frame, len);
-    events->len = len;
-    memcpy(events->mac, mac, RADIO_MAC_LEN);
-    events->rssi = rssi;
-    events->frames++;
-}
-
-static void on_send_status(void *ctx, uint16_t send_id, bool delivered)
-{
-    events_t *events = ctx;
-
-    (void)send_id;
-    events->statuses++;
-    events->delivered = delivered;
-}
 
 static uint64_t monotonic_ms(void)
 {
@@ -143,7 +114,7 @@ static void pty_carries_every_byte_value_both_ways(void **state)
     hb_clock_t clock = { .now = test_clock_now, .ctx = &clock_state };
     link_version_t bundled = { .firmware_major = 1 };
     radio_link_t link;
-    events_t events = { .frames = 0 };
+    test_radio_events_t events = { .frames = 0 };
     uint8_t frame[LINK_FRAME_MAX_LEN];
     static const uint8_t mac[LINK_MAC_LEN] = { 0x02, 0, 0, 0, 0x01, 0x02 };
     uint16_t id = 0;
@@ -160,7 +131,7 @@ static void pty_carries_every_byte_value_both_ways(void **state)
     }
     radio_coproc_init(&coproc, &port, 1, 0, 0, 100);
     radio_link_init(&link, link_tty_write, &home_fd, &clock, &bundled);
-    radio_set_handlers(radio_link_radio(&link), on_frame, on_send_status, &events);
+    radio_set_handlers(radio_link_radio(&link), test_radio_on_frame, test_radio_on_send_status, &events);
 
     radio_coproc_frame_heard(&coproc, mac, -80, frame, sizeof frame);
     assert_true(pump_home(home_fd, &link, &events.frames, 1));
@@ -172,7 +143,8 @@ static void pty_carries_every_byte_value_both_ways(void **state)
     assert_int_equal(radio_send(radio_link_radio(&link), mac, frame, sizeof frame, &id), 0);
     pump_radio(master_fd, &coproc, &coproc.counters.frames_out, 1);
     assert_true(pump_home(home_fd, &link, &events.statuses, 1));
-    assert_true(events.delivered);
+    assert_true(events.delivered[0]);
+    assert_int_equal(events.status_ids[0], id);
     assert_int_equal(link_decoder_dropped(&link.decoder), 0);
     assert_int_equal(link_decoder_dropped(&coproc.decoder), 0);
 
@@ -231,7 +203,7 @@ static void radio_sim_bridges_air_and_link(void **state)
     hb_clock_t clock = { .now = test_clock_now, .ctx = &clock_state };
     link_version_t bundled = { .firmware_major = 1 };
     radio_link_t link;
-    events_t events = { .frames = 0 };
+    test_radio_events_t events = { .frames = 0 };
     static const uint8_t sent[] = { 0x01, 0x03, 0x00, 0x0d, 0x0a, 0xff };
     static const uint8_t reply[] = { 0x01, 0x06, 0x00, 0x2a };
     uint8_t received[64];
@@ -244,7 +216,7 @@ static void radio_sim_bridges_air_and_link(void **state)
     pid = start_radio_sim(air_port, link_path);
     home_fd = open_when_present(link_path);
     radio_link_init(&link, link_tty_write, &home_fd, &clock, &bundled);
-    radio_set_handlers(radio_link_radio(&link), on_frame, on_send_status, &events);
+    radio_set_handlers(radio_link_radio(&link), test_radio_on_frame, test_radio_on_send_status, &events);
 
     /* A device on the air sends a frame; it comes out of the link with a MAC naming its port. */
     device_fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -264,7 +236,8 @@ static void radio_sim_bridges_air_and_link(void **state)
     /* The home base sends a reply to that MAC: the datagram reaches the device, the status comes back. */
     assert_int_equal(radio_send(radio_link_radio(&link), events.mac, reply, sizeof reply, &id), 0);
     assert_true(pump_home(home_fd, &link, &events.statuses, 1));
-    assert_true(events.delivered);
+    assert_true(events.delivered[0]);
+    assert_int_equal(events.status_ids[0], id);
     assert_int_equal(recv(device_fd, received, sizeof received, MSG_DONTWAIT), sizeof reply);
     assert_memory_equal(received, reply, sizeof reply);
 

@@ -313,6 +313,35 @@ static void link_sends_heartbeats_with_uptime(void **state)
     assert_int_equal(pair->to_radio_len, 0);
 }
 
+static void link_sends_heartbeats_at_set_interval(void **state)
+{
+    pair_t *pair = *state;
+
+    assert_int_equal(radio_coproc_set_heartbeat_interval(&pair->coproc, 2), 0);
+
+    radio_coproc_tick(&pair->coproc, 500 + 1);
+    assert_int_equal(pair->to_home_len, 0);
+
+    radio_coproc_tick(&pair->coproc, 500 + 2);
+    assert_true(pair->to_home_len > 0);
+    exchange(pair);
+    assert_int_equal(pair->link.radio_uptime_sec, 2);
+}
+
+/* An interval as long as the home base's link timeout would let the link drop between heartbeats. */
+static void link_rejects_heartbeat_interval_out_of_range(void **state)
+{
+    pair_t *pair = *state;
+
+    assert_int_equal(radio_coproc_set_heartbeat_interval(&pair->coproc, 0), -1);
+    assert_int_equal(radio_coproc_set_heartbeat_interval(&pair->coproc, RADIO_LINK_TIMEOUT_SEC), -1);
+    assert_int_equal(radio_coproc_set_heartbeat_interval(&pair->coproc, UINT32_MAX), -1);
+
+    /* The interval stays at one second. */
+    radio_coproc_tick(&pair->coproc, 500 + 1);
+    assert_true(pair->to_home_len > 0);
+}
+
 static void link_counts_radio_restart(void **state)
 {
     pair_t *pair = *state;
@@ -357,6 +386,8 @@ int main(int argc, char **argv)
         PAIR_TEST(link_rejects_frame_lengths_out_of_range),
         PAIR_TEST(link_goes_down_without_heartbeats),
         PAIR_TEST(link_sends_heartbeats_with_uptime),
+        PAIR_TEST(link_sends_heartbeats_at_set_interval),
+        PAIR_TEST(link_rejects_heartbeat_interval_out_of_range),
         PAIR_TEST(link_counts_radio_restart),
         PAIR_TEST(link_drops_messages_of_the_wrong_direction),
     };

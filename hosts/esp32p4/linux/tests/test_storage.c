@@ -316,6 +316,80 @@ static void folder_holds_bounded_entries(void **state)
     assert_int_equal(write_bytes(fixture, STORAGE_AREA_LOGS, "other-day/f000", 1), STORAGE_OK);
 }
 
+static void rename_moves_within_area(void **state)
+{
+    storage_fixture_t *fixture = *state;
+    char error[STORAGE_ERROR_LEN] = "";
+
+    assert_int_equal(write_bytes(fixture, STORAGE_AREA_SPOOL, "old/batch-1.json", 50), STORAGE_OK);
+    assert_int_equal(storage_rename(&fixture->storage, STORAGE_AREA_SPOOL, "old/batch-1.json",
+                                    "new/0000/00/batch-1.json", error), STORAGE_OK);
+
+    assert_true(exists(fixture, "spool/new/0000/00/batch-1.json"));
+    assert_false(exists(fixture, "spool/old/batch-1.json"));
+    /* The emptied folder goes with the file; the bytes stay counted once. */
+    assert_false(exists(fixture, "spool/old"));
+    assert_int_equal(fixture->storage.used_bytes[STORAGE_AREA_SPOOL], 100);
+}
+
+static void rename_rejects_bad_requests(void **state)
+{
+    storage_fixture_t *fixture = *state;
+    char error[STORAGE_ERROR_LEN] = "";
+
+    assert_int_equal(write_bytes(fixture, STORAGE_AREA_SPOOL, "a.json", 10), STORAGE_OK);
+    assert_int_equal(write_bytes(fixture, STORAGE_AREA_SPOOL, "b.json", 10), STORAGE_OK);
+
+    assert_int_equal(storage_rename(&fixture->storage, STORAGE_AREA_SPOOL, "a.json", "b.json", error),
+                     STORAGE_ERR_EXISTS);
+    assert_non_null(strstr(error, "exists already"));
+    assert_int_equal(storage_rename(&fixture->storage, STORAGE_AREA_SPOOL, "c.json", "d.json", error),
+                     STORAGE_ERR_NOT_FOUND);
+    assert_int_equal(storage_rename(&fixture->storage, STORAGE_AREA_SPOOL, "a.json", "../a.json",
+                                    error), STORAGE_ERR_BAD_PATH);
+    assert_true(exists(fixture, "spool/a.json"));
+    assert_true(exists(fixture, "spool/b.json"));
+}
+
+static void room_check_counts_evictable_as_free(void **state)
+{
+    storage_fixture_t *fixture = *state;
+    storage_limits_t limits = { .capacity_bytes = 1000, .cluster_bytes = 100 };
+
+    limits.quota_bytes[STORAGE_AREA_SPOOL] = 300;
+    open_card(fixture, &limits);
+
+    /* Media fills most of the card, but a spool write would evict it, so the spool has room. */
+    for (int i = 0; i < 6; i++) {
+        char name[48];
+
+        snprintf(name, sizeof name, "2026-12-01/00/000%d-cam-1.jpg", i);
+        assert_int_equal(write_bytes(fixture, STORAGE_AREA_MEDIA, name, 100), STORAGE_OK);
+    }
+    assert_true(storage_has_room(&fixture->storage, STORAGE_AREA_SPOOL, 300));
+    assert_false(storage_has_room(&fixture->storage, STORAGE_AREA_SPOOL, 301));
+
+    /* The spool's own quota is the bound: two clusters used leave room for one more. */
+    assert_int_equal(write_bytes(fixture, STORAGE_AREA_SPOOL, "batch-1.json", 200), STORAGE_OK);
+    assert_true(storage_has_room(&fixture->storage, STORAGE_AREA_SPOOL, 100));
+    assert_false(storage_has_room(&fixture->storage, STORAGE_AREA_SPOOL, 101));
+    assert_int_equal(fixture->storage.evicted_files, 0);
+}
+
+static void spool_temporary_removed_at_open(void **state)
+{
+    storage_fixture_t *fixture = *state;
+    char error[STORAGE_ERROR_LEN] = "";
+
+    /* A write cut short: the file under its temporary name, as hb_file_write_path_atomic makes it. */
+    assert_int_equal(storage_write(&fixture->storage, STORAGE_AREA_SPOOL, "next-seq.tmp", "4", 1, false,
+                                   error), STORAGE_OK);
+
+    open_card(fixture, &s_small_card);
+    assert_false(exists(fixture, "spool/next-seq.tmp"));
+    assert_int_equal(fixture->storage.used_bytes[STORAGE_AREA_SPOOL], 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +411,12 @@ int main(int argc, char **argv)
                                         storage_teardown),
         cmocka_unit_test_setup_teardown(path_rule_rejects_escapes, storage_setup, storage_teardown),
         cmocka_unit_test_setup_teardown(folder_holds_bounded_entries, storage_setup, storage_teardown),
+        cmocka_unit_test_setup_teardown(rename_moves_within_area, storage_setup, storage_teardown),
+        cmocka_unit_test_setup_teardown(rename_rejects_bad_requests, storage_setup, storage_teardown),
+        cmocka_unit_test_setup_teardown(room_check_counts_evictable_as_free, storage_setup,
+                                        storage_teardown),
+        cmocka_unit_test_setup_teardown(spool_temporary_removed_at_open, storage_setup,
+                                        storage_teardown),
     };
 
     test_select_engine(argc, argv);

@@ -1,6 +1,7 @@
 /* The UDP air as the home base's radio (homebase-sim without --link): frames in with a MAC made from
  * the source port, frames out to one device or to every sender heard, statuses at the next poll. */
 #include "support.h"
+#include "radio_events.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,38 +11,6 @@
 #include <unistd.h>
 
 #include "udp_air.h"
-
-typedef struct {
-    uint8_t frame[UDP_AIR_DATAGRAM_MAX];
-    size_t len;
-    uint8_t mac[RADIO_MAC_LEN];
-    int32_t rssi;
-    unsigned frames;
-    uint16_t status_ids[4];
-    bool delivered[4];
-    unsigned statuses;
-} events_t;
-
-static void on_frame(void *ctx, const uint8_t *frame, size_t len, const uint8_t mac[RADIO_MAC_LEN], int32_t rssi)
-{
-    events_t *events = ctx;
-
-    memcpy(events->frame, frame, len);
-    events->len = len;
-    memcpy(events->mac, mac, RADIO_MAC_LEN);
-    events->rssi = rssi;
-    events->frames++;
-}
-
-static void on_send_status(void *ctx, uint16_t send_id, bool delivered)
-{
-    events_t *events = ctx;
-
-    assert_true(events->statuses < 4);
-    events->status_ids[events->statuses] = send_id;
-    events->delivered[events->statuses] = delivered;
-    events->statuses++;
-}
 
 /* A device: a UDP socket on an ephemeral port of 127.0.0.1. */
 static int open_device(uint16_t *port)
@@ -65,7 +34,7 @@ static void send_to_air(int fd, uint16_t air_port, const uint8_t *frame, size_t 
     assert_int_equal(sendto(fd, frame, len, 0, (struct sockaddr *)&air, sizeof air), (ssize_t)len);
 }
 
-static void poll_until_frame(udp_air_radio_t *air, const events_t *events, unsigned target)
+static void poll_until_frame(udp_air_radio_t *air, const test_radio_events_t *events, unsigned target)
 {
     for (int i = 0; i < 40 && events->frames < target; i++) {
         struct pollfd entry = { .fd = air->socket_fd, .events = POLLIN };
@@ -95,7 +64,7 @@ static void udp_air_frames_in_and_out(void **state)
     uint16_t air_port = test_local_port(41);
     int air_fd = udp_air_open("127.0.0.1", air_port);
     udp_air_radio_t air;
-    events_t events = { .frames = 0 };
+    test_radio_events_t events = { .frames = 0 };
     uint16_t first_port;
     uint16_t second_port;
     int first = open_device(&first_port);
@@ -106,7 +75,7 @@ static void udp_air_frames_in_and_out(void **state)
     (void)state;
     assert_true(air_fd >= 0);
     udp_air_radio_init(&air, air_fd);
-    radio_set_handlers(&air.radio, on_frame, on_send_status, &events);
+    radio_set_handlers(&air.radio, test_radio_on_frame, test_radio_on_send_status, &events);
 
     send_to_air(first, air_port, heard, sizeof heard);
     poll_until_frame(&air, &events, 1);
@@ -145,13 +114,13 @@ static void udp_air_reports_failure_for_foreign_mac(void **state)
     uint16_t air_port = test_local_port(42);
     int air_fd = udp_air_open("127.0.0.1", air_port);
     udp_air_radio_t air;
-    events_t events = { .frames = 0 };
+    test_radio_events_t events = { .frames = 0 };
     uint16_t id = 0;
 
     (void)state;
     assert_true(air_fd >= 0);
     udp_air_radio_init(&air, air_fd);
-    radio_set_handlers(&air.radio, on_frame, on_send_status, &events);
+    radio_set_handlers(&air.radio, test_radio_on_frame, test_radio_on_send_status, &events);
 
     assert_int_equal(radio_send(&air.radio, foreign, frame, sizeof frame, &id), 0);
     assert_int_equal(udp_air_radio_poll(&air), 0);

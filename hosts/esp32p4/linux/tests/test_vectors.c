@@ -1,191 +1,33 @@
 /* The shared vectors of core/vectors through this engine: Ed25519 (RFC 8032, Wycheproof) through
  * signature_verify, and the accept and batch vectors written by the independent generator in
- * core/vectors/generate.ts. Every host runs the same files; frames, requests, scenarios and sealed
+ * core/vectors/generate.ts, with the checks of hosts/esp32p4/vector_runs that the rv32 runner under
+ * QEMU shares. Every host runs the same files; frames, requests, scenarios and sealed
  * keys have their own test files. */
 #include "support.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "hb_hex.h"
-#include "vector_file.h"
-
-#define VECTOR_BYTES_MAX 2048
-
-/* Runs one Ed25519 vector; returns 1 when it ran through the core, 0 when its message does not fit
- * the core's message buffer. */
-static int run_ed25519(core_t *core, const char *key_hex, const char *message_hex,
-                       const char *signature_hex, bool must_verify, const char *label)
-{
-    static uint8_t message[VECTOR_BYTES_MAX];
-    uint8_t key[32];
-    uint8_t signature[64];
-    size_t message_len = strlen(message_hex) / 2;
-    int32_t status;
-
-    assert_int_equal(hb_hex_decode(key_hex, key, sizeof key), 0);
-    assert_int_equal(hb_hex_decode(message_hex, message, message_len), 0);
-
-    /* A signature that is not 64 bytes never reaches the core: the host rejects it by length. */
-    if (hb_hex_decode(signature_hex, signature, sizeof signature) != 0) {
-        assert_false(must_verify);
-        return 1;
-    }
-    if (message_len > core->message.size) {
-        return 0;
-    }
-
-    status = core_signature_verify(core, message, message_len, signature, key);
-    if ((status == CORE_OK) != must_verify) {
-        fail_msg("ed25519 vector %s: status %d, expected %s", label, (int)status,
-                 must_verify ? "OK" : "a rejection");
-    }
-    return 1;
-}
-
 static void ed25519_rfc8032_vectors(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("ed25519-rfc8032.json");
-    const cJSON *vector;
-    int run = 0;
-    int too_long = 0;
-
     (void)state;
-    cJSON_ArrayForEach(vector, vector_array(root, "vectors")) {
-        int ran = run_ed25519(&core, vector_string(vector, "publicKey"), vector_string(vector, "message"),
-                              vector_string(vector, "signature"), true, vector_string(vector, "name"));
-
-        run += ran;
-        too_long += !ran;
-    }
-    printf("rfc 8032: %d vectors run, %d with messages above the %u-byte message buffer not run\n",
-           run, too_long, (unsigned)core.message.size);
-    assert_int_equal(too_long, 0);
-    assert_true(run >= 5);
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    test_vector_set("ed25519-rfc8032.json", vector_run_ed25519_rfc8032, 5);
 }
 
 static void ed25519_wycheproof_vectors(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("ed25519-wycheproof.json");
-    const cJSON *group;
-    int run = 0;
-    int too_long = 0;
-
     (void)state;
-    cJSON_ArrayForEach(group, vector_array(root, "testGroups")) {
-        const char *key = vector_string(cJSON_GetObjectItemCaseSensitive(group, "publicKey"), "pk");
-        const cJSON *test;
-
-        cJSON_ArrayForEach(test, vector_array(group, "tests")) {
-            const char *result = vector_string(test, "result");
-            char label[32];
-            int ran;
-
-            /* "acceptable" allows either outcome; this file has none, so every test is checked. */
-            assert_true(strcmp(result, "valid") == 0 || strcmp(result, "invalid") == 0);
-            snprintf(label, sizeof label, "tcId %d", (int)vector_number(test, "tcId"));
-            ran = run_ed25519(&core, key, vector_string(test, "msg"), vector_string(test, "sig"),
-                              strcmp(result, "valid") == 0, label);
-            run += ran;
-            too_long += !ran;
-        }
-    }
-    printf("wycheproof: %d vectors run, %d with messages above the %u-byte message buffer not run\n",
-           run, too_long, (unsigned)core.message.size);
-    assert_int_equal(too_long, 0);
-    assert_true(run >= 151);
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    test_vector_set("ed25519-wycheproof.json", vector_run_ed25519_wycheproof, 151);
 }
 
+/* accept.json and batch.json through hosts/esp32p4/vector_runs/vector_accept.c: every step counts. */
 static void accept_vectors_in_order(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("accept.json");
-    const cJSON *item;
-    uint8_t bytes[VECTOR_BYTES_MAX];
-
     (void)state;
-    vector_bytes(root, "network_public_key", bytes, 32);
-    core_set_network_key(&core, bytes);
-    cJSON_ArrayForEach(item, vector_array(root, "devices")) {
-        vector_bytes(item, "public_key", bytes, 32);
-        assert_int_equal(core_device_set(&core, (uint32_t)vector_number(item, "slot"),
-                                         vector_string(item, "device_id"), bytes), CORE_OK);
-    }
-
-    cJSON_ArrayForEach(item, vector_array(root, "steps")) {
-        size_t len = vector_bytes(item, "frame", bytes, sizeof bytes);
-        int32_t status = core_frame_accept(&core, bytes, len, (uint32_t)vector_number(item, "now"));
-        uint32_t slot;
-
-        vector_assert_status(&core, status, vector_string(item, "status"), vector_string(item, "name"));
-        if (status != CORE_OK) {
-            continue;
-        }
-        slot = core_frame_slot(&core);
-        assert_int_equal(slot, (uint32_t)vector_number(item, "slot"));
-        assert_int_equal(core_frame_came_online(&core), vector_number(item, "came_online") == 1);
-        assert_int_equal(core_device_highest_seq(&core, slot), (uint32_t)vector_number(item, "highest_seq"));
-    }
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    test_vector_set("accept.json", vector_run_accept, 2);
 }
 
 static void batch_vectors_byte_for_byte(void **state)
 {
-    core_t core;
-    engine_t *engine = test_open_engine(&core);
-    cJSON *root = vector_load("batch.json");
-    const cJSON *item;
-    uint8_t bytes[VECTOR_BYTES_MAX];
-    char *json = malloc(core_batch_max_len(&core) + 1);
-
     (void)state;
-    assert_non_null(json);
-    cJSON_ArrayForEach(item, vector_array(root, "devices")) {
-        vector_bytes(item, "public_key", bytes, 32);
-        assert_int_equal(core_device_set(&core, (uint32_t)vector_number(item, "slot"),
-                                         vector_string(item, "device_id"), bytes), CORE_OK);
-    }
-    assert_int_equal(core_batch_configure(&core, vector_string(root, "key_id"),
-                                          (uint32_t)vector_number(root, "interval_sec"),
-                                          (uint32_t)vector_number(root, "next_seq")), CORE_OK);
-
-    cJSON_ArrayForEach(item, vector_array(root, "steps")) {
-        const char *op = vector_string(item, "op");
-        uint32_t now = (uint32_t)vector_number(item, "now");
-
-        if (strcmp(op, "add_frame") == 0) {
-            size_t len = vector_bytes(item, "frame", bytes, sizeof bytes);
-
-            /* The vector puts the frame in the frame buffer directly, without frame_accept. */
-            memcpy(engine_bytes(engine, core.frame.ptr, (uint32_t)len), bytes, len);
-            vector_assert_status(&core, core_batch_add_frame(&core, len, (int32_t)vector_number(item, "rssi"), now),
-                          vector_string(item, "status"), op);
-        } else if (strcmp(op, "add_status") == 0) {
-            vector_assert_status(&core, core_batch_add_status(&core, (uint32_t)vector_number(item, "slot"),
-                                                       vector_number(item, "online") == 1, now),
-                          vector_string(item, "status"), op);
-        } else {
-            assert_string_equal(op, "seal");
-            assert_true(core_batch_seal(&core, now, json, core_batch_max_len(&core) + 1) > 0);
-            assert_string_equal(json, vector_string(item, "batch"));
-            assert_int_equal(core_batch_sealed_seq(&core), (uint32_t)vector_number(item, "sealed_seq"));
-            assert_int_equal(core_batch_next_seq(&core), (uint32_t)vector_number(item, "next_seq"));
-        }
-    }
-    free(json);
-    cJSON_Delete(root);
-    engine_destroy(engine);
+    test_vector_set("batch.json", vector_run_batch, 2);
 }
 
 int main(int argc, char **argv)

@@ -599,7 +599,9 @@ export interface components {
          *     or create users. SESSION_NOT_FOUND (404) is the response to revoking a session the caller
          *     does not have, whether unknown or another user's. USER_EXISTS (409) means the username is
          *     taken in some letter case. LOGIN_THROTTLED (429) answers a login attempt made while the
-         *     username or the client address must wait after failed logins, with Retry-After.
+         *     username or the client address must wait after failed logins, with Retry-After. The home
+         *     base's local API uses the same catalogue (hosts/node/src/errors.ts) plus codes of its own,
+         *     which this server never sends; docs/homebase-api.yaml lists those.
          * @enum {string}
          */
         ErrorCode: "BAD_JSON" | "VALIDATION_FAILED" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "AUTH_REQUIRED" | "AUTH_FAILED" | "SESSION_INVALID" | "SIGNATURE_REQUIRED" | "SIGNATURE_INVALID" | "REQUEST_TIMESTAMP_SKEW" | "NONCE_REUSED" | "UNKNOWN_KEY" | "FORBIDDEN" | "NOT_FOUND" | "NETWORK_NOT_FOUND" | "DEVICE_NOT_FOUND" | "SESSION_NOT_FOUND" | "MOTION_EVENT_NOT_FOUND" | "MEDIA_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NETWORK_EXISTS" | "DEVICE_EXISTS" | "HOME_BASE_EXISTS" | "USER_EXISTS" | "LOGIN_THROTTLED" | "KEY_ID_MISMATCH" | "COMMAND_UNKNOWN" | "COMMAND_BAD_SCHEMA" | "FRAME_PAYLOAD_TOO_LONG" | "FRAME_BAD_JSON" | "COMMAND_NOT_ALLOWED" | "COMMAND_WRONG_TARGET" | "COMMAND_NOT_FOUND" | "COMMAND_SEQ_EXHAUSTED" | "HOME_BASE_REQUIRED" | "DEVICE_REVOKED" | "ROTATION_IN_PROGRESS" | "TARGET_IS_HOME_BASE" | "CONFIG_TOO_LARGE" | "INTERNAL" | "HOME_BASE_UNREACHABLE" | "HOME_BASE_BAD_RESPONSE";

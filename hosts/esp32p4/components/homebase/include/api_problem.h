@@ -9,13 +9,20 @@
 #define API_PROBLEM_MAX_LEN 512
 #define API_PROBLEM_DETAIL_MAX_LEN 200
 
-/* The HTTP status of `code`: the central server's status for its codes, 503 for
- * DASHBOARD_TOKEN_NOT_SET, 400 for any frame status of the core, 500 for an unknown code. */
+/* The HTTP status of `code`: the catalogue's status for its codes (503 for DASHBOARD_TOKEN_NOT_SET),
+ * 400 for any other frame status of the core, 500 for an unknown code. */
 int api_problem_status(const char *code);
 
 /* Writes {"type","title","status","code","detail"} for `code` into `out` (API_PROBLEM_MAX_LEN + 1
  * bytes); `detail` may be NULL. Returns the HTTP status. */
 int api_problem_render(const char *code, const char *detail, char out[API_PROBLEM_MAX_LEN + 1]);
+
+/* Writes the problem of `code` like api_problem_render, but with `status` in place of the
+ * catalogue's, for handlers whose module decides the status (commands_handle, media_post). The
+ * title is the catalogue's for a known code, otherwise the reason phrase of `status`. Returns
+ * `status`. */
+int api_problem_render_status(int status, const char *code, const char *detail,
+                              char out[API_PROBLEM_MAX_LEN + 1]);
 
 /* The reason phrase of an HTTP status, for the status line ("Bad Request"). */
 const char *api_problem_reason(int status);

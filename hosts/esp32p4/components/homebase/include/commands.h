@@ -78,6 +78,11 @@ typedef struct {
     /* Device commands go to the device's last MAC address through it. */
     radio_t *radio;
 
+    /* Optional (NULL: none): returns false while the port's clock is not synchronised, e.g. before
+     * SNTP's first response on the device. Set with commands_set_time_check. */
+    bool (*time_is_set)(void *ctx);
+    void *time_is_set_ctx;
+
     command_record_t records[COMMANDS_RECORDS_KEPT];
     uint32_t next_record;
     uint32_t relayed;
@@ -88,6 +93,10 @@ typedef struct {
 void commands_init(commands_t *commands, core_t *core, registry_t *registry, const hb_clock_t *clock,
                    const intake_t *intake, replay_store_t *replay_store, command_results_t *results,
                    const char *dir, radio_t *radio);
+
+/* Makes commands_handle reject every command with 503 TIME_NOT_SET while `time_is_set` returns
+ * false, on top of the check against COMMANDS_TIME_VALID_AFTER. NULL removes the check. */
+void commands_set_time_check(commands_t *commands, bool (*time_is_set)(void *ctx), void *ctx);
 
 /* Handles one POST /api/v1/command. Every outcome, errors included, is written to `out`. */
 void commands_handle(commands_t *commands, const commands_request_t *request, commands_response_t *out);

@@ -8,9 +8,20 @@
 
 /* Longest path these functions build: the folder, a slash and the file name. */
 #define HB_FILE_PATH_LEN 320
+/* Longest path hb_file_write_path_atomic takes, with its NUL; the storage adapter's paths fit. */
+#define HB_FILE_FULL_PATH_LEN 416
 
 /* Writes `len` bytes as `dir`/`name`. Returns 0, or -1 with errno set (the old file stays). */
 int hb_file_write_atomic(const char *dir, const char *name, const void *bytes, size_t len);
+
+/* Writes `len` bytes as the file at `path` (shorter than HB_FILE_FULL_PATH_LEN), through
+ * `path`.tmp, fsync and rename, then flushes the folder. The one write-then-rename of the home base:
+ * the storage adapter uses it too. Returns 0, or -1 with errno set (the old file stays). */
+int hb_file_write_path_atomic(const char *path, const void *bytes, size_t len);
+
+/* Flushes the folder that contains `path`, so a rename or unlink in it survives a power cut. Does
+ * nothing where the file system cannot open a folder (FAT on ESP-IDF). */
+void hb_file_sync_folder_of(const char *path);
 
 /* Reads `dir`/`name` into `out` (at most `cap` bytes). Returns the length, -1 when the file is
  * missing or unreadable, or -2 when it is longer than `cap`. */

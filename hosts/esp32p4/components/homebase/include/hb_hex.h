@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Returns the value of one hex digit (either case), or -1 for another character. */
+int hb_hex_digit_value(char c);
+
 /* Writes 2 * len hex characters and a NUL into `out` (at least 2 * len + 1 bytes). */
 void hb_hex_encode(const uint8_t *bytes, size_t len, char *out);
 

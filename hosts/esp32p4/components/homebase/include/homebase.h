@@ -21,6 +21,17 @@
 #define HOMEBASE_RETRY_FIRST_SEC 1
 #define HOMEBASE_RETRY_MAX_SEC 60
 #define HOMEBASE_ERROR_LEN 400
+/* homebase_seal's result when the spool has no room for another batch. */
+#define HOMEBASE_SEAL_SPOOL_FULL (-2)
+
+/* Why an entry (a frame, a device status) never reached a spooled batch. */
+typedef enum {
+    /* The batch was full and the spool had no room to take it, so it was not sealed. */
+    HOMEBASE_DROP_SPOOL_FULL,
+    /* The core failed to seal the batch, or the card failed to store it. */
+    HOMEBASE_DROP_SEAL_FAILED,
+    HOMEBASE_DROP_REASON_COUNT,
+} homebase_drop_reason_t;
 
 typedef struct {
     const registry_t *registry;
@@ -43,6 +54,9 @@ typedef struct {
     uint32_t batches_set_aside;
     uint32_t last_sealed_seq;
     bool sealed_any;
+    /* True while the spool has no room for another batch (homebase_seal). */
+    bool spool_full;
+    uint32_t entries_dropped[HOMEBASE_DROP_REASON_COUNT];
 
     /* When the next send may be tried, and the delay to use after the next failure. */
     uint32_t retry_at;
@@ -82,8 +96,18 @@ int32_t homebase_receive(homebase_t *homebase, const uint8_t *frame, size_t len,
  * is due, and sends spooled batches unless a retry delay is running. */
 void homebase_tick(homebase_t *homebase);
 
-/* Seals the open batch and spools it. Returns 0, or -1 when it could not be sealed or kept. */
+/* Seals the open batch and spools it. Seals nothing and returns HOMEBASE_SEAL_SPOOL_FULL when the
+ * spool has no room for the largest batch the core can seal, so the open batch stays in the core.
+ * Returns 0, or -1 when the batch could not be sealed or stored (its entries are counted as
+ * dropped). */
 int homebase_seal(homebase_t *homebase);
+
+/* Seals the full batch so that one more entry fits; when that fails, counts the waiting entry as
+ * dropped by reason. Returns what homebase_seal returns. */
+int homebase_seal_for_entry(homebase_t *homebase);
+
+/* The name of a drop reason in GET /api/v1/status: "spool_full", "seal_failed". */
+const char *homebase_drop_reason_name(homebase_drop_reason_t reason);
 
 /* Writes the replay state to `store` from now on, whenever a floor moves (accepted frames, sealed
  * batches), and restores it now. Call after homebase_init. Returns 0, or -1 with the reason in

@@ -38,7 +38,8 @@ void oled_screen_render(oled_fb_t *fb, const oled_screen_t *screen);
 
 /* Fills `screen` from the home base (called under its lock). `ip` and `error` come from the port,
  * because only the port can read its network interface and its SD card. The strings stay owned by
- * their sources. */
+ * their sources. The error line shows, first to last: "CORE STOPPED", the port's `error`, and
+ * "SPOOL FULL" while the home base seals no batch. */
 void oled_screen_collect(homebase_t *homebase, const char *ip, const char *error, oled_screen_t *screen);
 
 #endif

@@ -131,6 +131,13 @@ int storage_read(storage_t *storage, storage_area_t area, const char *relative, 
 /* Deletes a file and drops its bytes from the count. */
 int storage_remove(storage_t *storage, storage_area_t area, const char *relative);
 
+/* Renames a file inside `area` from `from` to `to`, creating the folders of `to` within the folder
+ * entry bound. The bytes stay counted in the area. Returns STORAGE_OK, STORAGE_ERR_BAD_PATH,
+ * STORAGE_ERR_NOT_FOUND, STORAGE_ERR_EXISTS (the target is left untouched), STORAGE_ERR_FOLDER_FULL
+ * or STORAGE_ERR_IO, with a reason in `error`. */
+int storage_rename(storage_t *storage, storage_area_t area, const char *from, const char *to,
+                   char *error);
+
 /* Evicts the oldest file of `area` (the smallest path) and removes folders it leaves empty. Returns
  * STORAGE_OK, or STORAGE_ERR_NOT_FOUND when the area holds no file. The spool is never evicted. */
 int storage_evict_oldest(storage_t *storage, storage_area_t area);
@@ -138,6 +145,14 @@ int storage_evict_oldest(storage_t *storage, storage_area_t area);
 /* ---- Usage ---- */
 
 uint64_t storage_used_total(const storage_t *storage);
+
+/* True when a new file of `len` bytes in `area` would fit its quota and the card, counting the
+ * files that eviction may take (media, logs) as free. Changes nothing. */
+bool storage_has_room(const storage_t *storage, storage_area_t area, uint64_t len);
+
+/* Writes the full path of an area's folder ("<root>/spool") into `out`; false when it does not fit
+ * `cap` bytes. */
+bool storage_area_path(const storage_t *storage, storage_area_t area, char *out, size_t cap);
 
 /* Bytes a file of `len` bytes takes on the card: whole clusters. */
 uint64_t storage_cost(const storage_t *storage, uint64_t len);

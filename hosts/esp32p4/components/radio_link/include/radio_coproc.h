@@ -13,6 +13,11 @@
 #include "link_message.h"
 #include "radio_peers.h"
 
+/* The maximum heartbeat interval radio_coproc_set_heartbeat_interval accepts. The home base counts
+ * the link as down after 3 seconds without a message (RADIO_LINK_TIMEOUT_SEC in
+ * components/homebase/include/radio_link.h), so a heartbeat must come sooner than that. */
+#define RADIO_COPROC_HEARTBEAT_INTERVAL_MAX_SEC 2
+
 /* What the co-processor needs from its chip: each returns 0 on success and -1 on failure. */
 typedef struct {
     /* Writes bytes to the UART towards the home base. */
@@ -43,6 +48,7 @@ typedef struct {
     link_version_t version;
     uint32_t started_at;
     uint32_t heartbeat_sent_at;
+    uint32_t heartbeat_interval_sec;
     uint32_t home_base_uptime_sec;
     bool home_base_heard;
     radio_coproc_counters_t counters;
@@ -63,7 +69,12 @@ void radio_coproc_frame_heard(radio_coproc_t *coproc, const uint8_t mac[LINK_MAC
 /* Reports how the send of frame-out `message_id` went. */
 void radio_coproc_send_done(radio_coproc_t *coproc, uint16_t message_id, bool delivered);
 
-/* Sends a heartbeat when LINK_HEARTBEAT_INTERVAL_SEC has passed since the last. */
+/* Sets how often radio_coproc_tick sends a heartbeat (LINK_HEARTBEAT_INTERVAL_SEC after init).
+ * Returns 0, or -1 with the interval unchanged when `interval_sec` is 0 or above
+ * RADIO_COPROC_HEARTBEAT_INTERVAL_MAX_SEC. */
+int radio_coproc_set_heartbeat_interval(radio_coproc_t *coproc, uint32_t interval_sec);
+
+/* Sends a heartbeat when the heartbeat interval has passed since the last. */
 void radio_coproc_tick(radio_coproc_t *coproc, uint32_t now);
 
 #endif
