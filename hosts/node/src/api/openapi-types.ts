@@ -497,7 +497,8 @@ export interface paths {
          *     `GET http://<home base host>:<port>/api/v1/media/<media_path>` from the network's home
          *     base and streams the answer back with the home base's Content-Type (and Content-Length
          *     when the home base sent one). The home base has 10 seconds to answer and may not pause
-         *     longer than that while it streams. The request to the home base is not signed yet. The answer
+         *     longer than that while it streams. The request to the home base is signed with the network
+         *     key under key id `<network id>`, as command deliveries are (docs/protocol.md section 12.2). The answer
          *     carries `X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src 'none'; sandbox`,
          *     so a browser never runs the home base's bytes as a page of this server.
          */
