@@ -264,8 +264,8 @@ addRequest("request signature with a flipped byte", goodText, "SIGNATURE_INVALID
 addRequest("request checked under another key", goodText, "SIGNATURE_INVALID", "OK", REQUEST_TIMESTAMP, goodSignature, porch);
 addRequest("skew is checked before the signature", goodText, "REQUEST_TIMESTAMP_SKEW", "OK", REQUEST_TIMESTAMP + 1000, flippedRequest);
 
-// The home base's check of requests from the central server (request_accept): only the network id
-// is a key id it knows, and the network key signs under it (docs/protocol.md sections 2 and 12.2).
+// The home base's check of requests from the central server (request_accept): the network id is
+// the only key id it accepts, and the network key signs under it (docs/protocol.md sections 2, 12.2).
 
 interface RequestAcceptVector {
   name: string;

@@ -1,7 +1,7 @@
 /* requests.json: request_signed_message gives the file's form status and signed message, and
  * request_verify at the vector's `now` its verify status; a request that verifies gives its nonce.
- * Each member of "accept" runs request_accept on a fresh instance that holds the network's key and
- * (unless the vector's network_id is null) its id, and gives the vector's accept status. */
+ * Each member of "accept" runs request_accept on a fresh instance. That instance holds the
+ * network's key, and its id unless the vector's network_id is null. */
 #include "vector_run.h"
 
 #include <string.h>

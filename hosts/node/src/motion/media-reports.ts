@@ -1,9 +1,9 @@
 /**
  * POST /motion-events/media (docs/protocol.md section 12.1): a home base reports where it stored
  * the media of motion events. Each report names a motion event by (device id, seq) in the signer's
- * network and gives the media's path on the home base. The path is set on the stored event; when
- * the event has not arrived yet (the batch carrying it may come later), it waits in
- * motion_media_pending and insertMotions applies it when the event is stored. Reporting the same
+ * network and gives the media's path on the home base. The path is set on the stored event. An
+ * event may not have arrived yet, because the batch carrying it can come later, so its path waits
+ * in motion_media_pending until insertMotions stores the event and applies it. Reporting the same
  * path again changes nothing, so a home base may resend a report whose answer it lost.
  *
  * Limits: a pending path whose event never arrives is deleted PENDING_MEDIA_TTL_SEC after its last
@@ -21,7 +21,7 @@ import { DEVICE_ID_PATTERN } from "../networks/devices.ts";
 
 export const MEDIA_REPORTS_MAX_COUNT = 64;
 export const MEDIA_REPORTS_BODY_MAX_BYTES = 16 * 1024;
-/** The longest media path the home base writes is 51 characters; 128 as at ingest. */
+/** The maximum path length, as at ingest; the home base's paths have at most 51 characters. */
 const MEDIA_PATH_MAX_CHARS = 128;
 const SEQ_MAX = 4294967295;
 /** A week: far beyond any outage a spooled batch waits through. */

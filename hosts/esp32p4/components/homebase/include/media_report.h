@@ -1,6 +1,6 @@
-/* The media report outbox (docs/protocol.md section 12.1): for each stored content linked to a
- * motion event, the event's device id and seq with the content's path, waiting to be reported to
- * the central server with POST /motion-events/media, signed with the home base's key. outbox.h
+/* The media report outbox (docs/protocol.md section 12.1). Each report is a stored content's path
+ * with the device id and seq of its motion event. The reports wait to be sent to the central
+ * server with POST /motion-events/media, signed with the home base's key. outbox.h
  * keeps them in MEDIA_REPORT_FILE until the central server responded 200, and retries with backoff.
  *
  * Limits: at most MEDIA_REPORT_MAX reports wait; when full, a new report replaces the oldest, which
