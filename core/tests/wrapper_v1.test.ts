@@ -86,4 +86,16 @@ test("requestAccept records the nonce, and replay export and import carry it ove
   assert.equal(restarted.replayImport(Buffer.alloc(5000), T0), { ok: false, status: -24, code: "STATE_BAD_FORMAT" });
 });
 
+test("requestAccept rejects a key id other than the network id", async () => {
+  const core = await loadCore();
+  const canonical = canonicalText({
+    method: "GET", path: "/api/v1/media/x.png", keyId: `${NETWORK_ID}/homebase`, timestamp: String(T0), nonce: "0123456789abcdef0123456789abcdef", bodySha256: sha256Hex(""),
+  });
+  const signature = signRequest(Buffer.from(canonical), network);
+
+  assert.equal(core.requestAccept(canonical, signature, NETWORK_ID, network.publicKey, T0), { ok: false, status: -25, code: "REQUEST_UNKNOWN_KEY" });
+  assert.equal(core.requestAccept(canonical, signature, "not-a-uuid", network.publicKey, T0), { ok: false, status: -20, code: "REQUEST_BAD_FORM" });
+  assert.not.ok(core.replayFloorDue());
+});
+
 test.run();
