@@ -64,8 +64,10 @@ static void set_up(void)
     hb_log_set_sink(NULL, HB_LOG_ERROR);
     memset(seed, 0x11, sizeof seed);
     crypto_sign_seed_keypair(s_registry.network_public_key, secret_key, seed);
-    /* registry_apply gives the core this id as the target of config commands. */
+    /* registry_apply gives the core these ids: the target of config commands, and the key id of
+     * requests signed by the network key. */
     snprintf(s_registry.home_base_id, sizeof s_registry.home_base_id, "homebase");
+    snprintf(s_registry.network_id, sizeof s_registry.network_id, "4b1e2f3a-5c6d-4e7f-8a9b-0c1d2e3f4a5b");
     add_device("porch-cam", 0x22);
     add_device("door", 0x33);
 
