@@ -1,7 +1,8 @@
 /* homebase-sim: the home base on Linux. The radio is the UART link to a radio co-processor on a
  * terminal (--link, e.g. radio-sim's pseudo-terminal) or else UDP on 127.0.0.1 as the air, a folder
  * is the SD card, civetweb serves the local API, and batches go to the central server over plain
- * HTTP. */
+ * HTTP from the uplink sender's thread, so the main loop keeps reading the radio during an
+ * outage. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -35,6 +36,8 @@
 #include "replay_store.h"
 #include "system_clock.h"
 #include "udp_air.h"
+#include "uplink_sender.h"
+#include "uplink_thread.h"
 #include "verify_budget.h"
 
 /* Bytes read from the link terminal at a time. */
@@ -231,6 +234,9 @@ typedef struct {
     command_results_t command_results;
     media_report_t media_report;
     commands_t commands;
+    /* Sends batches, command results and media reports in its own thread (uplink_sender.h). */
+    uplink_sender_t sender;
+    uplink_thread_t uplink_thread;
     char data_dir[SPOOL_PATH_LEN];
 } simulator_t;
 
@@ -258,6 +264,42 @@ static int set_dashboard_token(const options_t *options)
     }
     if (hb_dashboard_token_set_sha256(sha) != 0) {
         hb_log(HB_LOG_ERROR, "dashboard token not stored in %s", path);
+        return -1;
+    }
+    return 0;
+}
+
+static void lock_home(void *ctx)
+{
+    pthread_mutex_lock(ctx);
+}
+
+static void unlock_home(void *ctx)
+{
+    pthread_mutex_unlock(ctx);
+}
+
+/* Starts the uplink sender's thread over the home base and both outboxes. Returns 0, or -1 after
+ * logging why. */
+static int start_sender(simulator_t *sim)
+{
+    const hb_lock_t lock = { .acquire = lock_home, .release = unlock_home, .ctx = &sim->lock };
+
+    if (uplink_thread_init(&sim->uplink_thread) != 0) {
+        hb_log(HB_LOG_ERROR, "uplink sender not started: %s", strerror(errno));
+        return -1;
+    }
+
+    /* The API's handlers already run and may spool batches, so the hooks are set under the lock. */
+    pthread_mutex_lock(&sim->lock);
+    uplink_sender_init(&sim->sender, &sim->homebase, &lock, uplink_thread_wake, &sim->uplink_thread);
+    uplink_sender_add_outbox(&sim->sender, &sim->command_results.outbox);
+    uplink_sender_add_outbox(&sim->sender, &sim->media_report.outbox);
+    pthread_mutex_unlock(&sim->lock);
+
+    /* With --clock-file a retry delay that the moved clock ended is seen within one tick interval. */
+    if (uplink_thread_start(&sim->uplink_thread, &sim->sender, (uint32_t)sim->tick_interval_ms) != 0) {
+        hb_log(HB_LOG_ERROR, "uplink sender thread not started: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -430,7 +472,7 @@ static int start(simulator_t *sim, const options_t *options)
     sim->homebase.radio_state = "up";
     pthread_mutex_unlock(&sim->lock);
     http_api_add_commands(sim->api, &sim->commands);
-    return 0;
+    return start_sender(sim);
 }
 
 static void receive_frames(simulator_t *sim)
@@ -514,20 +556,23 @@ static void run(simulator_t *sim)
         }
         homebase_tick(&sim->homebase);
         beacon_tick(&sim->beacon);
-        command_results_flush(&sim->command_results);
-        media_report_flush(&sim->media_report);
         pthread_mutex_unlock(&sim->lock);
     }
     if (sim->engine->trapped) {
         hb_log(HB_LOG_ERROR, "stopping: the core trapped (%s)", engine_error(sim->engine));
     }
+
+    /* The sender finishes the request on its way, if any, and stops before the next. */
+    uplink_thread_stop(&sim->uplink_thread);
 }
 
-/* Stops the server first, so no handler touches the home base while it is torn down. The open
- * batch is not sealed: sealed batches are already in the spool and are sent after a restart. */
+/* Stops the server and the uplink sender first (run stopped the sender already, unless start
+ * failed), so no other thread touches the home base while it is torn down. The open batch is not
+ * sealed: sealed batches are already in the spool and are sent after a restart. */
 static void stop(simulator_t *sim)
 {
     http_api_stop(sim->api);
+    uplink_thread_stop(&sim->uplink_thread);
     if (sim->udp_fd >= 0) {
         close(sim->udp_fd);
     }

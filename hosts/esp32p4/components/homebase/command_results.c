@@ -84,5 +84,5 @@ int command_results_add(command_results_t *results, const char *device_id, uint3
 
 int command_results_flush(command_results_t *results)
 {
-    return outbox_flush(&results->outbox);
+    return outbox_flush(&results->outbox, NULL);
 }

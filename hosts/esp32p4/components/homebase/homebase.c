@@ -6,10 +6,8 @@
 
 #include "api_events.h"
 #include "hb_log.h"
+#include "homebase_internal.h"
 
-/* Batches sent per tick at most, so a long backlog cannot hold the loop (and the radio) for long. */
-#define FLUSH_MAX_BATCHES_PER_TICK 8
-#define HTTP_OK 200
 
 static const char *const s_drop_reason_names[HOMEBASE_DROP_REASON_COUNT] = { "spool_full",
                                                                               "seal_failed" };
@@ -75,10 +73,7 @@ int homebase_init(homebase_t *homebase, const registry_t *registry, core_t *core
     return 0;
 }
 
-/* Returns whether the spool can take the largest batch the core can seal. A batch is sealed only
- * then, because a sealed batch that cannot be spooled would be lost. Logs when the spool fills and
- * when it has room again, not on every refused seal. */
-static bool spool_room_for_batch(homebase_t *homebase)
+bool homebase_spool_room_for_batch(homebase_t *homebase)
 {
     const storage_t *storage = homebase->spool->storage;
     bool room = spool_has_room(homebase->spool, homebase->batch_json_cap);
@@ -106,7 +101,7 @@ int homebase_seal(homebase_t *homebase)
     int32_t len;
     uint32_t seq;
 
-    if (!spool_room_for_batch(homebase)) {
+    if (!homebase_spool_room_for_batch(homebase)) {
         return HOMEBASE_SEAL_SPOOL_FULL;
     }
     entries = core_batch_entry_count(homebase->core);
@@ -131,6 +126,9 @@ int homebase_seal(homebase_t *homebase)
     /* On failure the spooled batch still records its seq (spool_load_next_seq), so it is kept. */
     spool_store_next_seq(homebase->spool, core_batch_next_seq(homebase->core));
     hb_log(HB_LOG_DEBUG, "batch sealed: seq=%u bytes=%d", (unsigned)seq, (int)len);
+    if (homebase->on_spooled != NULL) {
+        homebase->on_spooled(homebase->spooled_ctx);
+    }
     return 0;
 }
 
@@ -171,95 +169,6 @@ static void expire_devices(homebase_t *homebase, uint32_t now)
     }
 }
 
-static void note_send_failure(homebase_t *homebase, uint32_t now, uint32_t seq, const char *why)
-{
-    homebase->send_failures++;
-    homebase->last_send_failed_at = now;
-    homebase->retry_at = now + homebase->retry_delay_sec;
-    hb_log(HB_LOG_WARN, "batch not sent: seq=%u %s; retrying in %us", (unsigned)seq, why,
-           (unsigned)homebase->retry_delay_sec);
-
-    homebase->retry_delay_sec *= 2;
-    if (homebase->retry_delay_sec > HOMEBASE_RETRY_MAX_SEC) {
-        homebase->retry_delay_sec = HOMEBASE_RETRY_MAX_SEC;
-    }
-}
-
-/* True for a response saying that the batch itself is malformed (400 invalid, 413 too large, 415 wrong
- * media type), so sending the same bytes again cannot succeed. 401 is not one of them, because a
- * clock that has drifted heals with a fresh signature. */
-static bool batch_rejected_for_good(int http_status)
-{
-    return http_status == 400 || http_status == 413 || http_status == 415;
-}
-
-/* Keeps a batch the central server will never take, without letting it block the batches behind it:
- * it stays on the card under another name, and the next batch is sent at once. */
-static void set_aside_rejected(homebase_t *homebase, uint32_t seq, int http_status)
-{
-    if (spool_set_aside(homebase->spool, seq) != 0) {
-        hb_log(HB_LOG_ERROR, "rejected batch not set aside: seq=%u http_status=%d; removing it",
-               (unsigned)seq, http_status);
-        spool_remove(homebase->spool, seq);
-    }
-    homebase->batches_set_aside++;
-    hb_log(HB_LOG_ERROR, "batch rejected by the central server: seq=%u http_status=%d; kept in "
-           "the spool's rejected folder", (unsigned)seq, http_status);
-}
-
-/* Sends one spooled batch and deletes it only after a 200 response. Sending it again after a lost
- * response is harmless because the central server stores each batch_seq once. A batch rejected for
- * good is set aside and counts as handled (returns 0); other failures return -1 and back off. */
-static int send_spooled(homebase_t *homebase, uint32_t seq, uint32_t now)
-{
-    char *json = NULL;
-    size_t len = 0;
-    int http_status = 0;
-    char why[48];
-    int result;
-
-    if (spool_read(homebase->spool, seq, &json, &len) != 0) {
-        hb_log(HB_LOG_ERROR, "spooled batch unreadable: seq=%u; removing it", (unsigned)seq);
-        spool_remove(homebase->spool, seq);
-        return 0;
-    }
-    result = uplink_post_batch(homebase->uplink, json, len, &http_status);
-    free(json);
-
-    if (result == 0 && batch_rejected_for_good(http_status)) {
-        set_aside_rejected(homebase, seq, http_status);
-        return 0;
-    }
-    if (result != 0 || http_status != HTTP_OK) {
-        snprintf(why, sizeof why, result != 0 ? "central server unreachable" : "http_status=%d",
-                 http_status);
-        note_send_failure(homebase, now, seq, why);
-        return -1;
-    }
-    spool_remove(homebase->spool, seq);
-    homebase->batches_sent++;
-    homebase->last_send_ok_at = now;
-    homebase->retry_delay_sec = HOMEBASE_RETRY_FIRST_SEC;
-    hb_log(HB_LOG_DEBUG, "batch sent: seq=%u", (unsigned)seq);
-    return 0;
-}
-
-static void flush_spool(homebase_t *homebase, uint32_t now)
-{
-    uint32_t seqs[FLUSH_MAX_BATCHES_PER_TICK];
-    size_t count;
-
-    if (now < homebase->retry_at) {
-        return;
-    }
-    count = spool_list(homebase->spool, seqs, FLUSH_MAX_BATCHES_PER_TICK);
-    for (size_t i = 0; i < count && i < FLUSH_MAX_BATCHES_PER_TICK; i++) {
-        if (send_spooled(homebase, seqs[i], now) != 0) {
-            return;
-        }
-    }
-}
-
 void homebase_tick(homebase_t *homebase)
 {
     uint32_t now = hb_clock_now(homebase->clock);
@@ -274,11 +183,9 @@ void homebase_tick(homebase_t *homebase)
         homebase_seal(homebase);
     }
 
-    flush_spool(homebase, now);
-
-    /* Clears the spool-full state as soon as sending made room, not at the next seal. */
+    /* Clears the spool-full state once the sender made room, not only at the next seal. */
     if (homebase->spool_full) {
-        spool_room_for_batch(homebase);
+        homebase_spool_room_for_batch(homebase);
     }
 }
 

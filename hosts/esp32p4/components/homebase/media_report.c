@@ -86,5 +86,5 @@ void media_report_on_stored(void *ctx, const media_stored_t *stored)
 
 int media_report_flush(media_report_t *report)
 {
-    return outbox_flush(&report->outbox);
+    return outbox_flush(&report->outbox, NULL);
 }

@@ -115,12 +115,14 @@ int outbox_init(outbox_t *outbox, const outbox_kind_t *kind, uplink_t *uplink,
     return load(outbox);
 }
 
-/* Removes the `count` oldest entries. */
+/* Removes the `count` oldest entries. Those in flight go first, so the request on its way then
+ * carries `count` fewer of the entries still kept. */
 static void drop_oldest(outbox_t *outbox, size_t count)
 {
     memmove(outbox->entries, outbox->entries + count * outbox->entry_size,
             (outbox->count - count) * outbox->entry_size);
     outbox->count -= count;
+    outbox->in_flight = outbox->in_flight > count ? outbox->in_flight - count : 0;
 }
 
 void *outbox_reserve(outbox_t *outbox)
@@ -151,9 +153,15 @@ static int save_logged(const outbox_t *outbox)
 
 int outbox_commit(outbox_t *outbox)
 {
+    int result;
+
     /* A new entry is sent at once, whatever delay an earlier failure set. */
     outbox->retry_at = 0;
-    return save_logged(outbox);
+    result = save_logged(outbox);
+    if (outbox->on_commit != NULL) {
+        outbox->on_commit(outbox->commit_ctx);
+    }
+    return result;
 }
 
 static void note_failure(outbox_t *outbox, uint32_t now, const char *why)
@@ -186,72 +194,93 @@ static char *render_body(const outbox_t *outbox)
     return body;
 }
 
-/* Signs and posts `body`. Returns 0 and sets *http_status when a response arrived, or -1 with the
- * reason in `why` (48 bytes). */
-static int post_signed(outbox_t *outbox, const char *body, int *http_status, char *why)
-{
-    uplink_t *uplink = outbox->uplink;
-    uplink_signature_t signed_request;
-    uplink_header_t headers[5];
-
-    /* Each attempt is signed afresh: a new timestamp and nonce (docs/protocol.md section 2). */
-    if (uplink_sign(uplink, "POST", outbox->target, (const uint8_t *)body, strlen(body),
-                    &signed_request) != CORE_OK) {
-        snprintf(why, 48, "signing failed");
-        return -1;
-    }
-    headers[0] = (uplink_header_t){ "Content-Type", "application/json" };
-    headers[1] = (uplink_header_t){ "X-Mesh-Key-Id", uplink->registry->key_id };
-    headers[2] = (uplink_header_t){ "X-Mesh-Timestamp", signed_request.timestamp };
-    headers[3] = (uplink_header_t){ "X-Mesh-Nonce", signed_request.nonce };
-    headers[4] = (uplink_header_t){ "X-Mesh-Signature", signed_request.signature };
-    if (uplink->transport.post(uplink->transport.ctx, outbox->url, headers, 5, body, strlen(body),
-                               http_status) != 0) {
-        snprintf(why, 48, "central server unreachable");
-        return -1;
-    }
-    return 0;
-}
-
-int outbox_flush(outbox_t *outbox)
+int outbox_send_prepare(outbox_t *outbox, outbox_send_t *send)
 {
     uint32_t now = hb_clock_now(outbox->clock);
-    size_t sent_count = outbox->count;
-    int http_status = 0;
-    char why[48];
-    char *body;
-    int result;
 
-    if (outbox->count == 0 || now < outbox->retry_at) {
+    /* One request at a time, so a second sender cannot send the same entries. */
+    if (outbox->count == 0 || outbox->in_flight > 0 || now < outbox->retry_at) {
         return 0;
     }
-    body = render_body(outbox);
-    if (body == NULL) {
+    send->body = render_body(outbox);
+    if (send->body == NULL) {
         note_failure(outbox, now, "out of memory");
         return -1;
     }
-    result = post_signed(outbox, body, &http_status, why);
-    free(body);
-    if (result != 0) {
-        note_failure(outbox, now, why);
+
+    /* Each attempt is signed afresh: a new timestamp and nonce (docs/protocol.md section 2). */
+    if (uplink_request_sign(outbox->uplink, outbox->url, outbox->target, send->body,
+                            strlen(send->body), &send->request) != CORE_OK) {
+        free(send->body);
+        send->body = NULL;
+        note_failure(outbox, now, "signing failed");
+        return -1;
+    }
+    send->entry_count = outbox->count;
+    outbox->in_flight = outbox->count;
+    return 1;
+}
+
+int outbox_send_finish(outbox_t *outbox, outbox_send_t *send, int post_result, int http_status)
+{
+    uint32_t now = hb_clock_now(outbox->clock);
+    size_t carried = outbox->in_flight;
+    char why[48];
+
+    free(send->body);
+    send->body = NULL;
+    outbox->in_flight = 0;
+    if (post_result != 0) {
+        note_failure(outbox, now, "central server unreachable");
         return -1;
     }
 
     if (http_status == HTTP_BAD_REQUEST) {
         hb_log(HB_LOG_ERROR, "%s dropped: the central server rejected %zu entries as malformed "
-               "(http_status=400)", outbox->kind->name, sent_count);
-        outbox->refused += (uint32_t)sent_count;
+               "(http_status=400)", outbox->kind->name, send->entry_count);
+        outbox->refused += (uint32_t)send->entry_count;
     } else if (http_status != HTTP_OK) {
         snprintf(why, sizeof why, "http_status=%d", http_status);
         note_failure(outbox, now, why);
         return -1;
     } else {
-        outbox->sent += (uint32_t)sent_count;
+        outbox->sent += (uint32_t)send->entry_count;
     }
 
-    /* The central server took or refused every entry it was sent. */
-    drop_oldest(outbox, sent_count);
+    /* The central server took or refused every entry it was sent; entries added meanwhile stay. */
+    drop_oldest(outbox, carried);
     outbox->retry_delay_sec = OUTBOX_RETRY_FIRST_SEC;
     save_logged(outbox);
     return http_status == HTTP_OK ? 1 : -1;
+}
+
+int outbox_flush(outbox_t *outbox, const hb_lock_t *lock)
+{
+    outbox_send_t send;
+    int http_status = 0;
+    int post_result;
+    int result;
+
+    hb_lock_acquire(lock);
+    result = outbox_send_prepare(outbox, &send);
+    hb_lock_release(lock);
+    if (result != 1) {
+        return result;
+    }
+
+    post_result = uplink_request_post(outbox->uplink, &send.request, &http_status);
+
+    hb_lock_acquire(lock);
+    result = outbox_send_finish(outbox, &send, post_result, http_status);
+    hb_lock_release(lock);
+    return result;
+}
+
+bool outbox_next_at(const outbox_t *outbox, uint32_t *due_at)
+{
+    if (outbox->count == 0 || outbox->in_flight > 0) {
+        return false;
+    }
+    *due_at = outbox->retry_at;
+    return true;
 }

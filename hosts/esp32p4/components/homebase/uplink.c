@@ -86,25 +86,46 @@ int32_t uplink_sign(uplink_t *uplink, const char *method, const char *target, co
     return CORE_OK;
 }
 
+int32_t uplink_request_sign(uplink_t *uplink, const char *url, const char *target, const char *body,
+                            size_t body_len, uplink_request_t *out)
+{
+    char name[CORE_STATUS_NAME_MAX + 1];
+    int32_t status;
+
+    out->url = url;
+    out->body = body;
+    out->body_len = body_len;
+    snprintf(out->key_id, sizeof out->key_id, "%s", uplink->registry->key_id);
+    status = uplink_sign(uplink, "POST", target, (const uint8_t *)body, body_len, &out->signature);
+    if (status != CORE_OK) {
+        hb_log(HB_LOG_ERROR, "request not signed: target=%s reason=%s", target,
+               core_status_name(uplink->core, status, name));
+    }
+    return status;
+}
+
+int uplink_request_post(const uplink_t *uplink, const uplink_request_t *request, int *http_status)
+{
+    const uplink_header_t headers[] = {
+        { "Content-Type", "application/json" },
+        { "X-Mesh-Key-Id", request->key_id },
+        { "X-Mesh-Timestamp", request->signature.timestamp },
+        { "X-Mesh-Nonce", request->signature.nonce },
+        { "X-Mesh-Signature", request->signature.signature },
+    };
+
+    return uplink->transport.post(uplink->transport.ctx, request->url, headers,
+                                  sizeof headers / sizeof headers[0], request->body,
+                                  request->body_len, http_status);
+}
+
 int uplink_post_batch(uplink_t *uplink, const char *json, size_t len, int *http_status)
 {
-    uplink_signature_t signed_request;
-    char name[CORE_STATUS_NAME_MAX + 1];
-    int32_t status = uplink_sign(uplink, "POST", uplink->ingest_target, (const uint8_t *)json, len,
-                                 &signed_request);
-    uplink_header_t headers[5];
+    uplink_request_t request;
 
-    if (status != CORE_OK) {
-        hb_log(HB_LOG_ERROR, "request not signed: target=%s reason=%s", uplink->ingest_target,
-               core_status_name(uplink->core, status, name));
+    if (uplink_request_sign(uplink, uplink->ingest_url, uplink->ingest_target, json, len,
+                            &request) != CORE_OK) {
         return -1;
     }
-
-    headers[0] = (uplink_header_t){ "Content-Type", "application/json" };
-    headers[1] = (uplink_header_t){ "X-Mesh-Key-Id", uplink->registry->key_id };
-    headers[2] = (uplink_header_t){ "X-Mesh-Timestamp", signed_request.timestamp };
-    headers[3] = (uplink_header_t){ "X-Mesh-Nonce", signed_request.nonce };
-    headers[4] = (uplink_header_t){ "X-Mesh-Signature", signed_request.signature };
-    return uplink->transport.post(uplink->transport.ctx, uplink->ingest_url, headers,
-                                  sizeof headers / sizeof headers[0], json, len, http_status);
+    return uplink_request_post(uplink, &request, http_status);
 }

@@ -44,6 +44,23 @@ int api_fixture_stop(void **state)
     return 0;
 }
 
+static void lock_mutex(void *mutex)
+{
+    pthread_mutex_lock(mutex);
+}
+
+static void unlock_mutex(void *mutex)
+{
+    pthread_mutex_unlock(mutex);
+}
+
+hb_lock_t api_fixture_lock(api_fixture_t *fixture)
+{
+    hb_lock_t lock = { .acquire = lock_mutex, .release = unlock_mutex, .ctx = &fixture->lock };
+
+    return lock;
+}
+
 int64_t test_monotonic_ms(void)
 {
     struct timespec now;

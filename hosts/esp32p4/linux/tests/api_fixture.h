@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hb_lock.h"
 #include "http_api.h"
 #include "support.h"
 
@@ -23,6 +24,9 @@ int api_fixture_start(void **state, unsigned port_slot, bool set_token);
 
 /* Stops the API, tears the home base down and resets the dashboard token. Returns 0. */
 int api_fixture_stop(void **state);
+
+/* The fixture's mutex as an hb_lock_t, for code that takes the home base lock itself. */
+hb_lock_t api_fixture_lock(api_fixture_t *fixture);
 
 /* Milliseconds on the monotonic clock, for timing a request. */
 int64_t test_monotonic_ms(void);

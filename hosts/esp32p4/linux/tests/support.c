@@ -133,6 +133,17 @@ int test_transport_post(void *ctx, const char *url, const uplink_header_t *heade
     return 0;
 }
 
+void test_home_send(test_home_t *home)
+{
+    homebase_send_spooled(&home->homebase, NULL, HOMEBASE_SEND_MAX_PER_ROUND);
+}
+
+void test_home_tick(test_home_t *home)
+{
+    homebase_tick(&home->homebase);
+    test_home_send(home);
+}
+
 void test_registry_json(const test_home_t *home, const char *extra, char *out, size_t cap)
 {
     char seed[65];

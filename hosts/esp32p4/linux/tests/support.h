@@ -113,6 +113,13 @@ void test_registry_json(const test_home_t *home, const char *extra, char *out, s
 int test_home_setup(void **state);
 int test_home_teardown(void **state);
 
+/* Sends what the home base spooled, up to HOMEBASE_SEND_MAX_PER_ROUND batches, as one round of the
+ * uplink sender would, without a lock: these tests run on one thread. */
+void test_home_send(test_home_t *home);
+
+/* homebase_tick, then test_home_send. */
+void test_home_tick(test_home_t *home);
+
 /* Restarts the home base over the same card, as after a power cut. */
 void test_home_restart(test_home_t *home);
 

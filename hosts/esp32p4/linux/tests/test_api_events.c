@@ -205,8 +205,8 @@ static void status_reports_link_and_radio(void **state)
     assert_non_null(strstr(json, "\"radio\":{\"state\":\"up\"}"));
     free(json);
 
-    /* The first tick sends the first (empty) batch. */
-    homebase_tick(homebase);
+    /* The first tick seals the first (empty) batch, and the sender sends it. */
+    test_home_tick(fixture->home);
     json = status_render(homebase);
     assert_non_null(strstr(json, "\"link\":{\"state\":\"up\",\"last_success_at\":1764871200,"));
     free(json);
@@ -214,7 +214,7 @@ static void status_reports_link_and_radio(void **state)
     fixture->home->transport.unreachable = 1;
     fixture->home->clock_state.now += 10;
     homebase_seal(homebase);
-    homebase_tick(homebase);
+    test_home_tick(fixture->home);
     json = status_render(homebase);
     assert_non_null(strstr(json, "\"link\":{\"state\":\"down\",\"last_success_at\":1764871200,"
                            "\"last_failure_at\":1764871210,\"spooled\":1}"));

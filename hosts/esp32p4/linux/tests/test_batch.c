@@ -25,6 +25,7 @@ static void send_frame(test_home_t *home, uint8_t type, uint32_t seq, const char
     *len = test_frame_build(frame, type, test_device_ids[0], home->clock_state.now, seq, payload,
                             &home->devices[0], home->network.public_key);
     assert_int_equal(homebase_frame(&home->homebase, frame, *len, mac, -47), CORE_OK);
+    test_home_send(home);
 }
 
 /* Parses a body the transport received; the caller deletes it. */
@@ -64,7 +65,7 @@ static void first_tick_sends_start_batch(void **state)
     test_home_t *home = *state;
     cJSON *batch;
 
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 1);
     batch = last_batch(home);
     assert_int_equal(number_of(batch, "batch_seq"), 0);
@@ -77,13 +78,13 @@ static void empty_batch_sent_after_interval(void **state)
     test_home_t *home = *state;
     cJSON *batch;
 
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     home->clock_state.now += 59;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 1);
 
     home->clock_state.now += 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 2);
     assert_int_equal(home->homebase.batches_sent, 2);
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
@@ -143,7 +144,7 @@ static void log_waits_for_interval(void **state)
     assert_int_equal(core_batch_entry_count(&home->core), 1);
 
     home->clock_state.now += 60;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 2);
     assert_int_equal(core_batch_entry_count(&home->core), 0);
 }
@@ -153,24 +154,24 @@ static void central_away_keeps_spool_and_backs_off(void **state)
     test_home_t *home = *state;
 
     home->transport.unreachable = 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 1);
     assert_int_equal(home->homebase.send_failures, 1);
     assert_int_equal(homebase_spooled_count(&home->homebase), 1);
 
     /* Within the 1-second delay nothing is tried; after it one more attempt, then 2 seconds. */
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 1);
     home->clock_state.now += 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 2);
     home->clock_state.now += 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 2);
 
     home->transport.unreachable = 0;
     home->clock_state.now += 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->transport.post_count, 3);
     assert_int_equal(home->homebase.batches_sent, 1);
     assert_int_equal(home->homebase.send_failures, 2);
@@ -182,7 +183,7 @@ static void error_answer_keeps_batch(void **state)
     test_home_t *home = *state;
 
     home->transport.answer_status = 503;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->homebase.send_failures, 1);
     assert_int_equal(home->homebase.batches_sent, 0);
     assert_int_equal(homebase_spooled_count(&home->homebase), 1);
@@ -195,7 +196,7 @@ static void rejected_batch_set_aside_and_next_sent(void **state)
 
     /* The start batch 0 is rejected as malformed; it must not block batch 1 behind it. */
     home->transport.answer_status = 400;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->homebase.batches_set_aside, 1);
     assert_int_equal(home->homebase.send_failures, 0);
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
@@ -204,7 +205,7 @@ static void rejected_batch_set_aside_and_next_sent(void **state)
 
     home->transport.answer_status = 200;
     home->clock_state.now += 60;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->homebase.batches_sent, 1);
     assert_int_equal(home->transport.post_count, 2);
 }
@@ -215,14 +216,14 @@ static void restart_resends_spooled(void **state)
     cJSON *batch;
 
     home->transport.unreachable = 1;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(homebase_spooled_count(&home->homebase), 1);
 
     /* After the restart the spooled batch 0 goes first, then the new start batch, whose seq goes
      * on from the spool's record instead of starting again at 0. */
     test_home_restart(home);
     home->transport.unreachable = 0;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(home->homebase.batches_sent, 2);
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
     assert_int_equal(home->transport.body_count, 2);
@@ -245,11 +246,11 @@ static void silent_device_goes_offline(void **state)
 
     send_frame(home, FRAME_TYPE_HEARTBEAT, 1, "{}", frame, &len);
     home->clock_state.now += 89;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_true(core_device_online(&home->core, 0));
 
     home->clock_state.now += 2;
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_false(core_device_online(&home->core, 0));
 
     batch = last_batch(home);
@@ -278,7 +279,7 @@ static uint32_t fill_spool(test_home_t *home)
     home->transport.unreachable = 1;
 
     for (unsigned i = 0; i < 40 && !home->homebase.spool_full; i++) {
-        homebase_tick(&home->homebase);
+        test_home_tick(home);
         home->clock_state.now += 60;
     }
     assert_true(home->homebase.spool_full);
@@ -343,12 +344,12 @@ static void drained_spool_seals_again(void **state)
     home->transport.unreachable = 0;
     for (unsigned i = 0; i < 20 && homebase_spooled_count(&home->homebase) > 0; i++) {
         home->clock_state.now += 60;
-        homebase_tick(&home->homebase);
+        test_home_tick(home);
     }
     assert_false(home->homebase.spool_full);
 
     /* The next tick seals the waiting batch with the motion entry and sends it. */
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
     assert_int_equal(home->homebase.batches_sent, sent_before + spooled + 1);
     batch = last_batch(home);
@@ -375,7 +376,7 @@ static void restart_sends_many_in_order(void **state)
     assert_int_equal(homebase_spooled_count(&home->homebase), batches);
     home->transport.unreachable = 0;
     for (unsigned i = 0; i < 60 && homebase_spooled_count(&home->homebase) > 0; i++) {
-        homebase_tick(&home->homebase);
+        test_home_tick(home);
     }
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
 
@@ -419,7 +420,7 @@ static void restart_sends_flat_layout_batches(void **state)
     test_home_restart(home);
     assert_int_equal(home->spool.migrated_count, 2);
     assert_int_equal(homebase_spooled_count(&home->homebase), 2);
-    homebase_tick(&home->homebase);
+    test_home_tick(home);
 
     assert_int_equal(home->transport.body_count, 3);
     assert_string_equal(home->transport.bodies[0], "{\"batch_seq\":5}");

@@ -56,6 +56,7 @@ static void status_counts_frames_and_batches(void **state)
     receive(home, &home->devices[0], "porch-cam", 2, true);
     receive(home, &home->devices[0], "porch-cam", 2, true);
     receive(home, &home->devices[0], "porch-cam", 1, false);
+    test_home_send(home);
     home->clock_state.now += 42;
 
     status = render(home, status_render);

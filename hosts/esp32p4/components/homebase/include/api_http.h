@@ -17,17 +17,14 @@
 #include <stddef.h>
 
 #include "commands.h"
+#include "hb_lock.h"
 #include "homebase.h"
 
 /* The address text shown on the OLED screen, NUL included. */
 #define API_HTTP_HOST_LEN 64
 
-/* The lock around the home base: a pthread mutex on Linux, a FreeRTOS mutex on the ESP32-P4. */
-typedef struct {
-    void (*acquire)(void *ctx);
-    void (*release)(void *ctx);
-    void *ctx;
-} api_lock_t;
+/* The lock around the home base (hb_lock.h). */
+typedef hb_lock_t api_lock_t;
 
 /* What every handler works on. The binding keeps it alive while its server runs. */
 typedef struct api_context {

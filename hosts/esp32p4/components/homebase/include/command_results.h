@@ -51,8 +51,9 @@ int command_results_init(command_results_t *results, uplink_t *uplink, const hb_
 int command_results_add(command_results_t *results, const char *device_id, uint32_t id,
                         const char *result, const char *reason, const uint8_t *ack, size_t len);
 
-/* Sends the waiting results when there are any and no retry delay runs. Returns 1 when the central
- * server took them, 0 when nothing was due, -1 after a failure. */
+/* Sends the waiting results when there are any and no retry delay runs, for a caller that runs
+ * alone (outbox_flush without a lock; uplink_sender.h sends them under the lock). Returns 1 when the
+ * central server took them, 0 when nothing was due, -1 after a failure. */
 int command_results_flush(command_results_t *results);
 
 #endif

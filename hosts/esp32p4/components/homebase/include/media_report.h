@@ -45,7 +45,8 @@ int media_report_add(media_report_t *report, const char *device_id, uint32_t seq
  * report for content linked to a motion event and ignores content linked to none. */
 void media_report_on_stored(void *ctx, const media_stored_t *stored);
 
-/* Sends the waiting reports (outbox_flush). Returns 1 when the central server took them, 0 when
+/* Sends the waiting reports, for a caller that runs alone (outbox_flush without a lock;
+ * uplink_sender.h sends them under the lock). Returns 1 when the central server took them, 0 when
  * nothing was due, -1 after a failure. */
 int media_report_flush(media_report_t *report);
 

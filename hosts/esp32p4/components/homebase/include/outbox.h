@@ -10,9 +10,16 @@
  * waiting entry. After a failure, sending waits with doubling delays from OUTBOX_RETRY_FIRST_SEC to
  * OUTBOX_RETRY_MAX_SEC; a new entry is sent at once.
  *
- * Limits: when full, a new entry replaces the oldest, which is logged as lost. A response of 400
- * drops the entries sent, logged as an error: the central server found the body malformed, and
- * the same bytes cannot succeed later. Not thread-safe: the home base calls it under its lock. */
+ * Sending takes three steps, so that no lock is held while the network waits: outbox_send_prepare
+ * renders and signs the body under the home base lock, the post runs without it, and
+ * outbox_send_finish removes what the central server took under the lock again. Entries added
+ * meanwhile stay for the next request.
+ *
+ * Limits: when full, a new entry replaces the oldest, which is logged as lost, even when a request
+ * on its way carries it and the central server then takes it. A response of 400 drops the entries
+ * sent, logged as an error: the central server found the body malformed, and the same bytes cannot
+ * succeed later. Not thread-safe: every function except outbox_flush runs under the home base
+ * lock. */
 #ifndef OUTBOX_H
 #define OUTBOX_H
 
@@ -22,6 +29,7 @@
 #include <stdint.h>
 
 #include "hb_clock.h"
+#include "hb_lock.h"
 #include "registry.h"
 #include "uplink.h"
 
@@ -64,6 +72,14 @@ typedef struct {
     size_t capacity;
     size_t count;
 
+    /* The oldest entries that the request on its way carries and that are still kept; 0 when no
+     * request is on its way. */
+    size_t in_flight;
+    /* Called under the lock after outbox_commit, so a waiting sender sends at once; NULL for none
+     * (uplink_sender_init sets it). */
+    void (*on_commit)(void *ctx);
+    void *commit_ctx;
+
     uint32_t retry_at;
     uint32_t retry_delay_sec;
     uint32_t sent;
@@ -90,8 +106,33 @@ int outbox_commit(outbox_t *outbox);
 /* The entry at `index` (0 is the oldest), or NULL past the end. */
 void *outbox_entry(const outbox_t *outbox, size_t index);
 
-/* Sends the waiting entries when there are any and no retry delay runs. Returns 1 when the central
+/* One request between outbox_send_prepare and outbox_send_finish. */
+typedef struct {
+    /* The request body (malloc), which request.body points to. */
+    char *body;
+    /* Entries the body carries. */
+    size_t entry_count;
+    uplink_request_t request;
+} outbox_send_t;
+
+/* Under the lock: renders every waiting entry into one body, signs it, and marks the entries in
+ * flight. Returns 1 when `send` is ready to post, 0 when nothing is due (no entries, a retry delay
+ * runs, or a request is on its way), -1 when rendering or signing failed (the retry delay starts). */
+int outbox_send_prepare(outbox_t *outbox, outbox_send_t *send);
+
+/* Under the lock, after a prepare that returned 1 and the post (`post_result` and `http_status` as
+ * uplink_request_post returned them): removes the entries sent after a 200 or a 400 and writes the
+ * outbox, or keeps them and starts the retry delay. Frees `send`'s body. Returns 1 when the central
+ * server took them, -1 otherwise. */
+int outbox_send_finish(outbox_t *outbox, outbox_send_t *send, int post_result, int http_status);
+
+/* Sends the waiting entries when there are any and no retry delay runs: prepare and finish under
+ * `lock` (not held by the caller; NULL takes none), the post without it. Returns 1 when the central
  * server took them, 0 when nothing was due, -1 after a failure. */
-int outbox_flush(outbox_t *outbox);
+int outbox_flush(outbox_t *outbox, const hb_lock_t *lock);
+
+/* Under the lock: returns true with the clock time from which the waiting entries may be sent in
+ * *due_at (a past time means now), or false when none wait or a request is on its way. */
+bool outbox_next_at(const outbox_t *outbox, uint32_t *due_at);
 
 #endif

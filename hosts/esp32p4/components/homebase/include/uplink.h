@@ -25,7 +25,8 @@ typedef struct {
 
 typedef struct {
     /* POSTs `body` (JSON) to `url` with `headers`. Returns 0 and sets *http_status when a response
-     * arrived, or -1 when none did (connection refused, timed out, malformed response). */
+     * arrived, or -1 when none did (connection refused, timed out, malformed response). It runs
+     * without the home base lock (uplink_request_post), so it must not touch the home base. */
     int (*post)(void *ctx, const char *url, const uplink_header_t *headers, size_t header_count,
                 const char *body, size_t body_len, int *http_status);
     void *ctx;
@@ -40,6 +41,18 @@ typedef struct {
     char canonical[UPLINK_CANONICAL_LEN];
     size_t canonical_len;
 } uplink_signature_t;
+
+/* One signed attempt, signed under the home base lock and posted without it. It holds copies of
+ * everything the post sends, so the post reads neither the core, the registry nor the clock. */
+typedef struct {
+    /* The uplink's or an outbox's URL, which lives as long as the home base. */
+    const char *url;
+    /* The caller's body, which must stay unchanged until the post returns. */
+    const char *body;
+    size_t body_len;
+    char key_id[REGISTRY_KEY_ID_LEN];
+    uplink_signature_t signature;
+} uplink_request_t;
 
 typedef struct {
     core_t *core;
@@ -60,7 +73,18 @@ int uplink_init(uplink_t *uplink, core_t *core, const registry_t *registry, cons
 int32_t uplink_sign(uplink_t *uplink, const char *method, const char *target, const uint8_t *body,
                     size_t body_len, uplink_signature_t *out);
 
-/* POSTs a sealed batch to /logs/ingest. Returns 0 and sets *http_status when a response arrived
+/* Signs one attempt of POST `url` (request target `target`) with `body` into `out`, through the
+ * core, so the caller holds the home base lock. Returns 0, or a negative core status when the core
+ * rejects the canonical text's form (the failure is logged). */
+int32_t uplink_request_sign(uplink_t *uplink, const char *url, const char *target, const char *body,
+                            size_t body_len, uplink_request_t *out);
+
+/* Posts a signed attempt through the transport. Reads only `request` and the transport, so it runs
+ * without the home base lock and may wait up to the transport's timeouts. Returns what the
+ * transport returns: 0 with *http_status set, or -1 when no response arrived. */
+int uplink_request_post(const uplink_t *uplink, const uplink_request_t *request, int *http_status);
+
+/* POSTs a sealed batch to /logs/ingest (uplink_request_sign, then uplink_request_post). Returns 0 and sets *http_status when a response arrived
  * (the caller decides what the status means), or -1 when signing failed or no response arrived. */
 int uplink_post_batch(uplink_t *uplink, const char *json, size_t len, int *http_status);
 
