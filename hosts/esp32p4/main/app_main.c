@@ -4,11 +4,14 @@
  *
  * Start: identity from NVS, the SD card, the core and everything on the card (spool, registry,
  * replay state, beacons, command results), Ethernet, SNTP, the UART link to the radio
- * co-processor, the local API, the OLED. A step that fails stops the home base, with the reason on
+ * co-processor, the local API, the uplink task, the OLED. A step that fails stops the home base, with the reason on
  * the OLED and in the log. A missing SD card is retried until one is inserted.
  *
  * Loop: radio bytes in, then one tick a second (and after each read), all under the home base lock
- * that the local API's handlers take too. The OLED screen is redrawn once a second.
+ * that the local API's handlers take too. The OLED screen is redrawn once a second. Batches,
+ * command results and media reports go to the central server from the uplink task
+ * (uplink_task.c), which releases the lock while a request waits on the network, so the loop keeps
+ * emptying the radio UART's receive buffer during an outage.
  *
  * The wiring follows linux/main.c's start() step by step, rather than sharing it, so that file
  * stays as it is. Only hardware can show the start on a real board. */
@@ -51,6 +54,8 @@
 #include "replay_store.h"
 #include "sd_card.h"
 #include "sdkconfig.h"
+#include "uplink_sender.h"
+#include "uplink_task.h"
 #include "verify_budget.h"
 
 static const char *TAG = "app_main";
@@ -82,6 +87,7 @@ typedef struct {
     command_results_t command_results;
     media_report_t media_report;
     commands_t commands;
+    uplink_sender_t sender;
     api_events_t events;
     radio_link_t link;
     api_context_t api;
@@ -326,6 +332,21 @@ static void start_http(home_t *home)
     }
 }
 
+/* The uplink task, over the spool and both outboxes. The local API already runs, so the sender's
+ * hooks are set under the lock. */
+static void start_uplink(home_t *home)
+{
+    acquire_lock(home);
+    uplink_sender_init(&home->sender, &home->homebase, &home->api.lock, uplink_task_wake, NULL);
+    uplink_sender_add_outbox(&home->sender, &home->command_results.outbox);
+    uplink_sender_add_outbox(&home->sender, &home->media_report.outbox);
+    release_lock(home);
+
+    if (uplink_task_start(&home->sender) != ESP_OK) {
+        halt(home, "UPLINK TASK FAILED");
+    }
+}
+
 /* The screen is a convenience: the home base runs without one. */
 static void start_oled(home_t *home)
 {
@@ -353,6 +374,7 @@ static void start(home_t *home)
     start_network(home);
     start_radio(home);
     start_http(home);
+    start_uplink(home);
     start_oled(home);
 
     ESP_LOGI(TAG, "home base started: id=%s engine=%s http_port=%d central=%s spool=%s",
@@ -404,9 +426,9 @@ static void refresh_screen(home_t *home)
 }
 
 /* Ticks the link always, and the rest only once SNTP has set the clock. Devices take their time
- * from the beacons, and batches and results are signed with a timestamp, so none of them may go
- * out before then (after power-up the clock starts at 1970). Frames that arrive before then fail
- * the core's timestamp check. */
+ * from the beacons, and batches are sealed with a timestamp, so none of them may go out before then
+ * (after power-up the clock starts at 1970). Frames that arrive before then fail the core's
+ * timestamp check. The uplink task waits for the clock too. */
 static void tick(home_t *home)
 {
     bool time_is_set = hb_sntp_time_is_set();
@@ -417,8 +439,6 @@ static void tick(home_t *home)
     if (time_is_set) {
         homebase_tick(&home->homebase);
         beacon_tick(&home->beacon);
-        command_results_flush(&home->command_results);
-        media_report_flush(&home->media_report);
     }
     release_lock(home);
 }
