@@ -20,15 +20,15 @@ typedef struct {
     pthread_t thread;
     bool initialized;
     bool running;
-    /* Guard wake_pending and stop_requested only; never held together with the home base lock
-     * for longer than a flag change. */
+    /* Guard wake_pending and stop_requested only. The home base lock is never held together
+     * with them for longer than a flag change. */
     pthread_mutex_t mutex;
     pthread_cond_t cond;
     bool wake_pending;
     bool stop_requested;
 } uplink_thread_t;
 
-/* Prepares the flags and the condition variable; call before uplink_sender_init, whose `wake`
+/* Prepares the flags and the condition variable. Call it before uplink_sender_init, whose `wake`
  * is uplink_thread_wake with this thread as ctx. Returns 0, or -1 (errno set). */
 int uplink_thread_init(uplink_thread_t *thread);
 

@@ -8,15 +8,15 @@
 
 static const char *TAG = "uplink_task";
 
-/* An estimate, to be checked with uxTaskGetStackHighWaterMark on hardware. The task signs through
- * the core (wasm3's interpreter frames, as in the main task's 32 KiB), signs with libsodium, renders
- * outbox bodies with cJSON, reads spooled batches through FATFS, and runs esp_http_client, whose
+/* An estimate, to be checked with uxTaskGetStackHighWaterMark on hardware. The task calls the core
+ * (wasm3's interpreter frames, as in the main task's 32 KiB) and libsodium to sign. It renders
+ * outbox bodies with cJSON and reads spooled batches through FATFS. It runs esp_http_client, whose
  * TLS handshake with mbedTLS needs several KiB on its own. */
 #define UPLINK_TASK_STACK_BYTES (24 * 1024)
 /* The main task's priority: FreeRTOS shares the core between the two, and a post that waits on
  * the network blocks, so the main loop runs then. */
 #define UPLINK_TASK_PRIORITY ESP_TASK_MAIN_PRIO
-/* The longest wait between rounds, so a retry delay that ends is seen within this time. */
+/* Maximum wait between rounds, so the task sees the end of a retry delay within this time. */
 #define UPLINK_TASK_WAIT_MAX_MS 1000
 
 /* Written once by uplink_task_start, read by every task that spools (a pointer-sized store and
@@ -34,7 +34,7 @@ static void run_sender(void *arg)
             wait_ms = uplink_sender_round(sender, UPLINK_TASK_WAIT_MAX_MS);
         }
 
-        /* Ends early on a wake; several wakes during a round count as one. */
+        /* A wake ends the wait early. Several wakes during a round count as one. */
         ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(wait_ms));
     }
 }

@@ -70,7 +70,7 @@ homebase_send_step_t homebase_send_prepare(homebase_t *homebase, homebase_send_t
         return HOMEBASE_SEND_SKIPPED;
     }
 
-    /* Each attempt is signed afresh; the batch id makes a resend harmless. */
+    /* Each attempt is signed afresh, and the batch id makes a resend harmless. */
     if (uplink_request_sign(homebase->uplink, homebase->uplink->ingest_url,
                             homebase->uplink->ingest_target, send->json, len,
                             &send->request) != CORE_OK) {

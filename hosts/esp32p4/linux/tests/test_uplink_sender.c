@@ -1,7 +1,7 @@
-/* The uplink sender (uplink_sender.h) and its Linux thread (uplink_thread.h): while a post waits on
+/* The uplink sender (uplink_sender.h) and its Linux thread (uplink_thread.h). While a post waits on
  * the central server, the intake keeps taking and batching frames and the local API keeps
- * answering, because the post holds no lock; the batch on its way is neither picked again nor
- * lost; a stop joins after the post; and outbox entries added during a post stay. A transport that
+ * responding, because the post holds no lock. The batch on its way is neither picked again nor
+ * lost, a stop joins after the post, and outbox entries added during a post stay. A transport that
  * blocks until the test releases it stands in for a slow central server. */
 #include "api_fixture.h"
 
@@ -21,7 +21,8 @@
 #define SENDER_WAIT_MAX_MS 200
 /* How long a test waits for the sender thread to reach a state. */
 #define WAIT_LIMIT_MS 3000
-/* A status request while the post blocks must be answered well within the old lock-held time. */
+/* Maximum time for a status request while a post blocks, far below the transport's 5-second
+ * timeouts that a request waited for while the main loop sent under the lock. */
 #define STATUS_ANSWER_MAX_MS 1000
 
 /* A transport that blocks every post until the test releases it, then records it like the
@@ -158,7 +159,7 @@ static int teardown(void **state)
     sender_fixture_t *fixture = *state;
     void *api_state = fixture->api;
 
-    /* A test that failed early may leave a post blocked; releasing it lets the join return. */
+    /* A test that failed early may leave a post blocked, and releasing it lets the join return. */
     release_posts(&fixture->blocker, 200);
     uplink_thread_stop(&fixture->thread);
     pthread_cond_destroy(&fixture->blocker.cond);
@@ -219,14 +220,14 @@ static void intake_and_api_work_during_post(void **state)
     uint32_t accepted;
     uint32_t spooled;
 
-    /* The first tick seals the start batch 0; its post blocks. */
+    /* The first tick seals the start batch 0, and its post blocks. */
     hb_lock_acquire(&fixture->lock);
     accepted_before = home->homebase.intake.accepted;
     homebase_tick(&home->homebase);
     hb_lock_release(&fixture->lock);
     assert_true(wait_for_posts(&fixture->blocker, 1));
 
-    /* Meanwhile the intake takes a motion frame and seals and spools its batch. */
+    /* Meanwhile the intake takes two motion frames and seals and spools a batch for each. */
     assert_int_equal(take_motion_frame(fixture, 1), CORE_OK);
     assert_int_equal(take_motion_frame(fixture, 2), CORE_OK);
     lock_or_fail(fixture);

@@ -12,7 +12,8 @@ typedef struct {
     void *ctx;
 } hb_lock_t;
 
-/* Takes `lock`. A NULL lock takes nothing: the caller runs alone (a test, one thread doing all). */
+/* Takes `lock`. A NULL lock takes nothing, for a caller that runs alone (a test, or a program with
+ * one thread). */
 static inline void hb_lock_acquire(const hb_lock_t *lock)
 {
     if (lock != NULL) {

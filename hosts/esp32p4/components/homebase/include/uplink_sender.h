@@ -4,10 +4,10 @@
  * A round sends the spooled batches (homebase_send_spooled), then each outbox (command results,
  * media reports), and returns how long the port may wait before the next round. Each send takes
  * the home base lock to prepare and to finish, and releases it for the post, so a slow or
- * unreachable central server holds the lock for none of the post's time. The port's loop waits
- * between rounds on its own primitive (a condition variable on Linux, a task notification on the
- * ESP32-P4) until the returned time passes or `wake` runs: the home base calls it whenever a batch
- * is spooled and the outboxes whenever an entry is added. Standard C only. */
+ * unreachable central server holds the lock for none of the post's time. Between rounds the port's
+ * loop waits on its own primitive (a condition variable on Linux, a task notification on the
+ * ESP32-P4) until the returned time passes or `wake` runs. The home base calls `wake` whenever it
+ * spools a batch, and the outboxes whenever they take an entry. Standard C only. */
 #ifndef UPLINK_SENDER_H
 #define UPLINK_SENDER_H
 
@@ -29,13 +29,13 @@ typedef struct {
     hb_lock_t lock;
     void (*wake)(void *ctx);
     void *wake_ctx;
-    /* Set under the lock by uplink_sender_stop; a round checks it before each send. */
+    /* Set under the lock by uplink_sender_stop. A round checks it before each send. */
     bool stop_requested;
 } uplink_sender_t;
 
-/* Sends for `homebase` under `lock` (copied), and has the home base call `wake` with `wake_ctx`
- * whenever it spools a batch (under the lock; `wake` must not take it). Call with the lock held
- * once other threads use the home base. */
+/* Sets the sender up for `homebase` under `lock` (copied), and has the home base call `wake` with
+ * `wake_ctx` whenever it spools a batch. `wake` runs under the lock, so it must not take it. Call
+ * with the lock held once other threads use the home base. */
 void uplink_sender_init(uplink_sender_t *sender, homebase_t *homebase, const hb_lock_t *lock,
                         void (*wake)(void *ctx), void *wake_ctx);
 
