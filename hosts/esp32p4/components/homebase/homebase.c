@@ -8,7 +8,6 @@
 #include "hb_log.h"
 #include "homebase_internal.h"
 
-
 static const char *const s_drop_reason_names[HOMEBASE_DROP_REASON_COUNT] = { "spool_full",
                                                                               "seal_failed" };
 
