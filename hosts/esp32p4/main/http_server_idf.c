@@ -236,7 +236,8 @@ static esp_err_t handle_error(httpd_req_t *req, httpd_err_code_t error)
     case HTTPD_501_METHOD_NOT_IMPLEMENTED:
         /* The parser stops at the method, before the path, so no Allow could name the path's
          * methods as a 405 must. civetweb 1.15 answers an unknown method 400 as well. */
-        return send_error_problem(req, "BAD_REQUEST", 400, "the request method is not one HTTP defines");
+        return send_error_problem(req, "BAD_REQUEST", 400,
+                                  "the request method is not one the server knows");
     case HTTPD_500_INTERNAL_SERVER_ERROR:
         return send_error_problem(req, "INTERNAL", 500, "the request could not be handled");
     default:

@@ -49,7 +49,8 @@ typedef struct api_context {
     /* The SD card's problem for the OLED screen ("NO SD CARD") or NULL when the card works; called
      * under `lock`. NULL reports no problem. */
     const char *(*storage_error)(const homebase_t *homebase);
-    /* The body deadline in milliseconds; 0 means API_HTTP_BODY_DEADLINE_MS. Tests set a shorter one. */
+    /* The body deadline in milliseconds, or 0 for API_HTTP_BODY_DEADLINE_MS. Tests set a shorter
+     * one. */
     uint32_t body_deadline_ms;
 } api_context_t;
 
