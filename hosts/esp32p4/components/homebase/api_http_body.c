@@ -4,6 +4,12 @@
 
 #include "api_http_internal.h"
 
+/* picolibc on bare metal, which the rv32 target build compiles this file with, has no monotonic
+ * clock and leaves CLOCK_MONOTONIC undefined. No program of that build runs the handlers. */
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC CLOCK_REALTIME
+#endif
+
 /* Milliseconds on the monotonic clock. The deadline bounds how long a client holds a worker in real
  * time, so it does not follow the home base's injected clock (hb_clock.h). ESP-IDF's newlib provides
  * CLOCK_MONOTONIC too. */
