@@ -1,12 +1,13 @@
 /**
  * The home base simulator on its own, over the simulated air (UDP on 127.0.0.1): a flood of forged
- * frames at the ESP-NOW line rate does not keep a real device's frames out, and a frame accepted
- * before a SIGKILL is refused after the restart on the same SD card folder.
+ * frames at the ESP-NOW line rate does not keep a real device's frames out, a frame accepted
+ * before a SIGKILL is refused after the restart on the same SD card folder, and log entries still
+ * in the open batch at a SIGTERM are spooled.
  *
  * Needs build/homebase/homebase-sim (`make homebase`). Frames come from the device simulator's own
  * encoder, which is independent of the core.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -29,6 +30,18 @@ function startHomeBase(dir: string, httpPort: number, udpPort: number): Promise<
 function heartbeat(deviceId: string, signer: Uint8Array, seq: number, padding: string): Buffer {
   const timestamp = Math.floor(Date.now() / 1000);
   return encodeFrame({ type: "heartbeat", deviceId, timestamp, seq, payload: { battery: 90, note: padding } }, signer, networkPublicKey);
+}
+
+function logFrame(seq: number): Buffer {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return encodeFrame({ type: "log", deviceId: "door", timestamp, seq, payload: { level: "info", category: "door", message: `entry ${seq}` } }, devices.door, networkPublicKey);
+}
+
+/** Every entry of every batch spooled on the card, in no particular order. */
+function spooledEntries(dir: string): any[] {
+  const folder = join(dir, "card", "spool", "batches");
+  const files = (readdirSync(folder, { recursive: true }) as string[]).filter((name) => name.endsWith(".json"));
+  return files.flatMap((name) => JSON.parse(readFileSync(join(folder, name), "utf8")).entries);
 }
 
 interface Context {
@@ -127,6 +140,29 @@ intake("frame accepted before SIGKILL refused after restart", async (context) =>
   await sleep(300);
   body = await status(home);
   assert.is(deviceAccepted(body, "door"), 1);
+  socket.close();
+});
+
+// Regression: SIGTERM dropped the open batch, although the replay floors of its entries were saved.
+intake("log entries in the open batch are spooled at SIGTERM", async (context) => {
+  const { http, udp } = ports();
+  const home = (context.home = await startHomeBase(context.dir, http, udp));
+  const socket = await openSocket();
+  const logCount = 3;
+
+  // The first entry goes out with the urgent came-online entry; the others wait for the hour-long batch interval.
+  for (let seq = 1; seq <= logCount; seq++) await send(socket, udp, logFrame(seq));
+  let body = await status(home);
+  for (let i = 0; i < 20 && deviceAccepted(body, "door") < logCount; i++) {
+    await sleep(100);
+    body = await status(home);
+  }
+  assert.is(deviceAccepted(body, "door"), logCount);
+
+  await stopHomeBase(home, "SIGTERM");
+  assert.is(home.process.exitCode, 0);
+  const logs = spooledEntries(context.dir).filter((entry) => entry.kind === "log");
+  assert.is(logs.length, logCount);
   socket.close();
 });
 

@@ -210,6 +210,9 @@ typedef struct {
     const hb_clock_t *clock;
     file_clock_t file_clock;
     bool clock_file_failing;
+    /* True once start() got through, so stop() may seal: after a failed start the replay state may
+     * not be restored, and sealing would overwrite it. */
+    bool started;
     int tick_interval_ms;
     registry_t registry;
     engine_t *engine;
@@ -430,6 +433,7 @@ static int start(simulator_t *sim, const options_t *options)
     sim->homebase.radio_state = "up";
     pthread_mutex_unlock(&sim->lock);
     http_api_add_commands(sim->api, &sim->commands);
+    sim->started = true;
     return 0;
 }
 
@@ -523,11 +527,19 @@ static void run(simulator_t *sim)
     }
 }
 
-/* Stops the server first, so no handler touches the home base while it is torn down. The open
- * batch is not sealed: sealed batches are already in the spool and are sent after a restart. */
+/* Stops the server first, so no handler touches the home base while it is torn down. Then seals
+ * the open batch into the spool: its entries' replay floors are already saved, so the devices would
+ * never send them again. A trapped core cannot seal, and its open batch is lost. */
 static void stop(simulator_t *sim)
 {
     http_api_stop(sim->api);
+    if (sim->started && !sim->engine->trapped) {
+        homebase_seal_open_batch(&sim->homebase);
+    }
+    if (sim->started) {
+        hb_log(HB_LOG_INFO, "home base stopped: spooled=%u",
+               (unsigned)homebase_spooled_count(&sim->homebase));
+    }
     if (sim->udp_fd >= 0) {
         close(sim->udp_fd);
     }
@@ -577,7 +589,6 @@ int main(int argc, char **argv)
                "central=%s", sim.registry.home_base_id, engine_name(sim.engine), options.bind_host,
                (unsigned)options.http_port, radio, options.spool_dir, sim.uplink.ingest_url);
         run(&sim);
-        hb_log(HB_LOG_INFO, "home base stopped: spooled=%u", (unsigned)homebase_spooled_count(&sim.homebase));
     } else {
         exit_code = EXIT_FAILURE;
     }

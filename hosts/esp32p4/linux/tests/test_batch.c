@@ -148,6 +148,54 @@ static void log_waits_for_interval(void **state)
     assert_int_equal(core_batch_entry_count(&home->core), 0);
 }
 
+/* Regression: a clean stop (SIGINT, SIGTERM) dropped the open batch although its entries' replay
+ * floors were saved, so the devices never sent those log entries again. */
+static void stop_spools_open_batch_for_next_start(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    uint32_t spooled_before;
+    size_t len;
+    cJSON *batch;
+    const cJSON *entries;
+
+    /* The first frame's came-online entry is urgent and seals its batch; logs 2 and 3 wait. */
+    home->transport.unreachable = 1;
+    send_frame(home, FRAME_TYPE_LOG, 1, LOG_PAYLOAD, frame, &len);
+    send_frame(home, FRAME_TYPE_LOG, 2, LOG_PAYLOAD, frame, &len);
+    send_frame(home, FRAME_TYPE_LOG, 3, "{\"level\":\"warn\",\"category\":\"door\",\"message\":\"held\"}",
+               frame, &len);
+    spooled_before = homebase_spooled_count(&home->homebase);
+    assert_int_equal(core_batch_entry_count(&home->core), 2);
+
+    assert_int_equal(homebase_seal_open_batch(&home->homebase), 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), spooled_before + 1);
+
+    /* After the restart the stopped run's last batch goes out with both log entries. */
+    test_home_restart(home);
+    home->transport.unreachable = 0;
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.body_count, spooled_before + 2);
+    batch = parse_body(home->transport.bodies[spooled_before]);
+    entries = cJSON_GetObjectItemCaseSensitive(batch, "entries");
+    assert_int_equal(cJSON_GetArraySize(entries), 2);
+    assert_string_equal(string_of(cJSON_GetArrayItem(entries, 0), "kind"), "log");
+    assert_string_equal(string_of(cJSON_GetArrayItem(entries, 1), "kind"), "log");
+    cJSON_Delete(batch);
+}
+
+static void stop_with_empty_open_batch_spools_nothing(void **state)
+{
+    test_home_t *home = *state;
+
+    home->transport.unreachable = 1;
+    homebase_tick(&home->homebase);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+
+    assert_int_equal(homebase_seal_open_batch(&home->homebase), 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+}
+
 static void central_away_keeps_spool_and_backs_off(void **state)
 {
     test_home_t *home = *state;
@@ -439,6 +487,8 @@ int main(int argc, char **argv)
         HOME_TEST(empty_batch_sent_after_interval),
         HOME_TEST(motion_sent_at_once),
         HOME_TEST(log_waits_for_interval),
+        HOME_TEST(stop_spools_open_batch_for_next_start),
+        HOME_TEST(stop_with_empty_open_batch_spools_nothing),
         HOME_TEST(central_away_keeps_spool_and_backs_off),
         HOME_TEST(error_answer_keeps_batch),
         HOME_TEST(rejected_batch_set_aside_and_next_sent),
