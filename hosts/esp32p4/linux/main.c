@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "engine_select.h"
 #include "file_clock.h"
+#include "hb_file.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
@@ -356,7 +357,8 @@ static int start(simulator_t *sim, const options_t *options)
     /* The registry on the card, which config commands keep, replaces the provisioning file's. */
     snprintf(sim->data_dir, sizeof sim->data_dir, "%s", options->spool_dir);
     if (registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
-        hb_log(HB_LOG_ERROR, "registry not loaded: %s", error);
+        hb_log(HB_LOG_ERROR, "registry not loaded from %s: %s; %s", sim->data_dir, error,
+               HB_FILE_STATE_ADVICE);
         return -1;
     }
     sim->engine = engine_select_open(options->engine_name, error);
@@ -402,11 +404,13 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
     if (command_results_init(&sim->command_results, &sim->uplink, sim->clock, sim->data_dir) != 0) {
-        hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
+        hb_log(HB_LOG_ERROR, "command results outbox not loaded: %s/%s is unreadable and was not "
+               "moved aside, or the path is too long", sim->data_dir, COMMAND_RESULTS_FILE);
         return -1;
     }
     if (media_report_init(&sim->media_report, &sim->uplink, sim->clock, sim->data_dir) != 0) {
-        hb_log(HB_LOG_ERROR, "media report outbox in %s is malformed", sim->data_dir);
+        hb_log(HB_LOG_ERROR, "media report outbox not loaded: %s/%s is unreadable and was not "
+               "moved aside, or the path is too long", sim->data_dir, MEDIA_REPORT_FILE);
         return -1;
     }
     if (sim->card.media_attached) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hb_hex.h"
+#include "hb_log.h"
 #include "oled_screen.h"
 #include "status.h"
 
@@ -478,6 +479,37 @@ static void restart_sends_flat_layout_batches(void **state)
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
 }
 
+static char s_warning[256];
+
+static void keep_warning(hb_log_level_t level, const char *line)
+{
+    if (level == HB_LOG_WARN) {
+        snprintf(s_warning, sizeof s_warning, "%s", line);
+    }
+}
+
+/* A malformed next-seq is ignored with a warning instead of read in part ("7abc" was 7): the
+ * spooled batches and the replay state's batch floor give the next seq (docs/protocol.md 10.3). */
+static void malformed_next_seq_ignored_with_warning(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    write_spool_file(home, "batch-5.json", "{\"batch_seq\":5}");
+    write_spool_file(home, "next-seq", "900abc\n");
+    s_warning[0] = '\0';
+    hb_log_set_sink(keep_warning, HB_LOG_WARN);
+    test_home_restart(home);
+    hb_log_set_sink(NULL, HB_LOG_WARN);
+    assert_non_null(strstr(s_warning, "next-seq is unreadable or malformed"));
+
+    homebase_tick(&home->homebase);
+    assert_int_equal(home->transport.body_count, 2);
+    batch = parse_body(home->transport.bodies[1]);
+    assert_int_equal(number_of(batch, "batch_seq"), 6);
+    cJSON_Delete(batch);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -498,6 +530,7 @@ int main(int argc, char **argv)
         HOME_TEST(drained_spool_seals_again),
         HOME_TEST(restart_sends_many_in_order),
         HOME_TEST(restart_sends_flat_layout_batches),
+        HOME_TEST(malformed_next_seq_ignored_with_warning),
     };
 
     test_select_engine(argc, argv);
