@@ -1,13 +1,14 @@
 /**
  * The home base simulator on its own, over the simulated air (UDP on 127.0.0.1): a flood of forged
  * frames at the ESP-NOW line rate does not keep a real device's frames out, a frame accepted
- * before a SIGKILL is refused after the restart on the same SD card folder, and log entries still
- * in the open batch at a SIGTERM are spooled.
+ * before a SIGKILL is refused after the restart on the same SD card folder, log entries still
+ * in the open batch at a SIGTERM are spooled, and damaged state files are set aside or stop the
+ * start as docs/sd-layout.md says.
  *
  * Needs build/homebase/homebase-sim (`make homebase`). Frames come from the device simulator's own
  * encoder, which is independent of the core.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -164,6 +165,34 @@ intake("log entries in the open batch are spooled at SIGTERM", async (context) =
   const logs = spooledEntries(context.dir).filter((entry) => entry.kind === "log");
   assert.is(logs.length, logCount);
   socket.close();
+});
+
+function writeSpoolFile(dir: string, name: string, text: string): void {
+  const spool = join(dir, "card", "spool");
+  mkdirSync(spool, { recursive: true });
+  writeFileSync(join(spool, name), text);
+}
+
+intake("corrupt command results file is set aside at start", async (context) => {
+  const { http, udp } = ports();
+  writeSpoolFile(context.dir, "command-results.json", "[{\"device_id\":");
+  context.home = await startHomeBase(context.dir, http, udp);
+
+  const spool = readdirSync(join(context.dir, "card", "spool"));
+  const aside = spool.filter((name) => /^command-results\.json\.corrupt-\d+$/.test(name));
+  assert.is(aside.length, 1);
+  assert.is(readFileSync(join(context.dir, "card", "spool", aside[0]!), "utf8"), "[{\"device_id\":");
+  assert.ok(context.home.output.join("").includes("command-results.json is not a JSON array"));
+});
+
+intake("corrupt registry stops the start with the file and the fix", async (context) => {
+  const { http, udp } = ports();
+  writeSpoolFile(context.dir, "registry.json", "not json");
+  const error = await startHomeBase(context.dir, http, udp).then(() => null, (caught: Error) => caught);
+
+  assert.ok(error !== null, "homebase-sim started with a corrupt registry.json");
+  assert.ok(error.message.includes("registry.json: not a JSON object"), error.message);
+  assert.ok(error.message.includes("restore it from a backup, or re-provision the home base"), error.message);
 });
 
 intake.run();
