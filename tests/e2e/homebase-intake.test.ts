@@ -3,7 +3,7 @@
  * frames at the ESP-NOW line rate does not keep a real device's frames out, a frame accepted
  * before a SIGKILL is refused after the restart on the same SD card folder, log entries still
  * in the open batch at a SIGTERM are spooled, and damaged state files are set aside or stop the
- * start as docs/sd-layout.md says.
+ * start (docs/sd-layout.md).
  *
  * Needs build/homebase/homebase-sim (`make homebase`). Frames come from the device simulator's own
  * encoder, which is independent of the core.
@@ -38,7 +38,7 @@ function logFrame(seq: number): Buffer {
   return encodeFrame({ type: "log", deviceId: "door", timestamp, seq, payload: { level: "info", category: "door", message: `entry ${seq}` } }, devices.door, networkPublicKey);
 }
 
-/** Every entry of every batch spooled on the card, in no particular order. */
+/** Returns every entry of every batch spooled on the card, in no particular order. */
 function spooledEntries(dir: string): any[] {
   const folder = join(dir, "card", "spool", "batches");
   const files = (readdirSync(folder, { recursive: true }) as string[]).filter((name) => name.endsWith(".json"));

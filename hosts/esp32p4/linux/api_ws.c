@@ -92,7 +92,7 @@ static int check_token(api_ws_t *ws, const char *authorization)
  * authenticated (api_ws_choose_slot). An evicted client's connection keeps pointing at the slot, so
  * its handlers find another connection there and end it (owns_slot). Waits until the sender thread
  * stops writing to the evicted client. Called with ws->mutex held; returns NULL when every slot
- * holds an authenticated client. */
+ * is taken by an authenticated client. */
 static ws_client_t *take_slot(api_ws_t *ws)
 {
     api_ws_slot_t slots[API_WS_MAX_CLIENTS];

@@ -109,8 +109,8 @@ static void send_close(int fd, unsigned code, const char *reason)
 
 /* Returns a slot for a new client: a free one, or the one of the oldest client that has not
  * authenticated (api_ws_choose_slot), whose socket gets close 1013 and is closed. Its later frames
- * and its close find no client for the socket. Returns NULL when every slot holds an authenticated
- * client. */
+ * and its close find no client for the socket. Returns NULL when every slot is taken by an
+ * authenticated client. */
 static ws_client_t *take_slot(void)
 {
     api_ws_slot_t slots[API_WS_MAX_CLIENTS];

@@ -260,7 +260,7 @@ static void token_holder_evicts_oldest_unauthenticated_client(void **state)
     assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 1);
 
     /* The oldest idle client lost its slot and is closed with 1013 at its next frame; the next
-     * oldest still holds its slot and may authenticate. */
+     * oldest keeps its slot and may authenticate. */
     expect_closed_with(idle[0], 1013);
     ws_send_text(idle[1], "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
     expect_auth_ok(idle[1]);

@@ -22,8 +22,8 @@
 
 #define API_WS_PATH "/ws"
 /* Clients at once, authenticated or not. When all are taken, a new client takes the slot of the
- * oldest one that has not authenticated (api_ws_choose_slot); only when every slot holds an
- * authenticated client does one more get 503 TOO_MANY_CLIENTS. */
+ * oldest one that has not authenticated (api_ws_choose_slot); only when every slot is taken by
+ * an authenticated client does one more get 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
 /* RFC 6455 section 7.4.1: 1013, try again later, for a client whose slot a newer client took. */
 #define API_WS_CLOSE_EVICTED 1013
@@ -48,7 +48,8 @@
  * send the auth message instead. The client count is not checked here. */
 const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, const char **detail);
 
-/* One client slot as api_ws_choose_slot sees it. A binding copies these from its own table. */
+/* The state of one client slot that api_ws_choose_slot reads. A binding copies it from its own
+ * table. */
 typedef struct {
     bool used;
     /* Authenticated, or its upgrade request carried a valid token: never evicted. */
@@ -61,7 +62,7 @@ typedef struct {
  * else the slot of the oldest client that has not authenticated, which the binding closes with
  * API_WS_CLOSE_EVICTED and gives to the new client (*evict true). So clients that never
  * authenticate cannot keep the dashboard out, and a client that has authenticated is never
- * evicted. Returns the slot index, or -1 when every slot holds an authenticated client. */
+ * evicted. Returns the slot index, or -1 when every slot is taken by an authenticated client. */
 int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool *evict);
 
 /* Reads the auth message {"type":"auth","token":"<1 to HB_DASHBOARD_TOKEN_MAX_LEN characters>"}

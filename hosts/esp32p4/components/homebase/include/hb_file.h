@@ -12,8 +12,8 @@
 /* Longest path hb_file_write_path_atomic takes, with its NUL; the storage adapter's paths fit. */
 #define HB_FILE_FULL_PATH_LEN 416
 
-/* What a start error about a damaged state file that guards against replays (replay-state.bin,
- * beacon-state.bin, registry.json) tells the operator. docs/sd-layout.md says why the home base
+/* The advice in a start error about a damaged state file that guards against replays
+ * (replay-state.bin, beacon-state.bin, registry.json). docs/sd-layout.md explains why the home base
  * stops instead of starting without the file. */
 #define HB_FILE_STATE_ADVICE "restore it from a backup, or re-provision the home base (docs/sd-layout.md)"
 
