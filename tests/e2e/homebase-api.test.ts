@@ -330,6 +330,8 @@ provisioned("malformed logs bodies get documented problems", async ({ home }) =>
     ["{\"entries\":[[[[]]]]}", 400, "BAD_JSON"],
     ["{\"entries\":[]}", 400, "VALIDATION_FAILED"],
     ["{\"entries\":[{\"frame\":\"xyz\"}]}", 400, "VALIDATION_FAILED"],
+    ["{\"entries\":[{\"frame\":\"zz\"}]}", 400, "VALIDATION_FAILED"],
+    ["{\"entries\":[{\"frame\":\"00\"}],\"entries\":[{\"frame\":\"00\"}]}", 400, "BAD_JSON"],
     [JSON.stringify({ entries: Array.from({ length: LOGS_ENTRY_MAX_COUNT + 1 }, () => ({ frame: "00" })) }), 400, "VALIDATION_FAILED"],
     [" ".repeat(LOGS_BODY_MAX_LEN + 1), 413, "BODY_TOO_LARGE"],
   ];
@@ -345,9 +347,20 @@ provisioned("malformed logs bodies get documented problems", async ({ home }) =>
   assert.is(wrongType.status, 415);
   assertDocumented("/api/v1/logs", "post", 415, "application/problem+json", wrongType.body);
 
-  const wrongMethod = await getJson(home, "/api/v1/logs");
+  const notHex = await postJson(home, "/api/v1/logs", "{\"entries\":[{\"frame\":\"zz\"}]}");
+  assert.match(notHex.body.detail, /not hex/);
+
+  const wrongMethod = await fetch(url(home, "/api/v1/logs"));
   assert.is(wrongMethod.status, 405);
-  assert.is(wrongMethod.body.code, "METHOD_NOT_ALLOWED");
+  assert.is(wrongMethod.headers.get("allow"), "POST");
+  const wrongMethodBody = await wrongMethod.json();
+  assert.is(wrongMethodBody.code, "METHOD_NOT_ALLOWED");
+  assertDocumented("/api/v1/logs", "post", 405, "application/problem+json", wrongMethodBody);
+
+  const head = await fetch(url(home, "/api/v1/status"), { method: "HEAD", headers: bearer(home) });
+  assert.is(head.status, 405);
+  assert.is(head.headers.get("allow"), "GET");
+  assert.is((await head.arrayBuffer()).byteLength, 0);
 
   const unknown = await getJson(home, "/api/v1/unknown", bearer(home));
   assert.is(unknown.status, 404);
@@ -406,9 +419,12 @@ provisioned("oled PNG decodes with zlib and shows the screen", async ({ home }) 
   const small = await fetch(url(home, "/api/v1/oled.png?scale=1"), { headers: bearer(home) });
   assert.is(decodePng(Buffer.from(await small.arrayBuffer())).width, 128);
 
-  const invalid = await getJson(home, "/api/v1/oled.png?scale=9", bearer(home));
-  assert.is(invalid.status, 400);
-  assertDocumented("/api/v1/oled.png", "get", 400, "application/problem+json", invalid.body);
+  for (const scale of ["9", "100", "0", "99999999999", "4294967297", "+4", "4x", ""]) {
+    const invalid = await getJson(home, `/api/v1/oled.png?scale=${scale}`, bearer(home));
+    assert.is(invalid.status, 400, `scale=${scale}`);
+    assert.is(invalid.body.code, "VALIDATION_FAILED");
+    assertDocumented("/api/v1/oled.png", "get", 400, "application/problem+json", invalid.body);
+  }
 });
 
 provisioned("websocket with the header token streams log entries", async ({ home }) => {

@@ -10,7 +10,8 @@
 # Needs: gcc-riscv64-unknown-elf, libnewlib-dev, python3-kconfiglib, libsodium-dev, libcjson-dev,
 # libmbedtls-dev.
 # ESP-IDF's lwip is a git submodule: IDF_PATH/components/lwip/lwip must be checked out.
-# Prints one line per file and a summary; exits 1 when a file does not compile.
+# Prints one line per file and a summary; exits 1 when a file does not compile or a setting of an
+# sdkconfig.defaults file does not take effect (a misspelt option, or one whose dependencies are not met).
 set -uo pipefail
 
 if [ $# -ne 1 ] || [ ! -f "$1/Kconfig" ]; then

@@ -14,6 +14,7 @@ Usage: sdkconfig_gen.py IDF_PATH TARGET OUT_DIR [--kconfig FILE]... [--projbuild
 import argparse
 import glob
 import os
+import re
 import sys
 
 import kconfiglib
@@ -28,6 +29,33 @@ def accept_help_under_menu():
         return parse_help(self, node)
 
     kconfiglib.Kconfig._parse_help = parse_help_with_default
+
+
+def unapplied_defaults(config, defaults_path):
+    """Lists the settings of an sdkconfig.defaults file that did not take effect: a misspelt or
+    retired option, or one whose dependencies are not met, which ESP-IDF's build ignores silently."""
+    problems = []
+    with open(defaults_path, encoding="utf-8") as defaults:
+        for line_number, line in enumerate(defaults, start=1):
+            line = line.strip()
+            unset = re.fullmatch(r"# CONFIG_(\w+) is not set", line)
+            if unset:
+                name, expected = unset.group(1), "n"
+            elif line.startswith("CONFIG_") and "=" in line:
+                name, expected = line[len("CONFIG_"):].split("=", 1)
+                expected = expected.strip('"')
+            else:
+                continue
+            # `idf.py set-target` decides the target, whatever a defaults file names.
+            if name == "IDF_TARGET":
+                continue
+            symbol = config.syms.get(name)
+            if symbol is None or not symbol.nodes:
+                problems.append(f"{defaults_path}:{line_number}: CONFIG_{name} is not an option of this ESP-IDF")
+            elif symbol.str_value != expected:
+                problems.append(f"{defaults_path}:{line_number}: CONFIG_{name} is {symbol.str_value!r}, "
+                                f"not {expected!r} (its dependencies are not met?)")
+    return problems
 
 
 def write_source_list(path, files):
@@ -71,6 +99,11 @@ def main():
     config = kconfiglib.Kconfig(os.path.join(args.idf_path, "Kconfig"), warn=False)
     for defaults in args.defaults:
         config.load_config(defaults, replace=False)
+    problems = [problem for defaults in args.defaults for problem in unapplied_defaults(config, defaults)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
     config.write_autoconf(os.path.join(args.out_dir, "sdkconfig.h"))
     config.write_config(os.path.join(args.out_dir, "sdkconfig"))
     return 0

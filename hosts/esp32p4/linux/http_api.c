@@ -1,5 +1,6 @@
 #include "http_api.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,26 +35,43 @@ static const char *request_header(void *connection, const char *name)
     return mg_get_header(connection, name);
 }
 
+/* Reads one byte at a time. civetweb 1.15's mg_read returns only when `cap` bytes arrived or no byte
+ * came for its request timeout, so a client sending a byte every second would keep a larger read
+ * waiting for as long as it trickles, and the body deadline (api_http.h) would never be checked.
+ * One byte per call costs a poll and a recv per body byte: a 1 MiB body took about 1.6 s in the
+ * sanitizer build of the tests (test_http_slow_body.c prints it), well within the deadline. */
 static int request_read(void *connection, void *bytes, size_t cap)
 {
-    return mg_read(connection, bytes, cap);
+    return mg_read(connection, bytes, cap > 0 ? 1 : 0);
 }
 
-/* Every response closes its connection (keep-alive is off), so no worker waits on an idle one. */
+/* Every response closes its connection (keep-alive is off), so no worker waits on an idle one. A
+ * response to HEAD carries no body and no Content-Length, because RFC 9110 section 8.6 allows only
+ * the length a GET would get, and a GET of the same path gets another response. */
 static int send_response(void *connection, const api_response_head_t *head, const void *body,
                          size_t len)
 {
-    int written = mg_printf(connection,
-                            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                            "Cache-Control: %s\r\n%s%s%s%sConnection: close\r\n\r\n",
-                            head->status, api_problem_reason(head->status), head->content_type, len,
-                            head->cache_control != NULL ? head->cache_control : "no-store",
-                            head->nosniff ? "X-Content-Type-Options: nosniff\r\n" : "",
-                            head->www_authenticate != NULL ? "WWW-Authenticate: " : "",
-                            head->www_authenticate != NULL ? head->www_authenticate : "",
-                            head->www_authenticate != NULL ? "\r\n" : "");
+    const struct mg_request_info *info = mg_get_request_info(connection);
+    bool head_only = info->request_method != NULL && strcmp(info->request_method, "HEAD") == 0;
+    char length[40] = "";
+    int written;
 
-    if (written <= 0 || (len > 0 && mg_write(connection, body, len) <= 0)) {
+    if (!head_only) {
+        snprintf(length, sizeof length, "Content-Length: %zu\r\n", len);
+    }
+    written = mg_printf(connection,
+                        "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n%sCache-Control: %s\r\n%s%s%s%s%s%s%s"
+                        "Connection: close\r\n\r\n",
+                        head->status, api_problem_reason(head->status), head->content_type, length,
+                        head->cache_control != NULL ? head->cache_control : "no-store",
+                        head->nosniff ? "X-Content-Type-Options: nosniff\r\n" : "",
+                        head->www_authenticate != NULL ? "WWW-Authenticate: " : "",
+                        head->www_authenticate != NULL ? head->www_authenticate : "",
+                        head->www_authenticate != NULL ? "\r\n" : "",
+                        head->allow != NULL ? "Allow: " : "", head->allow != NULL ? head->allow : "",
+                        head->allow != NULL ? "\r\n" : "");
+
+    if (written <= 0 || (!head_only && len > 0 && mg_write(connection, body, len) <= 0)) {
         return -1;
     }
     return 0;
@@ -65,8 +83,8 @@ static int handle_request(struct mg_connection *connection, void *data)
 {
     http_api_t *server = data;
     const struct mg_request_info *info = mg_get_request_info(connection);
-    /* The decoded path before civetweb removes dot segments, so "/api/v1/media/../x" is seen as
-     * sent and rejected by the media path rule rather than rewritten. */
+    /* The path as sent: decode_url is off, and local_uri_raw keeps dot segments that local_uri
+     * has removed, so "/api/v1/media/../x" is rejected by the media path rule, not rewritten. */
     const char *path = info->local_uri_raw != NULL ? info->local_uri_raw : info->local_uri;
     api_request_t request = {
         .method = info->request_method,
@@ -79,6 +97,10 @@ static int handle_request(struct mg_connection *connection, void *data)
     };
     api_responder_t responder = { .send = send_response, .binding = connection };
 
+    /* civetweb 1.15 resets its close flag for each request, whatever enable_keep_alive says, and
+     * then reads and discards the rest of a body the handler left unread (after a 413 or 408, say)
+     * for as long as the client keeps sending. Closing instead frees the worker at once. */
+    mg_disable_connection_keep_alive(connection);
     return api_http_dispatch(&server->api, &request, &responder);
 }
 
@@ -111,6 +133,9 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
         /* Every response closes its connection, so no worker waits on an idle keep-alive. */
         "enable_keep_alive", "no",
         "max_request_size", STRINGIFY(HTTP_API_MAX_HEAD_LEN),
+        /* Routes match the path as sent, as on esp_http_server (api_http.h). With civetweb's
+         * default, "%00" would cut the decoded path and "%2F" would reach a media file. */
+        "decode_url", "no",
         "connection_queue", STRINGIFY(HTTP_API_CONNECTION_QUEUE_LEN),
         "listen_backlog", STRINGIFY(HTTP_API_LISTEN_BACKLOG),
         "websocket_timeout_ms", STRINGIFY(HTTP_API_WS_PING_INTERVAL_MS),
@@ -168,6 +193,11 @@ void http_api_add_commands(http_api_t *api, commands_t *commands)
     api->api.lock.acquire(api->api.lock.ctx);
     api->api.commands = commands;
     api->api.lock.release(api->api.lock.ctx);
+}
+
+void http_api_set_body_deadline_ms(http_api_t *api, uint32_t deadline_ms)
+{
+    api->api.body_deadline_ms = deadline_ms;
 }
 
 void http_api_stop(http_api_t *api)

@@ -48,6 +48,10 @@ http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase
  * route responds 404. */
 void http_api_add_commands(http_api_t *api, commands_t *commands);
 
+/* Sets the body deadline (api_context_t.body_deadline_ms; 0 restores API_HTTP_BODY_DEADLINE_MS),
+ * so tests need not wait 10 seconds. Call it before requests arrive: the handlers read it unlocked. */
+void http_api_set_body_deadline_ms(http_api_t *api, uint32_t deadline_ms);
+
 void http_api_stop(http_api_t *api);
 
 /* Registers `handler` for `pattern` after start (as mg_set_request_handler does), keeping the

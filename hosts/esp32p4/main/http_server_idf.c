@@ -12,6 +12,10 @@
  * - Request bodies must carry Content-Length: esp_http_server does not decode chunked bodies.
  * - Each header value the handlers read is copied into a per-request buffer of
  *   HEADER_ARENA_LEN bytes; a header that does not fit reads as absent.
+ * - A response to HEAD carries Content-Length: 0, because httpd_resp_send always sends the length
+ *   of what it sends; civetweb sends none.
+ * - A response sent before the whole body was read (413, 408, 415, ...) closes the session, so
+ *   esp_http_server does not read and discard the rest on the server task (httpd_req_delete).
  *
  * What only hardware can show: the stack the handlers use (core calls run on the server task),
  * heap use under load, and the socket limits with real clients. */
@@ -51,7 +55,7 @@ static const char *TAG = "http_server";
 /* Header values a handler reads at once: the X-Mesh-Manifest header alone is up to 500 hex
  * characters, and a command reads four X-Mesh-* headers plus Content-Type. */
 #define HEADER_ARENA_LEN 1536
-/* The decoded path; esp_http_server's URI is at most CONFIG_HTTPD_MAX_URI_LEN. */
+/* The path without the query; esp_http_server's URI is at most CONFIG_HTTPD_MAX_URI_LEN. */
 #define PATH_LEN (CONFIG_HTTPD_MAX_URI_LEN + 1)
 /* "413 Payload Too Large" and the like. */
 #define STATUS_LINE_LEN 48
@@ -62,6 +66,11 @@ typedef struct {
     char status[STATUS_LINE_LEN];
     char arena[HEADER_ARENA_LEN];
     size_t arena_used;
+    /* Body bytes the handler read, and whether a read failed. */
+    size_t body_read;
+    bool read_failed;
+    /* Set when the response went out before the whole body was read. */
+    bool close_session;
 } idf_request_t;
 
 static httpd_handle_t s_server;
@@ -98,13 +107,20 @@ static int request_read(void *binding, void *bytes, size_t cap)
     idf_request_t *request = binding;
     int received = httpd_req_recv(request->req, bytes, cap);
 
-    return received < 0 ? -1 : received;
+    if (received < 0) {
+        request->read_failed = true;
+        return -1;
+    }
+    request->body_read += (size_t)received;
+    return received;
 }
 
 static int send_response(void *binding, const api_response_head_t *head, const void *body, size_t len)
 {
     idf_request_t *request = binding;
     httpd_req_t *req = request->req;
+    /* RFC 9110 section 9.3.2: a response to HEAD has no content. */
+    bool head_only = req->method == HTTP_HEAD;
     esp_err_t err;
 
     /* esp_http_server keeps these pointers until httpd_resp_send, so they must outlive the call.
@@ -121,7 +137,16 @@ static int send_response(void *binding, const api_response_head_t *head, const v
     if (head->www_authenticate != NULL) {
         httpd_resp_set_hdr(req, "WWW-Authenticate", head->www_authenticate);
     }
-    err = httpd_resp_send(req, body, (ssize_t)len);
+    if (head->allow != NULL) {
+        httpd_resp_set_hdr(req, "Allow", head->allow);
+    }
+    /* The rest of an unread body would be read and discarded on the server task before the next
+     * request (httpd_req_delete, ESP-IDF 5.4), however large its Content-Length. */
+    request->close_session = request->read_failed || request->body_read < req->content_len;
+    if (request->close_session) {
+        httpd_resp_set_hdr(req, "Connection", "close");
+    }
+    err = httpd_resp_send(req, head_only ? NULL : body, head_only ? 0 : (ssize_t)len);
     if (err != ESP_OK) {
         ESP_LOGW(TAG, "response failed: status=%d err=%s", head->status, esp_err_to_name(err));
         return -1;
@@ -129,17 +154,16 @@ static int send_response(void *binding, const api_response_head_t *head, const v
     return 0;
 }
 
-/* Fills `request` from `req`, percent-decoding the path into `path`. Returns false for a path that
- * does not decode. */
-static bool map_request(httpd_req_t *req, idf_request_t *binding, char path[PATH_LEN],
+/* Fills `request` from `req`, copying the path as sent (without the query) into `path`. */
+static void map_request(httpd_req_t *req, idf_request_t *binding, char path[PATH_LEN],
                         api_request_t *request)
 {
     const char *query = strchr(req->uri, '?');
     size_t path_len = query != NULL ? (size_t)(query - req->uri) : strlen(req->uri);
     const char *method = http_method_str((enum http_method)req->method);
 
-    binding->req = req;
-    binding->arena_used = 0;
+    *binding = (idf_request_t){ .req = req };
+    snprintf(path, PATH_LEN, "%.*s", (int)path_len, req->uri);
     *request = (api_request_t){
         .method = method,
         .path = path,
@@ -152,10 +176,10 @@ static bool map_request(httpd_req_t *req, idf_request_t *binding, char path[PATH
         .read = request_read,
         .binding = binding,
     };
-    return api_http_decode_path(req->uri, path_len, path, PATH_LEN);
 }
 
-/* The handler of every route. */
+/* The handler of every route. Returns ESP_FAIL, which closes the session (the handler contract of
+ * httpd_uri_t in ESP-IDF 5.4), when the response went out before the whole body was read. */
 static esp_err_t handle_route(httpd_req_t *req)
 {
     idf_request_t binding;
@@ -163,15 +187,13 @@ static esp_err_t handle_route(httpd_req_t *req)
     api_request_t request;
     char path[PATH_LEN];
 
-    if (!map_request(req, &binding, path, &request)) {
-        ESP_LOGW(TAG, "request rejected: reason=invalid percent escape in the path");
-        api_http_send_problem(&responder, "BAD_REQUEST", "the path has an invalid percent escape");
-        return ESP_OK;
-    }
-    /* esp_http_server matched the raw path, so the decoded one picks the handler here, as on
-     * civetweb. NOTE: a raw path that matches no template, such as "/api/v1/stat%75s", gets the
-     * 404 of handle_error, where civetweb decodes it first and serves the status page. */
+    /* esp_http_server matched the raw path, and the handlers match it too, as on civetweb. */
+    map_request(req, &binding, path, &request);
     api_http_dispatch(s_context, &request, &responder);
+    if (binding.close_session) {
+        ESP_LOGD(TAG, "session closed: reason=body left unread");
+        return ESP_FAIL;
+    }
     return ESP_OK;
 }
 
@@ -198,23 +220,24 @@ static esp_err_t handle_error(httpd_req_t *req, httpd_err_code_t error)
 {
     switch (error) {
     case HTTPD_404_NOT_FOUND:
-        /* The request was read completely, so the connection stays open. */
-        http_server_idf_send_problem(req, "NOT_FOUND", "no route for this method and path");
-        return ESP_OK;
     case HTTPD_405_METHOD_NOT_ALLOWED:
         /* Only /ws is registered for one method; on Linux another method there reaches the
-         * catch-all, which sends 404. */
+         * catch-all, which sends 404. A request without a body was read completely, so its
+         * connection stays open; one with a body is closed rather than read to its end. */
         http_server_idf_send_problem(req, "NOT_FOUND", "no route for this method and path");
-        return ESP_OK;
+        return req->content_len > 0 ? ESP_FAIL : ESP_OK;
     case HTTPD_414_URI_TOO_LONG:
         return send_error_problem(req, "BAD_REQUEST", 414, "the request URI exceeds CONFIG_HTTPD_MAX_URI_LEN");
     case HTTPD_431_REQ_HDR_FIELDS_TOO_LARGE:
         return send_error_problem(req, "BAD_REQUEST", 431,
                                   "the request headers exceed CONFIG_HTTPD_MAX_REQ_HDR_LEN");
     case HTTPD_408_REQ_TIMEOUT:
-        return send_error_problem(req, "BAD_REQUEST", 408, "the request did not arrive in time");
+        return send_error_problem(req, "REQUEST_TIMEOUT", 408, "the request did not arrive in time");
     case HTTPD_501_METHOD_NOT_IMPLEMENTED:
-        return send_error_problem(req, "METHOD_NOT_ALLOWED", 405, "the method is not supported");
+        /* The parser stops at the method, before the path, so no Allow could name the path's
+         * methods as a 405 must. civetweb 1.15 answers an unknown method 400 as well. */
+        return send_error_problem(req, "BAD_REQUEST", 400,
+                                  "the request method is not one the server knows");
     case HTTPD_500_INTERNAL_SERVER_ERROR:
         return send_error_problem(req, "INTERNAL", 500, "the request could not be handled");
     default:

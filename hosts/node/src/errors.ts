@@ -61,6 +61,8 @@ export const ERROR_CATALOGUE = {
 
   // Codes that only the home base's local API sends, with the status and title it uses (api_problem.c).
   BAD_REQUEST: { status: 400, title: "request is malformed", homeBaseOnly: true },
+  /** The request body did not arrive within the home base's body deadline (10 seconds). */
+  REQUEST_TIMEOUT: { status: 408, title: "the request body did not arrive in time", homeBaseOnly: true },
   FRAME_KIND_MISMATCH: { status: 400, title: "the frame's type is not the one this endpoint takes", homeBaseOnly: true },
   /** The home base's wrapper of the core did not fit the input into the core's buffer. */
   INPUT_TOO_LONG: { status: 400, title: "input is longer than the core's buffer", homeBaseOnly: true },

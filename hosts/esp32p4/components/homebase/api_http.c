@@ -62,17 +62,26 @@ int api_http_send(const api_responder_t *responder, int status, const char *cont
     return status;
 }
 
+/* Sends the problem of `code` with `status` and the head fields already set in `head`. */
+static int send_problem_head(const api_responder_t *responder, api_response_head_t *head, int status,
+                             const char *code, const char *detail)
+{
+    char body[API_PROBLEM_MAX_LEN + 1];
+
+    head->content_type = "application/problem+json";
+    head->status = api_problem_render_status(status, code, detail, body);
+    /* RFC 9110 section 15.5.2: a 401 response carries a challenge. */
+    head->www_authenticate = head->status == 401 ? "Bearer" : NULL;
+    responder->send(responder->binding, head, body, strlen(body));
+    return head->status;
+}
+
 int api_http_send_problem_status(const api_responder_t *responder, int status, const char *code,
                                  const char *detail)
 {
-    char body[API_PROBLEM_MAX_LEN + 1];
-    api_response_head_t head = { .content_type = "application/problem+json" };
+    api_response_head_t head = { 0 };
 
-    head.status = api_problem_render_status(status, code, detail, body);
-    /* RFC 9110 section 15.5.2: a 401 response carries a challenge. */
-    head.www_authenticate = head.status == 401 ? "Bearer" : NULL;
-    responder->send(responder->binding, &head, body, strlen(body));
-    return head.status;
+    return send_problem_head(responder, &head, status, code, detail);
 }
 
 int api_http_send_problem(const api_responder_t *responder, const char *code, const char *detail)
@@ -80,16 +89,32 @@ int api_http_send_problem(const api_responder_t *responder, const char *code, co
     return api_http_send_problem_status(responder, api_problem_status(code), code, detail);
 }
 
+int api_http_send_method_not_allowed(const api_responder_t *responder, const char *method)
+{
+    char detail[64];
+    /* RFC 9110 section 15.5.6: a 405 response lists the methods the path takes. */
+    api_response_head_t head = { .allow = method };
+
+    snprintf(detail, sizeof detail, "only %s is allowed on this path", method);
+    return send_problem_head(responder, &head, 405, "METHOD_NOT_ALLOWED", detail);
+}
+
 int api_http_require_method(const api_request_t *request, const api_responder_t *responder,
                             const char *method)
 {
-    char detail[64];
-
     if (strcmp(request->method, method) == 0) {
         return 0;
     }
-    snprintf(detail, sizeof detail, "only %s is allowed on this path", method);
-    return api_http_send_problem(responder, "METHOD_NOT_ALLOWED", detail);
+    return api_http_send_method_not_allowed(responder, method);
+}
+
+int api_http_send_body_timeout(const api_context_t *context, const api_responder_t *responder)
+{
+    char detail[64];
+
+    snprintf(detail, sizeof detail, "the body did not arrive within %u ms",
+             (unsigned)api_http_body_deadline_ms(context));
+    return api_http_send_problem(responder, "REQUEST_TIMEOUT", detail);
 }
 
 int api_http_require_token(api_context_t *context, const api_request_t *request,
@@ -129,8 +154,9 @@ bool api_http_is_json_type(const char *content_type)
     return after == '\0' || after == ';' || after == ' ';
 }
 
-/* Decodes %XX escapes, and '+' as a space when `plus_is_space` (queries only). */
-static bool decode(const char *text, size_t len, char *out, size_t cap, bool plus_is_space)
+/* Decodes %XX escapes, and '+' as a space (RFC 3986 section 2.1, HTML form encoding). Returns false
+ * when an escape is malformed or decodes to NUL, or the result does not fit `cap` bytes. */
+static bool decode(const char *text, size_t len, char *out, size_t cap)
 {
     size_t at = 0;
 
@@ -146,7 +172,7 @@ static bool decode(const char *text, size_t len, char *out, size_t cap, bool plu
             }
             c = high * 16 + low;
             i += 2;
-        } else if (c == '+' && plus_is_space) {
+        } else if (c == '+') {
             c = ' ';
         }
         if (c == '\0' || at + 1 >= cap) {
@@ -161,12 +187,7 @@ static bool decode(const char *text, size_t len, char *out, size_t cap, bool plu
     return true;
 }
 
-bool api_http_decode_path(const char *text, size_t len, char *out, size_t cap)
-{
-    return decode(text, len, out, cap, false);
-}
-
-bool api_http_query_value(const char *query, const char *name, char *out, size_t cap)
+api_query_result_t api_http_query_value(const char *query, const char *name, char *out, size_t cap)
 {
     size_t name_len = strlen(name);
     const char *at = query;
@@ -176,10 +197,15 @@ bool api_http_query_value(const char *query, const char *name, char *out, size_t
         const char *end = strchr(at, '&');
         size_t pair_len = end != NULL ? (size_t)(end - at) : strlen(at);
 
-        if (pair_len > name_len && strncmp(at, name, name_len) == 0 && at[name_len] == '=') {
-            return decode(at + name_len + 1, pair_len - name_len - 1, out, cap, true);
+        if (pair_len >= name_len && strncmp(at, name, name_len) == 0 &&
+            (pair_len == name_len || at[name_len] == '=')) {
+            if (pair_len == name_len) {
+                return API_QUERY_INVALID;
+            }
+            return decode(at + name_len + 1, pair_len - name_len - 1, out, cap)
+                       ? API_QUERY_FOUND : API_QUERY_INVALID;
         }
         at = end != NULL ? end + 1 : NULL;
     }
-    return false;
+    return API_QUERY_ABSENT;
 }

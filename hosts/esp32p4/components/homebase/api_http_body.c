@@ -1,15 +1,34 @@
-/* Bounded body reading for the handlers of api_http.h. */
+/* Bounded body reading for the handlers of api_http.h: a size bound and a deadline. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "api_http_internal.h"
 
-api_body_result_t api_http_read_body(const api_request_t *request, size_t max_len, uint8_t **body,
-                                     size_t *len)
+/* Milliseconds on the monotonic clock. The deadline bounds how long a client holds a worker in real
+ * time, so it does not follow the home base's injected clock (hb_clock.h). ESP-IDF's newlib provides
+ * CLOCK_MONOTONIC too. */
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+uint32_t api_http_body_deadline_ms(const api_context_t *context)
+{
+    return context->body_deadline_ms != 0 ? context->body_deadline_ms : API_HTTP_BODY_DEADLINE_MS;
+}
+
+api_body_result_t api_http_read_body(const api_context_t *context, const api_request_t *request,
+                                     size_t max_len, uint8_t **body, size_t *len)
 {
     long long expected = request->content_length;
+    int64_t deadline = monotonic_ms() + api_http_body_deadline_ms(context);
     size_t received = 0;
     size_t buffer_len;
     uint8_t *buffer;
+    bool timed_out = false;
     int got = 1;
 
     *body = NULL;
@@ -25,18 +44,27 @@ api_body_result_t api_http_read_body(const api_request_t *request, size_t max_le
     }
 
     /* Reading one byte more than allowed distinguishes a body without Content-Length that is too
-     * long from one that just fits. With a Content-Length the reads stop there, so a keep-alive connection is
-     * never read past its body. */
+     * long from one that just fits. With a Content-Length the reads stop there, so a keep-alive
+     * connection is never read past its body. The bindings' read timeouts bound each read, not the
+     * whole body, so the deadline is checked after every read: it stops a client that trickles. */
     while (received <= buffer_len && (expected < 0 || received < (size_t)expected)) {
         got = request->read(request->binding, buffer + received, buffer_len + 1 - received);
         if (got <= 0) {
             break;
         }
         received += (size_t)got;
+        if (monotonic_ms() >= deadline && (expected < 0 || received < (size_t)expected)) {
+            timed_out = true;
+            break;
+        }
     }
     if (received > max_len) {
         free(buffer);
         return API_BODY_TOO_LARGE;
+    }
+    if (timed_out) {
+        free(buffer);
+        return API_BODY_TIMED_OUT;
     }
     if ((expected >= 0 && received != (size_t)expected) || got < 0) {
         free(buffer);

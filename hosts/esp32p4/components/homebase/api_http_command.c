@@ -19,10 +19,10 @@ static int send_too_large(const api_responder_t *responder)
 }
 
 /* Reads the body; returns 0, or the status of the problem it sent. */
-static int read_command_body(const api_request_t *request, const api_responder_t *responder,
-                             uint8_t **body, size_t *len)
+static int read_command_body(const api_context_t *context, const api_request_t *request,
+                             const api_responder_t *responder, uint8_t **body, size_t *len)
 {
-    switch (api_http_read_body(request, COMMANDS_BODY_MAX, body, len)) {
+    switch (api_http_read_body(context, request, COMMANDS_BODY_MAX, body, len)) {
     case API_BODY_OK:
         return 0;
     case API_BODY_TOO_LARGE:
@@ -30,6 +30,8 @@ static int read_command_body(const api_request_t *request, const api_responder_t
     case API_BODY_SHORT:
         return api_http_send_problem_status(responder, 400, "BAD_REQUEST",
                                             "body ended before its Content-Length");
+    case API_BODY_TIMED_OUT:
+        return api_http_send_body_timeout(context, responder);
     default:
         return api_http_send_problem_status(responder, 500, "INTERNAL", "out of memory for the body");
     }
@@ -80,7 +82,7 @@ int api_http_command(api_context_t *context, const api_request_t *request,
         return api_http_not_found(context, request, responder);
     }
     if (strcmp(request->method, "POST") != 0) {
-        return api_http_send_problem_status(responder, 405, "METHOD_NOT_ALLOWED", "only POST is allowed");
+        return api_http_send_method_not_allowed(responder, "POST");
     }
     if (request->content_length > (long long)COMMANDS_BODY_MAX) {
         return send_too_large(responder);
@@ -89,7 +91,7 @@ int api_http_command(api_context_t *context, const api_request_t *request,
         return api_http_send_problem_status(responder, 415, "UNSUPPORTED_MEDIA_TYPE",
                                             "body must be application/json");
     }
-    status = read_command_body(request, responder, &body, &len);
+    status = read_command_body(context, request, responder, &body, &len);
     if (status != 0) {
         return status;
     }

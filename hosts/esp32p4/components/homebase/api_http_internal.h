@@ -15,13 +15,25 @@ typedef enum {
     /* The body ended, or receiving failed, before its Content-Length. */
     API_BODY_SHORT,
     API_BODY_NO_MEMORY,
+    /* The body deadline (api_http_body_deadline_ms) passed before the whole body arrived. */
+    API_BODY_TIMED_OUT,
 } api_body_result_t;
 
 /* Reads the whole body, at most `max_len` bytes, into a buffer from malloc (one byte more, set to
  * NUL, so text bodies can be parsed in place). On API_BODY_OK the caller frees *body; on any other
- * result *body is NULL. A Content-Length above `max_len` is rejected before any byte is read. */
-api_body_result_t api_http_read_body(const api_request_t *request, size_t max_len, uint8_t **body,
-                                     size_t *len);
+ * result *body is NULL. A Content-Length above `max_len` is rejected before any byte is read, and a
+ * body still arriving when the context's deadline passes is API_BODY_TIMED_OUT. */
+api_body_result_t api_http_read_body(const api_context_t *context, const api_request_t *request,
+                                     size_t max_len, uint8_t **body, size_t *len);
+
+/* Returns the context's body deadline in milliseconds (API_HTTP_BODY_DEADLINE_MS unless set). */
+uint32_t api_http_body_deadline_ms(const api_context_t *context);
+
+/* Sends 408 REQUEST_TIMEOUT for a body that missed the deadline. Returns 408. */
+int api_http_send_body_timeout(const api_context_t *context, const api_responder_t *responder);
+
+/* Sends 405 METHOD_NOT_ALLOWED with Allow: `method`. Returns 405. */
+int api_http_send_method_not_allowed(const api_responder_t *responder, const char *method);
 
 /* Sends `body` with `status` and Cache-Control: no-store. Returns `status`. */
 int api_http_send(const api_responder_t *responder, int status, const char *content_type,

@@ -13,8 +13,8 @@
 #include "media_post.h"
 
 /* Reads a body of exactly Content-Length bytes. Returns 0, or the status of the problem it sent. */
-static int read_media_body(const api_request_t *request, const api_responder_t *responder,
-                           uint8_t **body, size_t *len)
+static int read_media_body(const api_context_t *context, const api_request_t *request,
+                           const api_responder_t *responder, uint8_t **body, size_t *len)
 {
     char detail[96];
 
@@ -22,7 +22,7 @@ static int read_media_body(const api_request_t *request, const api_responder_t *
         return api_http_send_problem_status(responder, 400, "VALIDATION_FAILED",
                                             "Content-Length is required");
     }
-    switch (api_http_read_body(request, MEDIA_CONTENT_MAX_BYTES, body, len)) {
+    switch (api_http_read_body(context, request, MEDIA_CONTENT_MAX_BYTES, body, len)) {
     case API_BODY_OK:
         return 0;
     case API_BODY_TOO_LARGE:
@@ -32,6 +32,8 @@ static int read_media_body(const api_request_t *request, const api_responder_t *
     case API_BODY_SHORT:
         return api_http_send_problem_status(responder, 400, "VALIDATION_FAILED",
                                             "the body ended before Content-Length bytes");
+    case API_BODY_TIMED_OUT:
+        return api_http_send_body_timeout(context, responder);
     default:
         return api_http_send_problem_status(responder, 500, "INTERNAL", "out of memory");
     }
@@ -47,9 +49,9 @@ int api_http_media_post(api_context_t *context, const api_request_t *request,
     int problem;
 
     if (strcmp(request->method, "POST") != 0) {
-        return api_http_send_problem_status(responder, 405, "METHOD_NOT_ALLOWED", "only POST is allowed");
+        return api_http_send_method_not_allowed(responder, "POST");
     }
-    problem = read_media_body(request, responder, &body, &len);
+    problem = read_media_body(context, request, responder, &body, &len);
     if (problem != 0) {
         return problem;
     }
@@ -92,7 +94,7 @@ int api_http_media_get(api_context_t *context, const api_request_t *request,
     bool allowed;
 
     if (strcmp(request->method, "GET") != 0) {
-        return api_http_send_problem_status(responder, 405, "METHOD_NOT_ALLOWED", "only GET is allowed");
+        return api_http_send_method_not_allowed(responder, "GET");
     }
     api_http_lock(context);
     allowed = media_access_allowed(context->homebase, &access, &refused);

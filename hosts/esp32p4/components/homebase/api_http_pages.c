@@ -69,7 +69,7 @@ int api_http_logs(api_context_t *context, const api_request_t *request,
         return api_http_send_problem(responder, "UNSUPPORTED_MEDIA_TYPE",
                                      "Content-Type must be application/json");
     }
-    switch (api_http_read_body(request, API_LOGS_BODY_MAX_LEN, &body, &len)) {
+    switch (api_http_read_body(context, request, API_LOGS_BODY_MAX_LEN, &body, &len)) {
     case API_BODY_OK:
         break;
     case API_BODY_TOO_LARGE:
@@ -77,6 +77,8 @@ int api_http_logs(api_context_t *context, const api_request_t *request,
         return api_http_send_problem(responder, "BODY_TOO_LARGE", detail);
     case API_BODY_SHORT:
         return api_http_send_problem(responder, "BAD_REQUEST", "body ended before its Content-Length");
+    case API_BODY_TIMED_OUT:
+        return api_http_send_body_timeout(context, responder);
     default:
         return api_http_send_problem(responder, "INTERNAL", "out of memory for the body");
     }
@@ -91,22 +93,34 @@ int api_http_logs(api_context_t *context, const api_request_t *request,
     return status;
 }
 
-/* Reads ?scale=N (1 to OLED_PNG_SCALE_MAX); returns 0 when invalid. A query without a usable scale
- * parameter (absent, or a value too long to be a scale) gets OLED_PNG_DEFAULT_SCALE. */
+/* Reads ?scale=N, N a decimal integer from 1 to OLED_PNG_SCALE_MAX (docs/homebase-api.yaml).
+ * Returns OLED_PNG_DEFAULT_SCALE without the parameter and 0 for any other value: out of range,
+ * overlong, signed, empty or not digits. */
 static unsigned read_scale(const char *query)
 {
     char text[8];
-    char *end = NULL;
-    unsigned long scale;
+    unsigned scale = 0;
 
-    if (query == NULL || !api_http_query_value(query, "scale", text, sizeof text)) {
+    switch (api_http_query_value(query, "scale", text, sizeof text)) {
+    case API_QUERY_ABSENT:
         return OLED_PNG_DEFAULT_SCALE;
-    }
-    scale = strtoul(text, &end, 10);
-    if (end == text || *end != '\0' || scale < 1 || scale > OLED_PNG_SCALE_MAX) {
+    case API_QUERY_FOUND:
+        break;
+    default:
         return 0;
     }
-    return (unsigned)scale;
+    /* Digits only, because strtoul would also take a sign and leading spaces. The bound check per
+     * digit keeps the value from growing past OLED_PNG_SCALE_MAX. */
+    for (size_t i = 0; text[i] != '\0'; i++) {
+        if (text[i] < '0' || text[i] > '9') {
+            return 0;
+        }
+        scale = scale * 10 + (unsigned)(text[i] - '0');
+        if (scale > OLED_PNG_SCALE_MAX) {
+            return 0;
+        }
+    }
+    return scale;
 }
 
 int api_http_oled(api_context_t *context, const api_request_t *request,

@@ -39,6 +39,30 @@ int api_json_depth(const char *text, size_t len, int limit)
     return deepest;
 }
 
+/* Returns true when an object in `item`, at any depth, has two members of one name. cJSON keeps both
+ * members and its look-ups return the first, so a body such as {"entries":[],"entries":[...]} would
+ * mean something else to a parser that takes the last (RFC 8259 section 4 leaves this open).
+ * Names compare after unescaping, so "a" and "\u0061" are one name. The pairwise comparison costs
+ * up to n * n / 2 comparisons for n members of one object, n bounded by the body size. */
+static bool has_duplicate_name(const cJSON *item)
+{
+    const cJSON *child;
+
+    cJSON_ArrayForEach(child, item) {
+        if (cJSON_IsObject(item)) {
+            for (const cJSON *earlier = item->child; earlier != child; earlier = earlier->next) {
+                if (strcmp(earlier->string, child->string) == 0) {
+                    return true;
+                }
+            }
+        }
+        if ((cJSON_IsObject(child) || cJSON_IsArray(child)) && has_duplicate_name(child)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 cJSON *api_json_parse(const char *body, size_t len, size_t max_len, int max_depth, const char **code,
                       char *detail)
 {
@@ -75,6 +99,14 @@ cJSON *api_json_parse(const char *body, size_t len, size_t max_len, int max_dept
     if (root == NULL) {
         *code = "BAD_JSON";
         snprintf(detail, API_JSON_DETAIL_LEN, "body is not valid JSON");
+        return NULL;
+    }
+    /* The nesting check above bounds this recursion. */
+    if (has_duplicate_name(root)) {
+        cJSON_Delete(root);
+        *code = "BAD_JSON";
+        snprintf(detail, API_JSON_DETAIL_LEN, "body has an object with two members of the same name");
+        return NULL;
     }
     return root;
 }

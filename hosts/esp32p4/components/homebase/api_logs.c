@@ -33,10 +33,14 @@ static int read_entry(const cJSON *entry, size_t index, ip_frame_t *frame, char 
         return -1;
     }
     hex_len = strlen(hex->valuestring);
-    if (hex_len == 0 || hex_len % 2 != 0 || hex_len > 2 * FRAME_MAX_LEN ||
-        hb_hex_decode(hex->valuestring, frame->bytes, hex_len / 2) != 0) {
+    if (hex_len == 0 || hex_len % 2 != 0 || hex_len > 2 * FRAME_MAX_LEN) {
         snprintf(detail, API_JSON_DETAIL_LEN, "entries[%zu].frame must be 2 to %d hex characters, an even "
                  "count; got %zu characters", index, 2 * FRAME_MAX_LEN, hex_len);
+        return -1;
+    }
+    if (hb_hex_decode(hex->valuestring, frame->bytes, hex_len / 2) != 0) {
+        snprintf(detail, API_JSON_DETAIL_LEN, "entries[%zu].frame contains characters that are not hex "
+                 "(0-9, a-f, A-F)", index);
         return -1;
     }
     frame->len = hex_len / 2;

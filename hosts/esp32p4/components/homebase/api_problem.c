@@ -25,6 +25,7 @@ static const problem_entry_t s_catalogue[] = {
     { "AUTH_FAILED", 401, "invalid credentials" },
     { "NOT_FOUND", 404, "not found" },
     { "METHOD_NOT_ALLOWED", 405, "method not allowed" },
+    { "REQUEST_TIMEOUT", 408, "the request body did not arrive in time" },
     { "TOO_MANY_CLIENTS", 503, "too many clients are connected; retry later" },
     { "DASHBOARD_TOKEN_NOT_SET", 503, "the central server has not provisioned a dashboard token yet" },
     { "CORE_UNAVAILABLE", 503, "the home base core is not available" },
@@ -111,14 +112,18 @@ const char *api_problem_reason(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
     case 202: return "Accepted";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
     case 503: return "Service Unavailable";
     case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "Bad Request";

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_http.h"
 #include "api_ws_protocol.h"
@@ -13,8 +14,12 @@
 
 typedef struct {
     const char *authorization;
+    const char *content_type;
     const char *body;
     size_t body_at;
+    /* With a pause, each read waits this long and returns one byte, as a client that trickles. */
+    int trickle_pause_ms;
+    unsigned reads;
     int status;
     api_response_head_t head;
     char sent[1024];
@@ -24,6 +29,9 @@ static const char *fake_header(void *binding, const char *name)
 {
     fake_binding_t *fake = binding;
 
+    if (strcmp(name, "Content-Type") == 0) {
+        return fake->content_type;
+    }
     return strcmp(name, "Authorization") == 0 ? fake->authorization : NULL;
 }
 
@@ -33,6 +41,13 @@ static int fake_read(void *binding, void *bytes, size_t cap)
     size_t left = strlen(fake->body) - fake->body_at;
     size_t len = left < cap ? left : cap;
 
+    fake->reads++;
+    if (fake->trickle_pause_ms > 0) {
+        struct timespec pause = { .tv_nsec = (long)fake->trickle_pause_ms * 1000000 };
+
+        nanosleep(&pause, NULL);
+        len = len > 0 ? 1 : 0;
+    }
     memcpy(bytes, fake->body + fake->body_at, len);
     fake->body_at += len;
     return (int)len;
@@ -53,22 +68,34 @@ static void no_lock(void *ctx)
     (void)ctx;
 }
 
-/* Sends `method` `path` through api_http_dispatch and returns the status the handler sent. */
-static int dispatch(fake_binding_t *fake, const char *method, const char *path)
+/* Sends `method` `target` (a path, and a query after '?') through api_http_dispatch with the body
+ * deadline `deadline_ms` (0: the default) and returns the status the handler sent. The context has
+ * no home base, so only requests rejected before the handler uses it can be sent. */
+static int dispatch_with(fake_binding_t *fake, const char *method, const char *target,
+                         long long content_length, uint32_t deadline_ms)
 {
-    api_context_t context = { .lock = { .acquire = no_lock, .release = no_lock } };
-    api_request_t request = { .method = method, .path = path, .content_length = -1,
+    api_context_t context = { .lock = { .acquire = no_lock, .release = no_lock },
+                              .body_deadline_ms = deadline_ms };
+    char path[256];
+    const char *query = strchr(target, '?');
+    api_request_t request = { .method = method, .path = path, .content_length = content_length,
                               .header = fake_header, .read = fake_read, .binding = fake,
-                              .query = NULL };
+                              .query = query != NULL ? query + 1 : NULL };
     api_responder_t responder = { .send = fake_send, .binding = fake };
     int returned;
 
+    snprintf(path, sizeof path, "%.*s", (int)(query != NULL ? query - target : (long)strlen(target)), target);
     if (fake->body == NULL) {
         fake->body = "";
     }
     returned = api_http_dispatch(&context, &request, &responder);
     assert_int_equal(returned, fake->status);
     return returned;
+}
+
+static int dispatch(fake_binding_t *fake, const char *method, const char *target)
+{
+    return dispatch_with(fake, method, target, -1, 0);
 }
 
 static void dispatch_serves_healthz(void **state)
@@ -101,6 +128,135 @@ static void dispatch_wrong_method_is_405(void **state)
     assert_int_equal(dispatch(&fake, "GET", "/api/v1/logs"), 405);
 }
 
+/* RFC 9110 section 15.5.6: a 405 response carries Allow with the methods the path takes. */
+static void method_not_allowed_lists_allow(void **state)
+{
+    static const struct {
+        const char *method;
+        const char *path;
+        const char *allow;
+    } cases[] = {
+        { "DELETE", "/healthz", "GET" },
+        { "HEAD", "/api/v1/status", "GET" },
+        { "PUT", "/api/v1/media/x", "GET" },
+        { "GET", "/api/v1/media", "POST" },
+        { "GET", "/api/v1/logs", "POST" },
+        { "POST", "/api/v1/oled.png", "GET" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_binding_t fake = { 0 };
+
+        assert_int_equal(dispatch(&fake, cases[i].method, cases[i].path), 405);
+        assert_non_null(fake.head.allow);
+        assert_string_equal(fake.head.allow, cases[i].allow);
+        assert_non_null(strstr(fake.sent, "\"code\":\"METHOD_NOT_ALLOWED\""));
+    }
+}
+
+/* Regression: a client that declared 16000 bytes and sent one byte per read kept its reader busy for
+ * as long as it trickled, because each read returned within its own timeout. */
+static void trickled_body_times_out_with_408(void **state)
+{
+    static char body[16001];
+    fake_binding_t fake = { .content_type = "application/json", .trickle_pause_ms = 20 };
+
+    (void)state;
+    memset(body, ' ', sizeof body - 1);
+    fake.body = body;
+    assert_int_equal(dispatch_with(&fake, "POST", "/api/v1/logs", sizeof body - 1, 200), 408);
+    assert_string_equal(fake.head.content_type, "application/problem+json");
+    assert_non_null(strstr(fake.sent, "\"code\":\"REQUEST_TIMEOUT\""));
+    assert_non_null(strstr(fake.sent, "within 200 ms"));
+    /* About 200 / 20 reads, far from the 16000 the whole body would take. */
+    assert_in_range(fake.reads, 5, 40);
+}
+
+static void body_within_deadline_is_read(void **state)
+{
+    static const char body[] = "{\"entries\":[]}";
+    fake_binding_t fake = { .content_type = "application/json", .trickle_pause_ms = 1, .body = body };
+
+    (void)state;
+    /* The body arrives whole, so the handler parses it: an empty entries array is 400. */
+    assert_int_equal(dispatch_with(&fake, "POST", "/api/v1/logs", sizeof body - 1, 1000), 400);
+    assert_non_null(strstr(fake.sent, "\"code\":\"VALIDATION_FAILED\""));
+    assert_int_equal(fake.body_at, sizeof body - 1);
+}
+
+/* The scale is an integer from 1 to 8 (docs/homebase-api.yaml). Regression: values too long for the
+ * parameter buffer, such as 4294967297 (2^32 + 1), were served at the default scale. */
+static void oled_scale_outside_1_to_8_is_400(void **state)
+{
+    static const char *const targets[] = {
+        "/api/v1/oled.png?scale=9", "/api/v1/oled.png?scale=100", "/api/v1/oled.png?scale=0",
+        "/api/v1/oled.png?scale=99999999999", "/api/v1/oled.png?scale=4294967297",
+        "/api/v1/oled.png?scale=00000000004", "/api/v1/oled.png?scale=", "/api/v1/oled.png?scale",
+        "/api/v1/oled.png?scale=-1", "/api/v1/oled.png?scale=+4", "/api/v1/oled.png?scale=%204",
+        "/api/v1/oled.png?scale=4x", "/api/v1/oled.png?scale=0x4", "/api/v1/oled.png?scale=%zz",
+        "/api/v1/oled.png?scale=4%00",
+    };
+
+    (void)state;
+    test_set_dashboard_token();
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        fake_binding_t fake = { .authorization = "Bearer " TEST_DASHBOARD_TOKEN };
+
+        if (dispatch(&fake, "GET", targets[i]) != 400) {
+            fail_msg("%s got %d, not 400", targets[i], fake.status);
+        }
+        assert_non_null(strstr(fake.sent, "\"code\":\"VALIDATION_FAILED\""));
+    }
+    hb_dashboard_token_reset();
+}
+
+/* cJSON keeps both members of one name, and its look-ups see the first. */
+static void logs_duplicate_member_is_bad_json(void **state)
+{
+    static const char *const bodies[] = {
+        "{\"entries\":[{\"frame\":\"00\"}],\"entries\":[]}",
+        "{\"entries\":[{\"frame\":\"00\",\"frame\":\"01\"}]}",
+        "{\"entries\":[{\"frame\":\"00\"}],\"\\u0065ntries\":[]}",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        fake_binding_t fake = { .content_type = "application/json", .body = bodies[i] };
+
+        assert_int_equal(dispatch_with(&fake, "POST", "/api/v1/logs", (long long)strlen(bodies[i]), 0), 400);
+        assert_non_null(strstr(fake.sent, "\"code\":\"BAD_JSON\""));
+        assert_non_null(strstr(fake.sent, "two members of the same name"));
+    }
+}
+
+static void logs_frame_not_hex_says_so(void **state)
+{
+    static const char body[] = "{\"entries\":[{\"frame\":\"zz\"}]}";
+    fake_binding_t fake = { .content_type = "application/json", .body = body };
+
+    (void)state;
+    assert_int_equal(dispatch_with(&fake, "POST", "/api/v1/logs", sizeof body - 1, 0), 400);
+    assert_non_null(strstr(fake.sent, "\"code\":\"VALIDATION_FAILED\""));
+    assert_non_null(strstr(fake.sent, "entries[0].frame contains characters that are not hex"));
+}
+
+/* Routes match the path as sent on every binding, so an escape never reaches a route. */
+static void encoded_paths_match_no_route(void **state)
+{
+    static const char *const paths[] = {
+        "/api/v1/stat%75s", "/healthz%00", "/%68ealthz", "/api/v1/media%2Fx",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        fake_binding_t fake = { 0 };
+
+        assert_int_equal(dispatch(&fake, "GET", paths[i]), 404);
+        assert_non_null(strstr(fake.sent, "\"code\":\"NOT_FOUND\""));
+    }
+}
+
 static void command_before_setup_is_404(void **state)
 {
     fake_binding_t fake = { 0 };
@@ -122,41 +278,29 @@ static void status_without_token_is_401_with_challenge(void **state)
     assert_int_equal(dispatch(&fake, "GET", "/api/v1/status"), 503);
 }
 
-static void decode_path_follows_rfc3986(void **state)
-{
-    char out[32];
-
-    (void)state;
-    assert_true(api_http_decode_path("/a%20b", 6, out, sizeof out));
-    assert_string_equal(out, "/a b");
-    assert_true(api_http_decode_path("/%7Euser%2fx", 12, out, sizeof out));
-    assert_string_equal(out, "/~user/x");
-    assert_true(api_http_decode_path("/a+b", 4, out, sizeof out));
-    assert_string_equal(out, "/a+b");
-}
-
-static void decode_path_rejects_bad_escapes(void **state)
-{
-    char out[8];
-
-    (void)state;
-    assert_false(api_http_decode_path("/a%2", 4, out, sizeof out));
-    assert_false(api_http_decode_path("/a%zz", 5, out, sizeof out));
-    assert_false(api_http_decode_path("/a%00b", 6, out, sizeof out));
-    assert_false(api_http_decode_path("/12345678", 9, out, sizeof out));
-}
-
 static void query_value_decodes_the_named_pair(void **state)
 {
     char out[8];
 
     (void)state;
-    assert_true(api_http_query_value("a=1&scale=%32", "scale", out, sizeof out));
+    assert_int_equal(api_http_query_value("a=1&scale=%32", "scale", out, sizeof out), API_QUERY_FOUND);
     assert_string_equal(out, "2");
-    assert_true(api_http_query_value("x=a+b", "x", out, sizeof out));
-    assert_string_equal(out, "a b");
-    assert_false(api_http_query_value("scalex=2&xscale=3", "scale", out, sizeof out));
-    assert_false(api_http_query_value("scale=123456789", "scale", out, sizeof out));
+    assert_int_equal(api_http_query_value("x=a+b%7E", "x", out, sizeof out), API_QUERY_FOUND);
+    assert_string_equal(out, "a b~");
+    assert_int_equal(api_http_query_value("scalex=2&xscale=3", "scale", out, sizeof out), API_QUERY_ABSENT);
+    assert_int_equal(api_http_query_value(NULL, "scale", out, sizeof out), API_QUERY_ABSENT);
+}
+
+static void query_value_rejects_malformed_values(void **state)
+{
+    char out[8];
+
+    (void)state;
+    assert_int_equal(api_http_query_value("scale=123456789", "scale", out, sizeof out), API_QUERY_INVALID);
+    assert_int_equal(api_http_query_value("scale=%2", "scale", out, sizeof out), API_QUERY_INVALID);
+    assert_int_equal(api_http_query_value("scale=%zz", "scale", out, sizeof out), API_QUERY_INVALID);
+    assert_int_equal(api_http_query_value("scale=a%00b", "scale", out, sizeof out), API_QUERY_INVALID);
+    assert_int_equal(api_http_query_value("a=1&scale", "scale", out, sizeof out), API_QUERY_INVALID);
 }
 
 static void ws_close_payload_has_code_first(void **state)
@@ -260,11 +404,17 @@ int main(int argc, char **argv)
         cmocka_unit_test(dispatch_serves_healthz),
         cmocka_unit_test(dispatch_unknown_path_is_404),
         cmocka_unit_test(dispatch_wrong_method_is_405),
+        cmocka_unit_test(method_not_allowed_lists_allow),
+        cmocka_unit_test(trickled_body_times_out_with_408),
+        cmocka_unit_test(body_within_deadline_is_read),
+        cmocka_unit_test(oled_scale_outside_1_to_8_is_400),
+        cmocka_unit_test(logs_duplicate_member_is_bad_json),
+        cmocka_unit_test(logs_frame_not_hex_says_so),
+        cmocka_unit_test(encoded_paths_match_no_route),
         cmocka_unit_test(command_before_setup_is_404),
         cmocka_unit_test(status_without_token_is_401_with_challenge),
-        cmocka_unit_test(decode_path_follows_rfc3986),
-        cmocka_unit_test(decode_path_rejects_bad_escapes),
         cmocka_unit_test(query_value_decodes_the_named_pair),
+        cmocka_unit_test(query_value_rejects_malformed_values),
         cmocka_unit_test(ws_close_payload_has_code_first),
         cmocka_unit_test(ws_auth_message_gives_bearer_header),
         cmocka_unit_test(ws_read_message_decides_first_message),

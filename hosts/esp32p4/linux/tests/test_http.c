@@ -52,6 +52,25 @@ static void api_serves_status_and_devices(void **state)
     exchange(port, "POST /api/v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
              "Connection: close\r\n\r\n", response);
     assert_memory_equal(response, "HTTP/1.1 405", 12);
+    assert_non_null(strstr(response, "\r\nAllow: GET\r\n"));
+
+    /* RFC 9110 section 9.3.2: no content in a response to HEAD, so the head ends the response. */
+    exchange(port, "HEAD /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", response);
+    assert_memory_equal(response, "HTTP/1.1 405", 12);
+    assert_non_null(strstr(response, "\r\nAllow: GET\r\n"));
+    assert_null(strstr(response, "Content-Length"));
+    assert_non_null(strstr(response, "\r\n\r\n"));
+    assert_string_equal(strstr(response, "\r\n\r\n"), "\r\n\r\n");
+
+    exchange(port, "GET /api/v1/logs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", response);
+    assert_memory_equal(response, "HTTP/1.1 405", 12);
+    assert_non_null(strstr(response, "\r\nAllow: POST\r\n"));
+
+    /* civetweb 1.15 answers a Content-Length that is not a non-negative integer itself, before any
+     * handler runs, with a plain-text 411 (docs/homebase-api.yaml lists it with the bounds). */
+    exchange(port, "POST /api/v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: -1\r\nConnection: close\r\n\r\n", response);
+    assert_memory_equal(response, "HTTP/1.1 411", 12);
 
     exchange(port, "GET /api/v1/status/extra HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
              response);

@@ -179,6 +179,36 @@ static void posted_media_read_back(void **state)
     assert_string_equal(body + 4, fixture->content);
 }
 
+/* Regression: civetweb decoded the path before the handler saw it, so "%00" cut the path at the
+ * stored name and "%2F" became '/', and both returned the file, where esp_http_server's raw path
+ * gets 404. Any path not of the stored form is 404 on both bindings now. */
+static void encoded_stored_paths_are_404(void **state)
+{
+    http_media_fixture_t *fixture = *state;
+    char manifest[2 * TEST_FRAME_MAX + 1];
+    static const char *const targets[] = {
+        "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png%00.jpg",
+        "/api/v1/media/2025-12/04/18/0000-porch-cam-5.png%00",
+        "/api/v1/media/2025-12%2F04%2F18%2F0000-porch-cam-5.png",
+        "/api/v1/media/2025-12%2f04/18/0000-porch-cam-5.png",
+        "/api/v1/media/2025-12/04/18/0000-porch-cam-%35.png",
+        "/api/v1/media/2025-12/04/18/0000-porch-cam-5%2Epng",
+        "/api/v1/m%65dia/2025-12/04/18/0000-porch-cam-5.png",
+    };
+
+    manifest_hex(fixture, 5, CONTENT_LEN, fixture->content, CONTENT_LEN,
+                 &fixture->home->devices[0], manifest);
+    assert_memory_equal(post_media(fixture, manifest, fixture->content, CONTENT_LEN), "HTTP/1.1 201", 12);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        const char *response = get_media(fixture, targets[i], TOKEN);
+
+        if (strncmp(response, "HTTP/1.1 404", 12) != 0) {
+            fail_msg("%s did not get 404: %.40s", targets[i], response);
+        }
+        assert_non_null(strstr(response, "\"code\":\"NOT_FOUND\""));
+    }
+}
+
 static void get_requires_dashboard_token(void **state)
 {
     http_media_fixture_t *fixture = *state;
@@ -309,6 +339,8 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(posted_media_read_back, http_media_setup, http_media_teardown),
+        cmocka_unit_test_setup_teardown(encoded_stored_paths_are_404, http_media_setup,
+                                        http_media_teardown),
         cmocka_unit_test_setup_teardown(get_requires_dashboard_token, http_media_setup,
                                         http_media_teardown),
         cmocka_unit_test_setup_teardown(unknown_path_is_404_problem, http_media_setup,

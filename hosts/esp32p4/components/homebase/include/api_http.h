@@ -15,12 +15,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "commands.h"
 #include "homebase.h"
 
 /* The address text shown on the OLED screen, NUL included. */
 #define API_HTTP_HOST_LEN 64
+
+/* Maximum time, in milliseconds, to read a whole request body, counted on the monotonic clock (not
+ * the home base's injected clock) from the start of the read. A client that trickles its body gets
+ * 408 REQUEST_TIMEOUT and its connection is closed, so it cannot hold a worker (civetweb) or the
+ * server task (esp_http_server) for as long as it keeps sending. The check runs between reads, so
+ * the body read can last up to this plus one read timeout of the binding. */
+#define API_HTTP_BODY_DEADLINE_MS 10000
 
 /* The lock around the home base: a pthread mutex on Linux, a FreeRTOS mutex on the ESP32-P4. */
 typedef struct {
@@ -41,14 +49,18 @@ typedef struct api_context {
     /* The SD card's problem for the OLED screen ("NO SD CARD") or NULL when the card works; called
      * under `lock`. NULL reports no problem. */
     const char *(*storage_error)(const homebase_t *homebase);
+    /* The body deadline in milliseconds, or 0 for API_HTTP_BODY_DEADLINE_MS. Tests set a shorter
+     * one. */
+    uint32_t body_deadline_ms;
 } api_context_t;
 
 /* One request, as the binding sees it. Strings stay valid until the handler returns. */
 typedef struct api_request {
     /* "GET", "POST", ... */
     const char *method;
-    /* The percent-decoded path without the query, with dot segments kept, so a path such as
-     * "/api/v1/media/../x" reaches the media path rule as sent. */
+    /* The path as sent, without the query: still percent-encoded, with dot segments kept. Routes
+     * match it byte for byte on every binding, so "/api/v1/stat%75s" or a media path with "%2F" or
+     * "%00" is 404, and "/api/v1/media/../x" reaches the media path rule as sent. */
     const char *path;
     /* The query string after '?', still percent-encoded; NULL without one. */
     const char *query;
@@ -63,7 +75,8 @@ typedef struct api_request {
     void *binding;
 } api_request_t;
 
-/* The head of a response. The binding adds Content-Length (and Connection: close on civetweb). */
+/* The head of a response. The binding adds Content-Length (and Connection: close on civetweb). To a
+ * HEAD request the bindings send the head without the body. */
 typedef struct {
     int status;
     const char *content_type;
@@ -71,6 +84,8 @@ typedef struct {
     const char *cache_control;
     /* The WWW-Authenticate value; NULL sends none. */
     const char *www_authenticate;
+    /* The Allow value of a 405 response (RFC 9110 section 15.5.6); NULL sends none. */
+    const char *allow;
     /* Sends X-Content-Type-Options: nosniff. */
     bool nosniff;
 } api_response_head_t;
@@ -112,13 +127,19 @@ int api_http_send_problem(const api_responder_t *responder, const char *code, co
 int api_http_send_problem_status(const api_responder_t *responder, int status, const char *code,
                                  const char *detail);
 
-/* Decodes %XX escapes of `text` (a URI path) into `out` (`cap` bytes, NUL included). Returns false,
- * leaving `out` unspecified, when an escape is malformed, decodes to NUL, or the result does not
- * fit. '+' stays '+', because it means a space only in a query. */
-bool api_http_decode_path(const char *text, size_t len, char *out, size_t cap);
+/* Results of api_http_query_value. */
+typedef enum {
+    API_QUERY_FOUND = 0,
+    /* The query has no pair with the name. */
+    API_QUERY_ABSENT,
+    /* The pair has no '=', its value has a malformed escape or one that decodes to NUL, or the
+     * value does not fit. */
+    API_QUERY_INVALID,
+} api_query_result_t;
 
-/* Copies the decoded value of query parameter `name` into `out` (`cap` bytes, NUL included).
- * Returns false when the query lacks it, or its value is malformed or does not fit. */
-bool api_http_query_value(const char *query, const char *name, char *out, size_t cap);
+/* Copies the decoded value of query parameter `name` (the first pair with that name; '+' decodes
+ * to a space) into `out` (`cap` bytes, NUL included). `query` may be NULL. `out` is unspecified
+ * unless the result is API_QUERY_FOUND. */
+api_query_result_t api_http_query_value(const char *query, const char *name, char *out, size_t cap);
 
 #endif

@@ -12,8 +12,9 @@
 
 /* Parses `len` bytes of `body` (not NUL-terminated) as JSON nested at most `max_depth` arrays and
  * objects deep. Returns the tree (free with cJSON_Delete), or NULL with a problem code
- * ("BODY_TOO_LARGE" above `max_len` bytes, "BAD_JSON" for invalid JSON, a NUL byte, or deeper
- * nesting) in *code and a reason in `detail` (API_JSON_DETAIL_LEN bytes). */
+ * ("BODY_TOO_LARGE" above `max_len` bytes, "BAD_JSON" for invalid JSON, a NUL byte, deeper
+ * nesting, or an object with two members of one name) in *code and a reason in `detail`
+ * (API_JSON_DETAIL_LEN bytes). */
 cJSON *api_json_parse(const char *body, size_t len, size_t max_len, int max_depth, const char **code,
                       char *detail);
 
