@@ -1,12 +1,14 @@
 /**
  * The home base simulator on its own, over the simulated air (UDP on 127.0.0.1): a flood of forged
- * frames at the ESP-NOW line rate does not keep a real device's frames out, and a frame accepted
- * before a SIGKILL is refused after the restart on the same SD card folder.
+ * frames at the ESP-NOW line rate does not keep a real device's frames out, a frame accepted
+ * before a SIGKILL is refused after the restart on the same SD card folder, log entries still
+ * in the open batch at a SIGTERM are spooled, and damaged state files are set aside or stop the
+ * start (docs/sd-layout.md).
  *
  * Needs build/homebase/homebase-sim (`make homebase`). Frames come from the device simulator's own
  * encoder, which is independent of the core.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -29,6 +31,18 @@ function startHomeBase(dir: string, httpPort: number, udpPort: number): Promise<
 function heartbeat(deviceId: string, signer: Uint8Array, seq: number, padding: string): Buffer {
   const timestamp = Math.floor(Date.now() / 1000);
   return encodeFrame({ type: "heartbeat", deviceId, timestamp, seq, payload: { battery: 90, note: padding } }, signer, networkPublicKey);
+}
+
+function logFrame(seq: number): Buffer {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return encodeFrame({ type: "log", deviceId: "door", timestamp, seq, payload: { level: "info", category: "door", message: `entry ${seq}` } }, devices.door, networkPublicKey);
+}
+
+/** Returns every entry of every batch spooled on the card, in no particular order. */
+function spooledEntries(dir: string): any[] {
+  const folder = join(dir, "card", "spool", "batches");
+  const files = (readdirSync(folder, { recursive: true }) as string[]).filter((name) => name.endsWith(".json"));
+  return files.flatMap((name) => JSON.parse(readFileSync(join(folder, name), "utf8")).entries);
 }
 
 interface Context {
@@ -128,6 +142,57 @@ intake("frame accepted before SIGKILL refused after restart", async (context) =>
   body = await status(home);
   assert.is(deviceAccepted(body, "door"), 1);
   socket.close();
+});
+
+// Regression: SIGTERM dropped the open batch, although the replay floors of its entries were saved.
+intake("log entries in the open batch are spooled at SIGTERM", async (context) => {
+  const { http, udp } = ports();
+  const home = (context.home = await startHomeBase(context.dir, http, udp));
+  const socket = await openSocket();
+  const logCount = 3;
+
+  // The first entry goes out with the urgent came-online entry; the others wait for the hour-long batch interval.
+  for (let seq = 1; seq <= logCount; seq++) await send(socket, udp, logFrame(seq));
+  let body = await status(home);
+  for (let i = 0; i < 20 && deviceAccepted(body, "door") < logCount; i++) {
+    await sleep(100);
+    body = await status(home);
+  }
+  assert.is(deviceAccepted(body, "door"), logCount);
+
+  await stopHomeBase(home, "SIGTERM");
+  assert.is(home.process.exitCode, 0);
+  const logs = spooledEntries(context.dir).filter((entry) => entry.kind === "log");
+  assert.is(logs.length, logCount);
+  socket.close();
+});
+
+function writeSpoolFile(dir: string, name: string, text: string): void {
+  const spool = join(dir, "card", "spool");
+  mkdirSync(spool, { recursive: true });
+  writeFileSync(join(spool, name), text);
+}
+
+intake("corrupt command results file is set aside at start", async (context) => {
+  const { http, udp } = ports();
+  writeSpoolFile(context.dir, "command-results.json", "[{\"device_id\":");
+  context.home = await startHomeBase(context.dir, http, udp);
+
+  const spool = readdirSync(join(context.dir, "card", "spool"));
+  const aside = spool.filter((name) => /^command-results\.json\.corrupt-\d+$/.test(name));
+  assert.is(aside.length, 1);
+  assert.is(readFileSync(join(context.dir, "card", "spool", aside[0]!), "utf8"), "[{\"device_id\":");
+  assert.ok(context.home.output.join("").includes("command-results.json is not a JSON array"));
+});
+
+intake("corrupt registry stops the start with the file and the fix", async (context) => {
+  const { http, udp } = ports();
+  writeSpoolFile(context.dir, "registry.json", "not json");
+  const error = await startHomeBase(context.dir, http, udp).then(() => null, (caught: Error) => caught);
+
+  assert.ok(error !== null, "homebase-sim started with a corrupt registry.json");
+  assert.ok(error.message.includes("registry.json: not a JSON object"), error.message);
+  assert.ok(error.message.includes("restore it from a backup, or re-provision the home base"), error.message);
 });
 
 intake.run();

@@ -17,6 +17,15 @@ test("summary names the URLs, the credentials file and oathtool", () => {
   assert.match(text, "embedded PGlite in /srv/data");
 });
 
+test("summary says where the home base's dashboard token is", () => {
+  const settings = readSettings({ HOME_BASE_HTTP_PORT: "18081" }, "/srv");
+  const line = summaryLines(settings, paths, false).find((text) => text.includes("home base token"));
+
+  assert.ok(line, "no home base token line");
+  assert.match(line, "/srv/data/dashboard-token.json");
+  assert.match(line, "Authorization: Bearer");
+});
+
 test("summary hides the database password", () => {
   const settings = readSettings({ DATABASE_URL: "postgres://homemesh:dbpass@127.0.0.1/homemesh" }, "/srv");
   const text = summaryLines(settings, paths, true).join("\n");

@@ -2,6 +2,7 @@
  * The lines the launcher prints once everything runs. They name where the credentials are and how
  * to compute a TOTP code, and never contain the password or the TOTP secret.
  */
+import { dashboardTokenPath } from "./dashboard-token.ts";
 import type { LauncherSettings } from "./settings.ts";
 
 export function summaryLines(settings: LauncherSettings, paths: { credentials: string; devices: string }, firstStart: boolean): string[] {
@@ -10,6 +11,7 @@ export function summaryLines(settings: LauncherSettings, paths: { credentials: s
     "homemesh is running; press Ctrl-C to stop everything",
     `  central server    http://127.0.0.1:${settings.serverPort}  (health: /healthz)`,
     `  home base         http://127.0.0.1:${settings.homeBaseHttpPort}/api/v1/status, radio link to radio-sim`,
+    `  home base token   send Authorization: Bearer <token> to /api/v1/status, /devices, /oled.png, /media and /ws; token in ${dashboardTokenPath(settings.dataDir)}`,
     `  radio-sim         hears device frames on UDP 127.0.0.1:${settings.homeBaseUdpPort}`,
     `  device simulator  devices from ${paths.devices}`,
     `  database          ${database}`,

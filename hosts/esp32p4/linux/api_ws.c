@@ -88,6 +88,44 @@ static int check_token(api_ws_t *ws, const char *authorization)
     return result;
 }
 
+/* Returns a slot for a new client: a free one, or the one of the oldest client that has not
+ * authenticated (api_ws_choose_slot). An evicted client's connection keeps pointing at the slot, so
+ * its handlers find another connection there and end it (owns_slot). Waits until the sender thread
+ * stops writing to the evicted client. Called with ws->mutex held; returns NULL when every slot
+ * is taken by an authenticated client. */
+static ws_client_t *take_slot(api_ws_t *ws)
+{
+    api_ws_slot_t slots[API_WS_MAX_CLIENTS];
+    bool evict;
+    int index;
+
+    for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        const ws_client_t *client = &ws->clients[i];
+
+        slots[i] = (api_ws_slot_t){ .used = client->used, .opened_ms = client->opened_ms,
+                                    .authenticated = client->authenticated || client->header_token };
+    }
+    index = api_ws_choose_slot(slots, &evict);
+    if (index < 0) {
+        return NULL;
+    }
+    if (evict) {
+        while (ws->clients[index].writers > 0) {
+            pthread_cond_wait(&ws->written, &ws->mutex);
+        }
+        hb_log(HB_LOG_WARN, "websocket client evicted: reason=not authenticated after %lu ms, "
+               "slots at max %d", monotonic_ms() - ws->clients[index].opened_ms, API_WS_MAX_CLIENTS);
+    }
+    return &ws->clients[index];
+}
+
+/* True while `client` (the connection's user data) still belongs to `connection`, that is, no newer
+ * client took its slot. Called with ws->mutex held. */
+static bool owns_slot(const ws_client_t *client, const struct mg_connection *connection)
+{
+    return client != NULL && client->used && client->connection == connection;
+}
+
 static int on_connect(const struct mg_connection *connection, void *data)
 {
     api_ws_t *ws = data;
@@ -102,11 +140,7 @@ static int on_connect(const struct mg_connection *connection, void *data)
     }
 
     pthread_mutex_lock(&ws->mutex);
-    for (size_t i = 0; i < API_WS_MAX_CLIENTS && client == NULL; i++) {
-        if (!ws->clients[i].used) {
-            client = &ws->clients[i];
-        }
-    }
+    client = take_slot(ws);
     if (client != NULL) {
         *client = (ws_client_t){ .connection = connection, .used = true,
                                  .header_token = authorization != NULL, .opened_ms = monotonic_ms() };
@@ -123,17 +157,26 @@ static int on_connect(const struct mg_connection *connection, void *data)
 
 /* Marks the client authenticated and sends auth_ok while holding the connection's lock. The sender
  * thread's writes take the same lock (mg_websocket_write locks the connection), so auth_ok goes out
- * before any event, and no event published after the client reads auth_ok is missed. */
-static void admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *client)
+ * before any event, and no event published after the client reads auth_ok is missed. Returns false,
+ * sending nothing, when a newer client took the slot while the token was checked. */
+static bool admit(api_ws_t *ws, struct mg_connection *connection, ws_client_t *client)
 {
+    bool owned;
+
     mg_lock_connection(connection);
     pthread_mutex_lock(&ws->mutex);
-    client->authenticated = true;
-    client->ready = true;
+    owned = owns_slot(client, connection);
+    if (owned) {
+        client->authenticated = true;
+        client->ready = true;
+    }
     pthread_mutex_unlock(&ws->mutex);
-    mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, API_WS_AUTH_OK_MESSAGE,
-                       strlen(API_WS_AUTH_OK_MESSAGE));
+    if (owned) {
+        mg_websocket_write(connection, MG_WEBSOCKET_OPCODE_TEXT, API_WS_AUTH_OK_MESSAGE,
+                           strlen(API_WS_AUTH_OK_MESSAGE));
+    }
     mg_unlock_connection(connection);
+    return owned;
 }
 
 static void on_ready(struct mg_connection *connection, void *data)
@@ -141,16 +184,24 @@ static void on_ready(struct mg_connection *connection, void *data)
     api_ws_t *ws = data;
     ws_client_t *client = mg_get_user_connection_data(connection);
 
+    bool header_token;
+
     if (client == NULL) {
         return;
     }
-    if (client->header_token) {
-        admit(ws, connection, client);
+    pthread_mutex_lock(&ws->mutex);
+    if (!owns_slot(client, connection)) {
+        pthread_mutex_unlock(&ws->mutex);
+        send_close(connection, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
         return;
     }
-    pthread_mutex_lock(&ws->mutex);
-    client->ready = true;
+    header_token = client->header_token;
+    client->ready = !header_token;
     pthread_mutex_unlock(&ws->mutex);
+    /* A client with a header token is never evicted, so admit cannot fail here. */
+    if (header_token) {
+        admit(ws, connection, client);
+    }
 }
 
 static api_ws_frame_kind_t frame_kind(int opcode)
@@ -174,6 +225,7 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     api_ws_message_t action;
     bool closing;
     bool authenticated;
+    bool evicted;
 
     if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
         return 0;
@@ -181,9 +233,16 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     /* Only this worker changes `closing` and `authenticated` besides the sender thread, which sets
      * `closing` on unauthenticated clients, so reading them under the mutex is enough. */
     pthread_mutex_lock(&ws->mutex);
+    evicted = client != NULL && !owns_slot(client, connection);
     closing = client != NULL && client->closing;
     authenticated = client != NULL && client->authenticated;
     pthread_mutex_unlock(&ws->mutex);
+
+    /* A newer client took the slot (take_slot): this connection ends at its first frame since. */
+    if (evicted) {
+        send_close(connection, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
+        return 0;
+    }
 
     action = api_ws_read_message(authenticated, frame_kind(opcode), message, len, header);
     if (action == API_WS_MESSAGE_TOO_BIG) {
@@ -199,11 +258,16 @@ static int on_data(struct mg_connection *connection, int bits, char *message, si
     }
 
     if (action == API_WS_MESSAGE_CHECK_TOKEN && check_token(ws, header) == HB_DASHBOARD_TOKEN_OK) {
-        admit(ws, connection, client);
-        return 1;
+        if (admit(ws, connection, client)) {
+            return 1;
+        }
+        send_close(connection, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
+        return 0;
     }
     pthread_mutex_lock(&ws->mutex);
-    client->closing = true;
+    if (owns_slot(client, connection)) {
+        client->closing = true;
+    }
     pthread_mutex_unlock(&ws->mutex);
     send_close(connection, API_WS_CLOSE_AUTH_FAILED, "first message must be {\"type\":\"auth\",\"token\":\"...\"} with a valid token");
     hb_log(HB_LOG_WARN, "websocket auth failed: reason=bad first message or token");

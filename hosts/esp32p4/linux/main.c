@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "engine_select.h"
 #include "file_clock.h"
+#include "hb_file.h"
 #include "hb_log.h"
 #include "homebase.h"
 #include "http_api.h"
@@ -213,6 +214,9 @@ typedef struct {
     const hb_clock_t *clock;
     file_clock_t file_clock;
     bool clock_file_failing;
+    /* True once start() got through, so stop() may seal: after a failed start the replay state may
+     * not be restored, and sealing would overwrite it. */
+    bool started;
     int tick_interval_ms;
     registry_t registry;
     engine_t *engine;
@@ -395,7 +399,8 @@ static int start(simulator_t *sim, const options_t *options)
     /* The registry on the card, which config commands keep, replaces the provisioning file's. */
     snprintf(sim->data_dir, sizeof sim->data_dir, "%s", options->spool_dir);
     if (registry_store_load(&sim->registry, sim->data_dir, error) < 0) {
-        hb_log(HB_LOG_ERROR, "registry not loaded: %s", error);
+        hb_log(HB_LOG_ERROR, "registry not loaded from %s: %s; %s", sim->data_dir, error,
+               HB_FILE_STATE_ADVICE);
         return -1;
     }
     sim->engine = engine_select_open(options->engine_name, error);
@@ -441,11 +446,13 @@ static int start(simulator_t *sim, const options_t *options)
         return -1;
     }
     if (command_results_init(&sim->command_results, &sim->uplink, sim->clock, sim->data_dir) != 0) {
-        hb_log(HB_LOG_ERROR, "command results outbox in %s is malformed", sim->data_dir);
+        hb_log(HB_LOG_ERROR, "command results outbox not loaded: %s/%s is unreadable and was not "
+               "moved aside, or the path is too long", sim->data_dir, COMMAND_RESULTS_FILE);
         return -1;
     }
     if (media_report_init(&sim->media_report, &sim->uplink, sim->clock, sim->data_dir) != 0) {
-        hb_log(HB_LOG_ERROR, "media report outbox in %s is malformed", sim->data_dir);
+        hb_log(HB_LOG_ERROR, "media report outbox not loaded: %s/%s is unreadable and was not "
+               "moved aside, or the path is too long", sim->data_dir, MEDIA_REPORT_FILE);
         return -1;
     }
     if (sim->card.media_attached) {
@@ -472,6 +479,7 @@ static int start(simulator_t *sim, const options_t *options)
     sim->homebase.radio_state = "up";
     pthread_mutex_unlock(&sim->lock);
     http_api_add_commands(sim->api, &sim->commands);
+    sim->started = true;
     return start_sender(sim);
 }
 
@@ -567,12 +575,21 @@ static void run(simulator_t *sim)
 }
 
 /* Stops the server and the uplink sender first (run stopped the sender already, unless start
- * failed), so no other thread touches the home base while it is torn down. The open batch is not
- * sealed: sealed batches are already in the spool and are sent after a restart. */
+ * failed), so no other thread touches the home base while it is torn down. Then seals the open
+ * batch into the spool: its entries' replay floors are already saved, so the devices would never
+ * send them again. With the sender gone, that batch is sent after the next start. A trapped core
+ * cannot seal, and its open batch is lost. */
 static void stop(simulator_t *sim)
 {
     http_api_stop(sim->api);
     uplink_thread_stop(&sim->uplink_thread);
+    if (sim->started && !sim->engine->trapped) {
+        homebase_seal_open_batch(&sim->homebase);
+    }
+    if (sim->started) {
+        hb_log(HB_LOG_INFO, "home base stopped: spooled=%u",
+               (unsigned)homebase_spooled_count(&sim->homebase));
+    }
     if (sim->udp_fd >= 0) {
         close(sim->udp_fd);
     }
@@ -622,7 +639,6 @@ int main(int argc, char **argv)
                "central=%s", sim.registry.home_base_id, engine_name(sim.engine), options.bind_host,
                (unsigned)options.http_port, radio, options.spool_dir, sim.uplink.ingest_url);
         run(&sim);
-        hb_log(HB_LOG_INFO, "home base stopped: spooled=%u", (unsigned)homebase_spooled_count(&sim.homebase));
     } else {
         exit_code = EXIT_FAILURE;
     }

@@ -37,6 +37,7 @@
 #include "freertos/task.h"
 #include "hb_card.h"
 #include "hb_engine_idf.h"
+#include "hb_file.h"
 #include "hb_log.h"
 #include "hb_log_idf.h"
 #include "hb_nvs_identity.h"
@@ -183,10 +184,13 @@ static void start_core(home_t *home)
         ESP_LOGE(TAG, "sd card not opened: %s", error);
         halt(home, "SD CARD UNUSABLE");
     }
-    if (spool_open(&home->spool, &home->card.storage, error) != 0 ||
-        registry_store_load(&home->registry, HB_CARD_SPOOL_DIR, error) < 0) {
-        ESP_LOGE(TAG, "registry not loaded: %s", error);
+    if (spool_open(&home->spool, &home->card.storage, error) != 0) {
+        ESP_LOGE(TAG, "spool not opened: %s", error);
         halt(home, "SD CARD UNUSABLE");
+    }
+    if (registry_store_load(&home->registry, HB_CARD_SPOOL_DIR, error) < 0) {
+        ESP_LOGE(TAG, "registry not loaded from %s: %s; %s", HB_CARD_SPOOL_DIR, error, HB_FILE_STATE_ADVICE);
+        halt(home, "REGISTRY BAD");
     }
     home->engine = hb_engine_idf_open(error);
     if (home->engine == NULL) {
@@ -250,11 +254,13 @@ static void start_commands(home_t *home)
     }
     if (command_results_init(&home->command_results, &home->uplink, &hb_sntp_clock,
                              HB_CARD_SPOOL_DIR) != 0) {
-        ESP_LOGE(TAG, "command results outbox in %s is malformed", HB_CARD_SPOOL_DIR);
+        ESP_LOGE(TAG, "command results outbox not loaded: %s/%s is unreadable and was not moved aside",
+                 HB_CARD_SPOOL_DIR, COMMAND_RESULTS_FILE);
         halt(home, "RESULTS FILE BAD");
     }
     if (media_report_init(&home->media_report, &home->uplink, &hb_sntp_clock, HB_CARD_SPOOL_DIR) != 0) {
-        ESP_LOGE(TAG, "media report outbox in %s is malformed", HB_CARD_SPOOL_DIR);
+        ESP_LOGE(TAG, "media report outbox not loaded: %s/%s is unreadable and was not moved aside",
+                 HB_CARD_SPOOL_DIR, MEDIA_REPORT_FILE);
         halt(home, "MEDIA FILE BAD");
     }
     media_set_stored_callback(&home->card.media, media_report_on_stored, &home->media_report);

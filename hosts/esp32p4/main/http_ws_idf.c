@@ -6,7 +6,9 @@
  * The upgrade is refused with an HTTP problem (401, 503) only when
  * CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT is on, because only then does esp_http_server call us
  * before it responds to the handshake. Without it the check runs right after the handshake and a
- * refused client gets close code 4401 (1013 when the clients are at max) instead.
+ * refused client gets close code 4401 (1013 when the clients are at max) instead. When every slot
+ * is taken, a new client takes the slot of the oldest client that has not authenticated
+ * (api_ws_choose_slot), which gets close 1013.
  *
  * A slow client delays the server task, because httpd_ws_send_frame_async sends synchronously from
  * it for up to the send timeout. What only hardware can show: event latency and memory with four
@@ -105,6 +107,40 @@ static void send_close(int fd, unsigned code, const char *reason)
     httpd_ws_send_frame_async(s_server, fd, &frame);
 }
 
+/* Returns a slot for a new client: a free one, or the one of the oldest client that has not
+ * authenticated (api_ws_choose_slot), whose socket gets close 1013 and is closed. Its later frames
+ * and its close find no client for the socket. Returns NULL when every slot is taken by an
+ * authenticated client. */
+static ws_client_t *take_slot(void)
+{
+    api_ws_slot_t slots[API_WS_MAX_CLIENTS];
+    ws_client_t *client;
+    bool evict;
+    int index;
+
+    for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        const ws_client_t *held = &s_clients[i];
+
+        slots[i] = (api_ws_slot_t){ .used = held->fd >= 0, .opened_ms = held->opened_ms,
+                                    .authenticated = held->authenticated || held->header_token };
+    }
+    index = api_ws_choose_slot(slots, &evict);
+    if (index < 0) {
+        return NULL;
+    }
+    client = &s_clients[index];
+    if (evict) {
+        ESP_LOGW(TAG, "websocket client evicted: reason=not authenticated, slots at max %d fd=%d",
+                 API_WS_MAX_CLIENTS, client->fd);
+        if (!client->closing) {
+            send_close(client->fd, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
+        }
+        httpd_sess_trigger_close(s_server, client->fd);
+        client->fd = -1;
+    }
+    return client;
+}
+
 /* Checks the upgrade request and takes a slot for it. Returns NULL and sets *code and *detail when
  * it is refused. */
 static ws_client_t *open_client(httpd_req_t *req, const char **code, const char **detail)
@@ -122,7 +158,7 @@ static ws_client_t *open_client(httpd_req_t *req, const char **code, const char 
     if (*code != NULL) {
         return NULL;
     }
-    client = find_client(-1);
+    client = take_slot();
     if (client == NULL) {
         *code = "TOO_MANY_CLIENTS";
         *detail = "websocket clients are at max (API_WS_MAX_CLIENTS)";

@@ -10,6 +10,9 @@
 #include "esp_check.h"
 #include "esp_log.h"
 #include "esp_vfs_fat.h"
+#include "ff.h"
+/* After ff.h, which defines the BYTE type this header uses. */
+#include "diskio_sdmmc.h"
 #include "sdkconfig.h"
 #include "sdmmc_cmd.h"
 
@@ -124,6 +127,35 @@ bool sd_card_mounted(void)
 const char *sd_card_problem(void)
 {
     return s_problem;
+}
+
+uint32_t sd_card_cluster_bytes(void)
+{
+    BYTE drive_number;
+    char drive[3];
+    DWORD free_clusters = 0;
+    FATFS *volume = NULL;
+    uint32_t sector_bytes = FF_MIN_SS;
+
+    if (s_card == NULL) {
+        return 0;
+    }
+    drive_number = ff_diskio_get_pdrv_card(s_card);
+    if (drive_number == 0xFF) {
+        return 0;
+    }
+
+    /* FATFS names a logical drive "<number>:", the number esp_vfs_fat_sdmmc_mount registered. */
+    drive[0] = (char)('0' + drive_number);
+    drive[1] = ':';
+    drive[2] = '\0';
+    if (f_getfree(drive, &free_clusters, &volume) != FR_OK || volume == NULL) {
+        return 0;
+    }
+#if FF_MAX_SS != FF_MIN_SS
+    sector_bytes = volume->ssize;
+#endif
+    return (uint32_t)volume->csize * sector_bytes;
 }
 
 uint64_t sd_card_capacity_bytes(void)

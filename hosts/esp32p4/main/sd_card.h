@@ -33,4 +33,8 @@ const char *sd_card_problem(void);
  * card is mounted. The file system's usable space is somewhat smaller. */
 uint64_t sd_card_capacity_bytes(void);
 
+/* The mounted file system's cluster size in bytes (sectors per cluster times the sector size, from
+ * FATFS's f_getfree), or 0 when no card is mounted or FATFS does not report it. */
+uint32_t sd_card_cluster_bytes(void);
+
 #endif

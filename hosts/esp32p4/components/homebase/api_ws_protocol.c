@@ -19,6 +19,29 @@ const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, con
     return NULL;
 }
 
+int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool *evict)
+{
+    int oldest_waiting = -1;
+
+    *evict = false;
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        if (!slots[i].used) {
+            return i;
+        }
+    }
+
+    /* Oldest first: a client that has just connected and is sending its auth message is evicted
+     * last, after every older client that still waits. */
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        if (!slots[i].authenticated &&
+            (oldest_waiting < 0 || slots[i].opened_ms < slots[oldest_waiting].opened_ms)) {
+            oldest_waiting = i;
+        }
+    }
+    *evict = oldest_waiting >= 0;
+    return oldest_waiting;
+}
+
 bool api_ws_auth_header_of(const char *message, size_t len, char header[API_WS_BEARER_HEADER_LEN])
 {
     char copy[API_WS_MAX_MESSAGE_LEN + 1];

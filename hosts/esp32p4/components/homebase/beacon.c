@@ -46,8 +46,8 @@ static int read_state(beacon_t *beacon, char *error)
         return 0;
     }
     if (len != BEACON_STATE_LEN || memcmp(state, s_magic, sizeof s_magic) != 0) {
-        snprintf(error, BEACON_ERROR_LEN, "%s/%s is unreadable or not %d bytes starting with HMB0",
-                 beacon->dir, BEACON_STATE_FILE, BEACON_STATE_LEN);
+        snprintf(error, BEACON_ERROR_LEN, "%s/%s is unreadable or not %d bytes starting with HMB0; %s",
+                 beacon->dir, BEACON_STATE_FILE, BEACON_STATE_LEN, HB_FILE_STATE_ADVICE);
         return -1;
     }
     beacon->boot = get_u32_le(state + 4);

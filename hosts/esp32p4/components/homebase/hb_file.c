@@ -88,6 +88,24 @@ int hb_file_write_path_atomic(const char *path, const void *bytes, size_t len)
     return 0;
 }
 
+int hb_file_move_aside(const char *dir, const char *name, uint32_t unix_time, char aside[HB_FILE_PATH_LEN])
+{
+    char path[HB_FILE_PATH_LEN];
+    int path_len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    int aside_len = snprintf(aside, HB_FILE_PATH_LEN, "%s.corrupt-%u", path, (unsigned)unix_time);
+
+    if (path_len < 0 || (size_t)path_len >= sizeof path || aside_len < 0 ||
+        (size_t)aside_len >= HB_FILE_PATH_LEN) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (rename(path, aside) != 0) {
+        return -1;
+    }
+    hb_file_sync_folder_of(aside);
+    return 0;
+}
+
 long hb_file_read(const char *dir, const char *name, void *out, size_t cap)
 {
     char path[HB_FILE_PATH_LEN];

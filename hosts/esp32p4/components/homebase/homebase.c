@@ -143,6 +143,27 @@ int homebase_seal_for_entry(homebase_t *homebase)
     return result;
 }
 
+int homebase_seal_open_batch(homebase_t *homebase)
+{
+    uint32_t entries = core_batch_entry_count(homebase->core);
+    int result;
+
+    /* An empty batch carries nothing a restart would miss; the next start seals its own. */
+    if (entries == 0) {
+        return 0;
+    }
+    result = homebase_seal(homebase);
+    if (result == HOMEBASE_SEAL_SPOOL_FULL) {
+        homebase->entries_dropped[HOMEBASE_DROP_SPOOL_FULL] += entries;
+        hb_log(HB_LOG_ERROR, "open batch lost at stop: entries=%u reason=spool_full",
+               (unsigned)entries);
+    } else if (result == 0) {
+        hb_log(HB_LOG_INFO, "open batch spooled at stop: seq=%u entries=%u",
+               (unsigned)homebase->last_sealed_seq, (unsigned)entries);
+    }
+    return result;
+}
+
 /* Marks every device silent for offline_after_sec offline and batches a device_status entry. */
 static void expire_devices(homebase_t *homebase, uint32_t now)
 {

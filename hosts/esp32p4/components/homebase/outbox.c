@@ -48,6 +48,23 @@ static int save(const outbox_t *outbox)
     return result;
 }
 
+/* Moves a malformed outbox file aside, so the home base starts with an empty outbox: losing the
+ * waiting entries is better than not starting. Returns 0, or -1 when the file cannot be moved. */
+static int move_aside_malformed(outbox_t *outbox, const char *why)
+{
+    char aside[HB_FILE_PATH_LEN];
+
+    if (hb_file_move_aside(outbox->dir, outbox->kind->file, hb_clock_now(outbox->clock), aside) != 0) {
+        hb_log(HB_LOG_ERROR, "%s: %s/%s is %s and could not be moved aside: %s", outbox->kind->name,
+               outbox->dir, outbox->kind->file, why, strerror(errno));
+        return -1;
+    }
+    outbox->files_set_aside++;
+    hb_log(HB_LOG_ERROR, "%s: %s/%s is %s; moved to %s, starting with an empty outbox (its "
+           "entries are not sent)", outbox->kind->name, outbox->dir, outbox->kind->file, why, aside);
+    return 0;
+}
+
 static int load(outbox_t *outbox)
 {
     size_t cap = outbox->kind->file_max_bytes;
@@ -60,16 +77,20 @@ static int load(outbox_t *outbox)
         return -1;
     }
     len = hb_file_read(outbox->dir, outbox->kind->file, text, cap);
+    if (len == -2) {
+        free(text);
+        return move_aside_malformed(outbox, "longer than its max size");
+    }
     if (len < 0) {
         free(text);
-        return len == -1 && errno == ENOENT ? 0 : -1;
+        return errno == ENOENT ? 0 : -1;
     }
     text[len] = '\0';
     array = cJSON_Parse(text);
     free(text);
     if (!cJSON_IsArray(array)) {
         cJSON_Delete(array);
-        return -1;
+        return move_aside_malformed(outbox, "not a JSON array");
     }
     cJSON_ArrayForEach(item, array) {
         void *entry = outbox->entries + outbox->count * outbox->entry_size;

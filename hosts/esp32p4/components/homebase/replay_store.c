@@ -38,16 +38,16 @@ int replay_store_load(replay_store_t *store, uint32_t now, char *error)
     }
     if (len < 0) {
         free(state);
-        snprintf(error, REPLAY_STORE_ERROR_LEN, "%s/%s is unreadable or longer than %zu bytes",
-                 store->dir, REPLAY_STORE_FILE, cap);
+        snprintf(error, REPLAY_STORE_ERROR_LEN, "%s/%s is unreadable or longer than %zu bytes; %s",
+                 store->dir, REPLAY_STORE_FILE, cap, HB_FILE_STATE_ADVICE);
         return -1;
     }
 
     status = core_replay_import(store->core, state, (size_t)len, now);
     free(state);
     if (status != CORE_OK) {
-        snprintf(error, REPLAY_STORE_ERROR_LEN, "%s/%s rejected by the core: %s", store->dir,
-                 REPLAY_STORE_FILE, core_status_name(store->core, status, name));
+        snprintf(error, REPLAY_STORE_ERROR_LEN, "%s/%s rejected by the core: %s; %s", store->dir,
+                 REPLAY_STORE_FILE, core_status_name(store->core, status, name), HB_FILE_STATE_ADVICE);
         return -1;
     }
     hb_log(HB_LOG_INFO, "replay state: restored %ld bytes from %s", len, store->dir);

@@ -1,5 +1,6 @@
 #include "spool.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,23 @@ uint32_t spool_count(const spool_t *spool)
     return spool->batch_count;
 }
 
+/* Reads the decimal text of next-seq, one trailing newline allowed. Returns false for anything
+ * else, such as "12abc", an empty file or a value above UINT32_MAX. */
+static bool parse_next_seq(const char *text, unsigned long *out)
+{
+    char *end = NULL;
+
+    if (text[0] < '0' || text[0] > '9') {
+        return false;
+    }
+    errno = 0;
+    *out = strtoul(text, &end, 10);
+    if (*end == '\n') {
+        end++;
+    }
+    return errno == 0 && *end == '\0' && *out <= UINT32_MAX;
+}
+
 uint32_t spool_load_next_seq(spool_t *spool)
 {
     uint8_t *bytes = NULL;
@@ -170,16 +188,23 @@ uint32_t spool_load_next_seq(spool_t *spool)
     char text[NEXT_SEQ_TEXT_LEN];
     unsigned long stored = 0;
     uint32_t next_seq;
+    int status = storage_read(spool->storage, STORAGE_AREA_SPOOL, NEXT_SEQ_FILE, &bytes, &len,
+                              sizeof text - 1);
 
-    if (storage_read(spool->storage, STORAGE_AREA_SPOOL, NEXT_SEQ_FILE, &bytes, &len,
-                     sizeof text - 1) == STORAGE_OK) {
+    if (status == STORAGE_OK) {
         memcpy(text, bytes, len);
         text[len] = '\0';
-        if (sscanf(text, "%lu", &stored) != 1 || stored > UINT32_MAX) {
-            stored = 0;
-        }
     }
     free(bytes);
+
+    /* A malformed next-seq does not stop the start: the batch floor in replay-state.bin raises the
+     * seq again once it is restored (docs/protocol.md section 10.3), so no seq is used twice. */
+    if ((status == STORAGE_OK && !parse_next_seq(text, &stored)) ||
+        (status != STORAGE_OK && status != STORAGE_ERR_NOT_FOUND)) {
+        hb_log(HB_LOG_WARN, "spool: %s is unreadable or malformed; ignored, the replay state's "
+               "batch floor and the spooled batches give the next batch seq", NEXT_SEQ_FILE);
+        stored = 0;
+    }
     next_seq = (uint32_t)stored;
 
     /* A crash between writing a batch and storing the next seq leaves the batch as the record. */

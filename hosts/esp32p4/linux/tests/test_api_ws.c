@@ -19,6 +19,7 @@
 
 #define RECEIVE_TIMEOUT_SEC 3
 #define FRAME_MAX 2048
+#define HEAD_MAX 1024
 
 static int start_api(void **state)
 {
@@ -37,13 +38,13 @@ static void receive_exactly(int fd, uint8_t *out, size_t len)
     }
 }
 
-/* Connects and upgrades; `extra_headers` may carry an Authorization line. Returns the socket. */
-static int ws_open(uint16_t port, const char *extra_headers)
+/* Connects and sends the upgrade request; `extra_headers` may carry an Authorization line. Reads
+ * the response head into `head` and returns the socket. */
+static int ws_request(uint16_t port, const char *extra_headers, char head[HEAD_MAX])
 {
     int fd = test_connect_local(port);
     struct timeval timeout = { .tv_sec = RECEIVE_TIMEOUT_SEC };
     char request[512];
-    char head[1024];
     size_t len = 0;
 
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -54,11 +55,20 @@ static int ws_open(uint16_t port, const char *extra_headers)
 
     /* The head ends with an empty line; read it byte by byte so no frame byte is taken with it. */
     while (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4) != 0) {
-        assert_true(len + 1 < sizeof head);
+        assert_true(len + 1 < HEAD_MAX);
         receive_exactly(fd, (uint8_t *)head + len, 1);
         len++;
     }
     head[len] = '\0';
+    return fd;
+}
+
+/* Connects and upgrades; `extra_headers` may carry an Authorization line. Returns the socket. */
+static int ws_open(uint16_t port, const char *extra_headers)
+{
+    char head[HEAD_MAX];
+    int fd = ws_request(port, extra_headers, head);
+
     assert_memory_equal(head, "HTTP/1.1 101", 12);
     return fd;
 }
@@ -214,6 +224,105 @@ static void stalled_client_never_blocks_publish(void **state)
     close(fd);
 }
 
+static void expect_auth_ok(int fd)
+{
+    char payload[FRAME_MAX];
+
+    assert_int_equal(ws_receive(fd, payload), 0x1);
+    assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
+}
+
+/* Expects a close frame with `code` in response to the next frame sent on `fd`. */
+static void expect_closed_with(int fd, unsigned code)
+{
+    char payload[FRAME_MAX];
+
+    ws_send_text(fd, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    assert_int_equal(ws_receive(fd, payload), 0x8);
+    assert_int_equal((uint8_t)payload[0], code >> 8);
+    assert_int_equal((uint8_t)payload[1], code & 0xff);
+}
+
+/* Regression: four clients that never authenticated held every slot for their 5-second auth
+ * timeout, and by reconnecting kept the dashboard out with 503 even with a valid token. */
+static void token_holder_evicts_oldest_unauthenticated_client(void **state)
+{
+    api_fixture_t *fixture = *state;
+    int idle[API_WS_MAX_CLIENTS];
+    int dashboard;
+
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        idle[i] = ws_open(fixture->port, "");
+        usleep(2000);
+    }
+    dashboard = ws_open(fixture->port, TEST_AUTHORIZATION);
+    expect_auth_ok(dashboard);
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 1);
+
+    /* The oldest idle client lost its slot and is closed with 1013 at its next frame; the next
+     * oldest keeps its slot and may authenticate. */
+    expect_closed_with(idle[0], 1013);
+    ws_send_text(idle[1], "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    expect_auth_ok(idle[1]);
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 2);
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        close(idle[i]);
+    }
+    close(dashboard);
+}
+
+/* A browser cannot set the Authorization header, so a client without one may take the slot of an
+ * older unauthenticated client too, and then authenticate with the auth message. */
+static void client_without_header_evicts_oldest_unauthenticated_client(void **state)
+{
+    api_fixture_t *fixture = *state;
+    int idle[API_WS_MAX_CLIENTS];
+    int browser;
+
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        idle[i] = ws_open(fixture->port, "");
+        usleep(2000);
+    }
+    browser = ws_open(fixture->port, "");
+    ws_send_text(browser, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    expect_auth_ok(browser);
+    expect_closed_with(idle[0], 1013);
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        close(idle[i]);
+    }
+    close(browser);
+}
+
+static void authenticated_clients_are_never_evicted(void **state)
+{
+    api_fixture_t *fixture = *state;
+    int admitted[API_WS_MAX_CLIENTS];
+    char head[HEAD_MAX];
+    char payload[FRAME_MAX];
+    int refused;
+
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        admitted[i] = ws_open(fixture->port, TEST_AUTHORIZATION);
+        expect_auth_ok(admitted[i]);
+    }
+
+    /* With or without a token, one more client gets 503 and every admitted client keeps events. */
+    refused = ws_request(fixture->port, "", head);
+    assert_memory_equal(head, "HTTP/1.1 503", 12);
+    assert_non_null(strstr(head, "application/problem+json"));
+    close(refused);
+    refused = ws_request(fixture->port, TEST_AUTHORIZATION, head);
+    assert_memory_equal(head, "HTTP/1.1 503", 12);
+    close(refused);
+
+    http_api_publish_event(fixture->api, "{\"id\":\"7\"}", 10);
+    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+        assert_int_equal(ws_receive(admitted[i], payload), 0x1);
+        assert_string_equal(payload, "{\"id\":\"7\"}");
+        close(admitted[i]);
+    }
+}
+
 #define WS_TEST(name) cmocka_unit_test_setup_teardown(name, start_api, api_fixture_stop)
 
 int main(int argc, char **argv)
@@ -223,6 +332,9 @@ int main(int argc, char **argv)
         WS_TEST(published_events_follow_auth_ok),
         WS_TEST(unauthenticated_client_gets_no_event),
         WS_TEST(stalled_client_never_blocks_publish),
+        WS_TEST(token_holder_evicts_oldest_unauthenticated_client),
+        WS_TEST(client_without_header_evicts_oldest_unauthenticated_client),
+        WS_TEST(authenticated_clients_are_never_evicted),
     };
 
     test_select_engine(argc, argv);

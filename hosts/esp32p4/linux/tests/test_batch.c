@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hb_hex.h"
+#include "hb_log.h"
 #include "oled_screen.h"
 #include "status.h"
 
@@ -147,6 +148,54 @@ static void log_waits_for_interval(void **state)
     test_home_tick(home);
     assert_int_equal(home->transport.post_count, 2);
     assert_int_equal(core_batch_entry_count(&home->core), 0);
+}
+
+/* Regression: a clean stop (SIGINT, SIGTERM) dropped the open batch although its entries' replay
+ * floors were saved, so the devices never sent those log entries again. */
+static void stop_spools_open_batch_for_next_start(void **state)
+{
+    test_home_t *home = *state;
+    uint8_t frame[TEST_FRAME_MAX];
+    uint32_t spooled_before;
+    size_t len;
+    cJSON *batch;
+    const cJSON *entries;
+
+    /* The first frame's came-online entry is urgent and seals its batch; logs 2 and 3 wait. */
+    home->transport.unreachable = 1;
+    send_frame(home, FRAME_TYPE_LOG, 1, LOG_PAYLOAD, frame, &len);
+    send_frame(home, FRAME_TYPE_LOG, 2, LOG_PAYLOAD, frame, &len);
+    send_frame(home, FRAME_TYPE_LOG, 3, "{\"level\":\"warn\",\"category\":\"door\",\"message\":\"held\"}",
+               frame, &len);
+    spooled_before = homebase_spooled_count(&home->homebase);
+    assert_int_equal(core_batch_entry_count(&home->core), 2);
+
+    assert_int_equal(homebase_seal_open_batch(&home->homebase), 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), spooled_before + 1);
+
+    /* After the restart the stopped run's last batch goes out with both log entries. */
+    test_home_restart(home);
+    home->transport.unreachable = 0;
+    test_home_tick(home);
+    assert_int_equal(home->transport.body_count, spooled_before + 2);
+    batch = parse_body(home->transport.bodies[spooled_before]);
+    entries = cJSON_GetObjectItemCaseSensitive(batch, "entries");
+    assert_int_equal(cJSON_GetArraySize(entries), 2);
+    assert_string_equal(string_of(cJSON_GetArrayItem(entries, 0), "kind"), "log");
+    assert_string_equal(string_of(cJSON_GetArrayItem(entries, 1), "kind"), "log");
+    cJSON_Delete(batch);
+}
+
+static void stop_with_empty_open_batch_spools_nothing(void **state)
+{
+    test_home_t *home = *state;
+
+    home->transport.unreachable = 1;
+    test_home_tick(home);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
+
+    assert_int_equal(homebase_seal_open_batch(&home->homebase), 0);
+    assert_int_equal(homebase_spooled_count(&home->homebase), 1);
 }
 
 static void central_away_keeps_spool_and_backs_off(void **state)
@@ -431,6 +480,37 @@ static void restart_sends_flat_layout_batches(void **state)
     assert_int_equal(homebase_spooled_count(&home->homebase), 0);
 }
 
+static char s_warning[256];
+
+static void keep_warning(hb_log_level_t level, const char *line)
+{
+    if (level == HB_LOG_WARN) {
+        snprintf(s_warning, sizeof s_warning, "%s", line);
+    }
+}
+
+/* A malformed next-seq is ignored with a warning instead of read in part ("7abc" was 7): the
+ * spooled batches and the replay state's batch floor give the next seq (docs/protocol.md 10.3). */
+static void malformed_next_seq_ignored_with_warning(void **state)
+{
+    test_home_t *home = *state;
+    cJSON *batch;
+
+    write_spool_file(home, "batch-5.json", "{\"batch_seq\":5}");
+    write_spool_file(home, "next-seq", "900abc\n");
+    s_warning[0] = '\0';
+    hb_log_set_sink(keep_warning, HB_LOG_WARN);
+    test_home_restart(home);
+    hb_log_set_sink(NULL, HB_LOG_WARN);
+    assert_non_null(strstr(s_warning, "next-seq is unreadable or malformed"));
+
+    test_home_tick(home);
+    assert_int_equal(home->transport.body_count, 2);
+    batch = parse_body(home->transport.bodies[1]);
+    assert_int_equal(number_of(batch, "batch_seq"), 6);
+    cJSON_Delete(batch);
+}
+
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)
 
 int main(int argc, char **argv)
@@ -440,6 +520,8 @@ int main(int argc, char **argv)
         HOME_TEST(empty_batch_sent_after_interval),
         HOME_TEST(motion_sent_at_once),
         HOME_TEST(log_waits_for_interval),
+        HOME_TEST(stop_spools_open_batch_for_next_start),
+        HOME_TEST(stop_with_empty_open_batch_spools_nothing),
         HOME_TEST(central_away_keeps_spool_and_backs_off),
         HOME_TEST(error_answer_keeps_batch),
         HOME_TEST(rejected_batch_set_aside_and_next_sent),
@@ -449,6 +531,7 @@ int main(int argc, char **argv)
         HOME_TEST(drained_spool_seals_again),
         HOME_TEST(restart_sends_many_in_order),
         HOME_TEST(restart_sends_flat_layout_batches),
+        HOME_TEST(malformed_next_seq_ignored_with_warning),
     };
 
     test_select_engine(argc, argv);

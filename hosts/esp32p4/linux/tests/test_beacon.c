@@ -141,6 +141,8 @@ static void malformed_beacon_state_rejected(void **state)
     assert_int_equal(beacon_start(&beacon, &home->core, &home->registry, &home->clock,
                                   home->spool_dir, 6, &captured.radio, error), -1);
     assert_non_null(strstr(error, "HMB0"));
+    assert_non_null(strstr(error, "/" BEACON_STATE_FILE));
+    assert_non_null(strstr(error, "restore it from a backup, or re-provision the home base"));
 }
 
 #define HOME_TEST(name) cmocka_unit_test_setup_teardown(name, test_home_setup, test_home_teardown)

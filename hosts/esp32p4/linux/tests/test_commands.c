@@ -9,6 +9,7 @@
 
 #include "command_results.h"
 #include "commands.h"
+#include "hb_file.h"
 #include "hb_hex.h"
 #include "intake.h"
 #include "registry_store.h"
@@ -460,6 +461,29 @@ static void results_reported_and_removed_after_200(void **state)
     assert_int_equal(reloaded.outbox.count, 0);
 }
 
+/* Regression: a corrupted command-results.json stopped the home base from starting. */
+static void malformed_results_file_moved_aside(void **state)
+{
+    fixture_t *fixture = *state;
+    test_home_t *home = fixture->home;
+    static const uint8_t garbage[] = { 0x5b, 0x00, 0xff, 0x7b, 0x22 };
+    command_results_t reloaded;
+    char aside[HB_FILE_PATH_LEN];
+    char kept[16];
+
+    assert_int_equal(hb_file_write_atomic(home->spool_dir, COMMAND_RESULTS_FILE, garbage, sizeof garbage), 0);
+    assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+    snprintf(aside, sizeof aside, "command-results.json.corrupt-%u", TEST_NOW);
+    assert_int_equal(hb_file_read(home->spool_dir, aside, kept, sizeof kept), (long)sizeof garbage);
+
+    /* A new result is kept in a fresh file. */
+    assert_int_equal(command_results_add(&reloaded, "homebase", 3, "ok", "", NULL, 0), 0);
+    assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 1);
+}
+
 static void rotated_key_replaces_old_one(void **state)
 {
     fixture_t *fixture = *state;
@@ -538,6 +562,7 @@ int main(int argc, char **argv)
         COMMAND_TEST(device_command_relayed_and_acknowledged),
         COMMAND_TEST(request_checks_answer_401),
         COMMAND_TEST(malformed_bodies_answer_400),
+        COMMAND_TEST(malformed_results_file_moved_aside),
         COMMAND_TEST(config_command_to_device_answers_409),
         COMMAND_TEST(unset_clock_answers_503),
         COMMAND_TEST(unsynchronised_clock_responds_503),

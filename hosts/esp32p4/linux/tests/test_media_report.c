@@ -160,8 +160,30 @@ static void stored_file_checked_on_load(void **state)
     assert_int_equal(reloaded.outbox.count, 1);
     assert_string_equal(reloaded.entries[0].device_id, "door");
 
+}
+
+/* Regression: a corrupted motion-media.json stopped the home base from starting. */
+static void malformed_file_moved_aside_and_outbox_empty(void **state)
+{
+    test_home_t *home = *state;
+    media_report_t reloaded;
+    char aside[HB_FILE_PATH_LEN];
+    char kept[16];
+
     assert_int_equal(hb_file_write_atomic(home->spool_dir, MEDIA_REPORT_FILE, "{\"x\":1}", 7), 0);
-    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), -1);
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+
+    /* The bad bytes are kept under the time of the start for a person to inspect. */
+    snprintf(aside, sizeof aside, "motion-media.json.corrupt-%u", TEST_NOW);
+    assert_int_equal(hb_file_read(home->spool_dir, aside, kept, sizeof kept), 7);
+    assert_memory_equal(kept, "{\"x\":1}", 7);
+    assert_int_equal(hb_file_read(home->spool_dir, MEDIA_REPORT_FILE, kept, sizeof kept), -1);
+
+    /* The next start finds no file and no error. */
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 0);
 }
 
 #define REPORT_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -176,6 +198,7 @@ int main(int argc, char **argv)
         REPORT_TEST(bad_request_drops_reports),
         REPORT_TEST(full_outbox_loses_oldest),
         REPORT_TEST(stored_file_checked_on_load),
+        REPORT_TEST(malformed_file_moved_aside_and_outbox_empty),
     };
 
     test_select_engine(argc, argv);

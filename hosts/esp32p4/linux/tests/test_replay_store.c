@@ -113,6 +113,10 @@ static void malformed_state_file_stops_start(void **state)
     assert_int_equal(replay_store_init(&store, &home->core, home->spool_dir), 0);
     assert_int_equal(homebase_persist_replay(&home->homebase, &store, error), -1);
     assert_non_null(strstr(error, "STATE_BAD_FORMAT"));
+
+    /* The start error names the file and what the operator does about it. */
+    assert_non_null(strstr(error, "/" REPLAY_STORE_FILE));
+    assert_non_null(strstr(error, "restore it from a backup, or re-provision the home base"));
 }
 
 static void missing_state_file_is_first_start(void **state)

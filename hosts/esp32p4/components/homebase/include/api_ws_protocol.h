@@ -21,8 +21,12 @@
 #include "dashboard_token.h"
 
 #define API_WS_PATH "/ws"
-/* Clients at once, authenticated or not. One more client gets 503 TOO_MANY_CLIENTS. */
+/* Clients at once, authenticated or not. When all are taken, a new client takes the slot of the
+ * oldest one that has not authenticated (api_ws_choose_slot); only when every slot is taken by
+ * an authenticated client does one more get 503 TOO_MANY_CLIENTS. */
 #define API_WS_MAX_CLIENTS 4
+/* RFC 6455 section 7.4.1: 1013, try again later, for a client whose slot a newer client took. */
+#define API_WS_CLOSE_EVICTED 1013
 /* Largest client message in bytes, as on the central server; a larger one closes the socket with
  * 1009 (RFC 6455 section 7.4.1, message too big). */
 #define API_WS_MAX_MESSAGE_LEN 4096
@@ -43,6 +47,23 @@
  * `has_authorization` is true when it had one. A request without one is accepted, because it may
  * send the auth message instead. The client count is not checked here. */
 const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, const char **detail);
+
+/* The state of one client slot that api_ws_choose_slot reads. A binding copies it from its own
+ * table. */
+typedef struct {
+    bool used;
+    /* Authenticated, or its upgrade request carried a valid token: never evicted. */
+    bool authenticated;
+    /* When the client connected, on the binding's monotonic clock. */
+    uint64_t opened_ms;
+} api_ws_slot_t;
+
+/* Chooses the slot for a new client whose upgrade passed api_ws_upgrade_refusal: a free slot, or
+ * else the slot of the oldest client that has not authenticated, which the binding closes with
+ * API_WS_CLOSE_EVICTED and gives to the new client (*evict true). So clients that never
+ * authenticate cannot keep the dashboard out, and a client that has authenticated is never
+ * evicted. Returns the slot index, or -1 when every slot is taken by an authenticated client. */
+int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool *evict);
 
 /* Reads the auth message {"type":"auth","token":"<1 to HB_DASHBOARD_TOKEN_MAX_LEN characters>"}
  * and writes its token as an Authorization value ("Bearer <token>") into `header`. Returns false,

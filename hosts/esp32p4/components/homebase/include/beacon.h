@@ -27,7 +27,7 @@
 #define BEACON_PAYLOAD_LEN 6
 /* The Wi-Fi channel announced when none is configured. */
 #define BEACON_CHANNEL_DEFAULT 1
-#define BEACON_ERROR_LEN 400
+#define BEACON_ERROR_LEN 512
 
 typedef struct {
     core_t *core;

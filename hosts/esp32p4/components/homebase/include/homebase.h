@@ -125,6 +125,13 @@ int homebase_seal(homebase_t *homebase);
  * dropped by reason. Returns what homebase_seal returns. */
 int homebase_seal_for_entry(homebase_t *homebase);
 
+/* Seals the open batch and spools it before a clean stop, so entries already accepted (whose replay
+ * floors are saved, so the devices never send them again) are not lost. Does nothing and returns
+ * 0 when the batch is empty. Returns what homebase_seal returns otherwise; a full spool loses the
+ * entries, which are counted as dropped and logged. Call it with no other thread in the home base,
+ * before the spool and the replay store are closed. */
+int homebase_seal_open_batch(homebase_t *homebase);
+
 /* The name of a drop reason in GET /api/v1/status: "spool_full", "seal_failed". */
 const char *homebase_drop_reason_name(homebase_drop_reason_t reason);
 

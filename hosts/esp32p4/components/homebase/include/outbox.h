@@ -87,10 +87,14 @@ typedef struct {
     uint32_t lost;
     /* Entries dropped after a 400 response. */
     uint32_t refused;
+    /* Malformed files moved aside at start (0 or 1). */
+    uint32_t files_set_aside;
 } outbox_t;
 
-/* Works out the URL from the uplink's and reads the entries left in `dir`. Returns 0, or -1 when
- * the stored file is malformed or a name does not fit. */
+/* Works out the URL from the uplink's and reads the entries left in `dir`. A malformed file (not a
+ * JSON array, or longer than file_max_bytes) is renamed to `<file>.corrupt-<unix time>`, logged as
+ * an error, and the outbox starts empty. Returns 0, or -1 when a name does not fit, the file cannot
+ * be read (an I/O error) or moved aside, or memory runs out. */
 int outbox_init(outbox_t *outbox, const outbox_kind_t *kind, uplink_t *uplink,
                 const hb_clock_t *clock, const char *dir, void *entries, size_t entry_size,
                 size_t capacity);

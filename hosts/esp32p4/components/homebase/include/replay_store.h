@@ -14,7 +14,7 @@
 #include "hb_file.h"
 
 #define REPLAY_STORE_FILE "replay-state.bin"
-#define REPLAY_STORE_ERROR_LEN 400
+#define REPLAY_STORE_ERROR_LEN 512
 
 typedef struct {
     core_t *core;
