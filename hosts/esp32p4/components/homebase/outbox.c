@@ -1,6 +1,7 @@
 #include "outbox.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,19 @@ static int save(const outbox_t *outbox)
     return result;
 }
 
-/* Moves a malformed outbox file aside, so the home base starts with an empty outbox: losing the
- * waiting entries is better than not starting. Returns 0, or -1 when the file cannot be moved. */
+static int save_logged(const outbox_t *outbox)
+{
+    if (save(outbox) != 0) {
+        hb_log(HB_LOG_ERROR, "%s not written to %s/%s: %s", outbox->kind->name, outbox->dir,
+               outbox->kind->file, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Moves a malformed outbox file aside, so the home base starts with the entries that parsed, often
+ * none: losing the others is better than not starting. Returns 0, or -1 when the file cannot be
+ * moved. */
 static int move_aside_malformed(outbox_t *outbox, const char *why)
 {
     char aside[HB_FILE_PATH_LEN];
@@ -60,8 +72,38 @@ static int move_aside_malformed(outbox_t *outbox, const char *why)
         return -1;
     }
     outbox->files_set_aside++;
-    hb_log(HB_LOG_ERROR, "%s: %s/%s is %s; moved to %s, starting with an empty outbox (its "
-           "entries are not sent)", outbox->kind->name, outbox->dir, outbox->kind->file, why, aside);
+    hb_log(HB_LOG_ERROR, "%s: %s/%s is %s; moved to %s, starting with %zu entries (the others are "
+           "not sent)", outbox->kind->name, outbox->dir, outbox->kind->file, why, aside,
+           outbox->count);
+    return 0;
+}
+
+/* True when only JSON whitespace lies between `end` and `limit`. */
+static bool only_whitespace(const char *end, const char *limit)
+{
+    for (; end < limit; end++) {
+        if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Moves aside a file whose array parsed but held entries that did not, or bytes after the array,
+ * and writes the entries that parsed back, so they are still sent. Returns 0, or -1 when the file
+ * cannot be moved. */
+static int move_aside_damaged(outbox_t *outbox, size_t skipped, bool trailing)
+{
+    char why[96];
+
+    snprintf(why, sizeof why, "damaged (%zu entries skipped%s)", skipped,
+             trailing ? ", bytes after the array" : "");
+    if (move_aside_malformed(outbox, why) != 0) {
+        return -1;
+    }
+    if (outbox->count > 0) {
+        save_logged(outbox);
+    }
     return 0;
 }
 
@@ -69,8 +111,11 @@ static int load(outbox_t *outbox)
 {
     size_t cap = outbox->kind->file_max_bytes;
     char *text = malloc(cap + 1);
+    const char *end = NULL;
     const cJSON *item;
     cJSON *array;
+    size_t skipped = 0;
+    bool trailing;
     long len;
 
     if (text == NULL) {
@@ -86,24 +131,36 @@ static int load(outbox_t *outbox)
         return errno == ENOENT ? 0 : -1;
     }
     text[len] = '\0';
-    array = cJSON_Parse(text);
+
+    /* The length is given, so a NUL inside the file ends nothing: bytes after the array, NUL or
+     * not, are found below. */
+    array = cJSON_ParseWithLengthOpts(text, (size_t)len, &end, false);
+    trailing = array != NULL && !only_whitespace(end, text + len);
     free(text);
     if (!cJSON_IsArray(array)) {
         cJSON_Delete(array);
         return move_aside_malformed(outbox, "not a JSON array");
     }
+
+    /* The outbox never saves more than its capacity, so entries past it are counted as skipped. */
     cJSON_ArrayForEach(item, array) {
         void *entry = outbox->entries + outbox->count * outbox->entry_size;
 
         if (outbox->count >= outbox->capacity) {
-            break;
+            skipped++;
+            continue;
         }
         memset(entry, 0, outbox->entry_size);
         if (outbox->kind->parse(item, entry)) {
             outbox->count++;
+        } else {
+            skipped++;
         }
     }
     cJSON_Delete(array);
+    if (skipped > 0 || trailing) {
+        return move_aside_damaged(outbox, skipped, trailing);
+    }
     return 0;
 }
 
@@ -160,16 +217,6 @@ void *outbox_reserve(outbox_t *outbox)
     memset(entry, 0, outbox->entry_size);
     outbox->count++;
     return entry;
-}
-
-static int save_logged(const outbox_t *outbox)
-{
-    if (save(outbox) != 0) {
-        hb_log(HB_LOG_ERROR, "%s not written to %s/%s: %s", outbox->kind->name, outbox->dir,
-               outbox->kind->file, strerror(errno));
-        return -1;
-    }
-    return 0;
 }
 
 int outbox_commit(outbox_t *outbox)

@@ -484,6 +484,30 @@ static void malformed_results_file_moved_aside(void **state)
     assert_int_equal(reloaded.outbox.count, 1);
 }
 
+/* Regression: an array with entries that are not results started silently with the file
+ * unchanged; the entry that parses is kept. */
+static void results_file_with_bad_entries_moved_aside(void **state)
+{
+    fixture_t *fixture = *state;
+    test_home_t *home = fixture->home;
+    static const char mixed[] = "[1,{\"device_id\":\"homebase\",\"id\":4,\"result\":\"ok\"},"
+                                "{\"x\":null},\"s\"]";
+    command_results_t reloaded;
+    char aside[HB_FILE_PATH_LEN];
+    char kept[128];
+
+    assert_int_equal(hb_file_write_atomic(home->spool_dir, COMMAND_RESULTS_FILE, mixed, strlen(mixed)), 0);
+    assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 1);
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+    snprintf(aside, sizeof aside, "command-results.json.corrupt-%u", TEST_NOW);
+    assert_int_equal(hb_file_read(home->spool_dir, aside, kept, sizeof kept), (long)strlen(mixed));
+
+    assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 0);
+    assert_int_equal(reloaded.outbox.count, 1);
+}
+
 static void rotated_key_replaces_old_one(void **state)
 {
     fixture_t *fixture = *state;
@@ -563,6 +587,7 @@ int main(int argc, char **argv)
         COMMAND_TEST(request_checks_answer_401),
         COMMAND_TEST(malformed_bodies_answer_400),
         COMMAND_TEST(malformed_results_file_moved_aside),
+        COMMAND_TEST(results_file_with_bad_entries_moved_aside),
         COMMAND_TEST(config_command_to_device_answers_409),
         COMMAND_TEST(unset_clock_answers_503),
         COMMAND_TEST(unsynchronised_clock_responds_503),

@@ -130,6 +130,39 @@ static void trickling_bodies_free_workers_with_408(void **state)
            STATUS_BOUND_MS);
 }
 
+/* Regression: the deadline started when the first body byte arrived, not when the handler began
+ * to wait for it, so a client that paused before its first byte got its 408 that much later. Here
+ * the first byte comes FIRST_BYTE_GAP_MS after the head, then one byte every TRICKLE_INTERVAL_MS:
+ * the 408 must come within the deadline plus the wait for one byte, counted from the head. */
+#define FIRST_BYTE_GAP_MS 1000
+#define FIRST_BYTE_BOUND_MS (FIRST_BYTE_GAP_MS + TRICKLE_INTERVAL_MS + 250)
+
+static void deadline_counts_the_wait_for_the_first_body_byte(void **state)
+{
+    api_fixture_t *fixture = *state;
+    static char response[RESPONSE_MAX];
+    int fd = test_connect_local(fixture->port);
+    int64_t started = test_monotonic_ms();
+    int64_t elapsed_ms = 0;
+
+    assert_int_equal(send(fd, SLOW_HEAD, strlen(SLOW_HEAD), 0), (ssize_t)strlen(SLOW_HEAD));
+    sleep_ms(FIRST_BYTE_GAP_MS);
+    while (!server_answered(fd) && test_monotonic_ms() - started < TRICKLE_MAX_MS) {
+        send(fd, " ", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        sleep_ms(TRICKLE_INTERVAL_MS / 4);
+        elapsed_ms = test_monotonic_ms() - started;
+    }
+    read_response(fd, 1, response, sizeof response);
+    close(fd);
+
+    assert_memory_equal(response, "HTTP/1.1 408", 12);
+    if (elapsed_ms >= FIRST_BYTE_BOUND_MS) {
+        fail_msg("408 after %lld ms, bound %d", (long long)elapsed_ms, FIRST_BYTE_BOUND_MS);
+    }
+    printf("first byte after %d ms: 408 after %lld ms (deadline %d)\n", FIRST_BYTE_GAP_MS,
+           (long long)elapsed_ms, TEST_DEADLINE_MS);
+}
+
 /* The civetweb binding reads a body one byte per call (http_api.c), so the largest body must still
  * arrive well within the default deadline from a client that sends it at once. */
 static void largest_body_is_read_within_the_deadline(void **state)
@@ -166,6 +199,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trickling_bodies_free_workers_with_408),
         cmocka_unit_test(largest_body_is_read_within_the_deadline),
+        cmocka_unit_test(deadline_counts_the_wait_for_the_first_body_byte),
     };
 
     test_select_engine(argc, argv);

@@ -160,6 +160,53 @@ static void stored_file_checked_on_load(void **state)
     assert_int_equal(reloaded.outbox.count, 1);
     assert_string_equal(reloaded.entries[0].device_id, "door");
 
+    /* Two entries were skipped, so the file was damaged: it is set aside and the kept entry is
+     * written to a new file, which the next start reads without error. */
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 0);
+    assert_int_equal(reloaded.outbox.count, 1);
+    assert_string_equal(reloaded.entries[0].device_id, "door");
+}
+
+/* Regression: an array of entries that are not reports started silently with the file unchanged. */
+static void array_of_bad_entries_moved_aside(void **state)
+{
+    test_home_t *home = *state;
+    static const char bad[] = "[1,{\"x\":null},\"s\"]";
+    media_report_t reloaded;
+    char aside[HB_FILE_PATH_LEN];
+    char kept[32];
+
+    assert_int_equal(hb_file_write_atomic(home->spool_dir, MEDIA_REPORT_FILE, bad, strlen(bad)), 0);
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+    snprintf(aside, sizeof aside, "motion-media.json.corrupt-%u", TEST_NOW);
+    assert_int_equal(hb_file_read(home->spool_dir, aside, kept, sizeof kept), (long)strlen(bad));
+    assert_int_equal(hb_file_read(home->spool_dir, MEDIA_REPORT_FILE, kept, sizeof kept), -1);
+}
+
+/* Regression: "[]" followed by a NUL byte and garbage was read as an empty array. */
+static void bytes_after_the_array_moved_aside(void **state)
+{
+    test_home_t *home = *state;
+    static const char tail[] = { '[', ']', '\0', 'x', 'y' };
+    media_report_t reloaded;
+    char aside[HB_FILE_PATH_LEN];
+    char kept[16];
+
+    assert_int_equal(hb_file_write_atomic(home->spool_dir, MEDIA_REPORT_FILE, tail, sizeof tail), 0);
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.count, 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 1);
+    snprintf(aside, sizeof aside, "motion-media.json.corrupt-%u", TEST_NOW);
+    assert_int_equal(hb_file_read(home->spool_dir, aside, kept, sizeof kept), (long)sizeof tail);
+
+    /* Whitespace after the array is not damage. */
+    assert_int_equal(hb_file_write_atomic(home->spool_dir, MEDIA_REPORT_FILE, "[] \n", 4), 0);
+    assert_int_equal(media_report_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
+    assert_int_equal(reloaded.outbox.files_set_aside, 0);
 }
 
 /* Regression: a corrupted motion-media.json stopped the home base from starting. */
@@ -198,6 +245,8 @@ int main(int argc, char **argv)
         REPORT_TEST(bad_request_drops_reports),
         REPORT_TEST(full_outbox_loses_oldest),
         REPORT_TEST(stored_file_checked_on_load),
+        REPORT_TEST(array_of_bad_entries_moved_aside),
+        REPORT_TEST(bytes_after_the_array_moved_aside),
         REPORT_TEST(malformed_file_moved_aside_and_outbox_empty),
     };
 
