@@ -111,6 +111,28 @@ static const char *storage_error(const homebase_t *homebase)
     return access(homebase->spool->dir, W_OK | X_OK) == 0 ? NULL : "NO SD CARD";
 }
 
+/* civetweb answers a request it cannot parse itself, before any handler runs: an unknown or
+ * lowercase method, a request line without an HTTP version or a head over max_request_size with
+ * 400, a Content-Length that is not a non-negative integer with 411. This sends the BAD_REQUEST
+ * problem for both instead of its plain text, as the ESP-IDF binding does for a bad Content-Length.
+ * A 505 for a version other than HTTP/1.x keeps civetweb's plain text, because the catalogue
+ * (api_problem.c) has no code for it, and an absolute URI or `OPTIONS *` civetweb closes without
+ * calling this at all. Returns 0 when the problem was sent, 1 to let civetweb answer. */
+static int send_library_error(struct mg_connection *connection, int status, const char *message)
+{
+    char body[API_PROBLEM_MAX_LEN + 1];
+    api_response_head_t head = { .status = 400, .content_type = "application/problem+json",
+                                 .nosniff = true };
+
+    (void)message;
+    if (status != 400 && status != 411) {
+        return 1;
+    }
+    api_problem_render_status(400, "BAD_REQUEST", "request line or headers are malformed", body);
+    send_response(connection, &head, body, strlen(body));
+    return 0;
+}
+
 static int log_civetweb(const struct mg_connection *connection, const char *message)
 {
     (void)connection;
@@ -121,7 +143,7 @@ static int log_civetweb(const struct mg_connection *connection, const char *mess
 http_api_t *http_api_start(const char *host, uint16_t port, homebase_t *homebase,
                            pthread_mutex_t *lock)
 {
-    struct mg_callbacks callbacks = { .log_message = log_civetweb };
+    struct mg_callbacks callbacks = { .log_message = log_civetweb, .http_error = send_library_error };
     http_api_t *api = calloc(1, sizeof *api);
     char listening[300];
     const char *options[] = {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dashboard_token.h"
 #include "hb_hex.h"
@@ -133,6 +134,27 @@ static void damaged_file_leaves_no_token(void **state)
     test_remove_dir(dir);
 }
 
+/* A folder in the file's place reads as damaged, and a new hash cannot replace it: the rename of
+ * write_state fails, so the token stays unset until a person removes the folder. */
+static void folder_in_place_of_the_file_leaves_no_token(void **state)
+{
+    uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN] = { 0 };
+    char dir[256];
+    char path[300];
+
+    (void)state;
+    test_make_temp_dir(dir);
+    snprintf(path, sizeof path, "%s/dashboard-token.sha256", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(hb_dashboard_token_open(path), -1);
+    assert_int_equal(hb_dashboard_token_check("Bearer abc"), HB_DASHBOARD_TOKEN_NOT_SET);
+    assert_int_equal(hb_dashboard_token_set_sha256(sha), -1);
+    assert_int_equal(hb_dashboard_token_check("Bearer abc"), HB_DASHBOARD_TOKEN_NOT_SET);
+    hb_dashboard_token_reset();
+    assert_int_equal(rmdir(path), 0);
+    test_remove_dir(dir);
+}
+
 static void failed_write_keeps_the_old_hash(void **state)
 {
     uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN] = { 0 };
@@ -157,6 +179,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(check_rejects_malformed_headers),
         cmocka_unit_test(hash_survives_a_restart_in_its_file),
         cmocka_unit_test(damaged_file_leaves_no_token),
+        cmocka_unit_test(folder_in_place_of_the_file_leaves_no_token),
         cmocka_unit_test(failed_write_keeps_the_old_hash),
     };
 

@@ -66,15 +66,62 @@ static void api_serves_status_and_devices(void **state)
     assert_memory_equal(response, "HTTP/1.1 405", 12);
     assert_non_null(strstr(response, "\r\nAllow: POST\r\n"));
 
-    /* civetweb 1.15 answers a Content-Length that is not a non-negative integer itself, before any
-     * handler runs, with a plain-text 411 (docs/homebase-api.yaml lists it with the bounds). */
+    /* civetweb 1.15 rejects a Content-Length that is not a non-negative integer before any handler
+     * runs; its http_error callback (http_api.c) turns its 411 into the problem the P4 sends. */
     exchange(port, "POST /api/v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
              "Content-Length: -1\r\nConnection: close\r\n\r\n", response);
-    assert_memory_equal(response, "HTTP/1.1 411", 12);
+    assert_memory_equal(response, "HTTP/1.1 400", 12);
+    assert_non_null(strstr(response, "\"code\":\"BAD_REQUEST\""));
 
     exchange(port, "GET /api/v1/status/extra HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
              response);
     assert_memory_equal(response, "HTTP/1.1 404", 12);
+    http_api_stop(api);
+}
+
+/* Regression: requests civetweb cannot parse got its plain-text 400 instead of a problem. */
+static void unparsable_requests_get_a_problem_or_documented_answer(void **state)
+{
+    static const char *const bad_requests[] = {
+        "BREW / HTTP/1.1\r\nHost: x\r\n\r\n",
+        "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n",
+        "get /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /healthz\r\n\r\n",
+    };
+    static char response[RESPONSE_MAX];
+    static char long_head[HTTP_API_MAX_HEAD_LEN + 200];
+    test_home_t *home = *state;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    uint16_t port = test_local_port(4);
+    http_api_t *api = http_api_start("127.0.0.1", port, &home->homebase, &lock);
+
+    assert_non_null(api);
+    for (size_t i = 0; i < sizeof bad_requests / sizeof bad_requests[0]; i++) {
+        exchange(port, bad_requests[i], response);
+        if (strncmp(response, "HTTP/1.1 400", 12) != 0 ||
+            strstr(response, "Content-Type: application/problem+json") == NULL ||
+            strstr(response, "\"code\":\"BAD_REQUEST\"") == NULL) {
+            fail_msg("request %zu got: %.80s", i, response);
+        }
+    }
+
+    /* A head over max_request_size (docs/homebase-api.yaml's bounds). */
+    snprintf(long_head, sizeof long_head, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: %0*d\r\n\r\n",
+             HTTP_API_MAX_HEAD_LEN, 0);
+    exchange(port, long_head, response);
+    assert_memory_equal(response, "HTTP/1.1 400", 12);
+    assert_non_null(strstr(response, "\"code\":\"BAD_REQUEST\""));
+
+    /* These keep civetweb's own answer, as the bounds table says: a plain-text 505, and a closed
+     * connection without a byte. */
+    exchange(port, "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", response);
+    assert_non_null(strstr(response, " 505 "));
+    exchange(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", response);
+    assert_string_equal(response, "");
+    snprintf(long_head, sizeof long_head, "GET http://127.0.0.1:%u/healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+             (unsigned)port);
+    exchange(port, long_head, response);
+    assert_string_equal(response, "");
     http_api_stop(api);
 }
 
@@ -177,6 +224,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         HOME_TEST(api_serves_status_and_devices),
+        HOME_TEST(unparsable_requests_get_a_problem_or_documented_answer),
         HOME_TEST(client_posts_signed_batch),
         cmocka_unit_test(client_reports_refused_connection),
     };
