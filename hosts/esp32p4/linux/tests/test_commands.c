@@ -486,7 +486,7 @@ static void malformed_results_file_moved_aside(void **state)
 
 /* Regression: an array with entries that are not results started silently with the file
  * unchanged; the entry that parses is kept. */
-static void results_file_with_bad_entries_moved_aside(void **state)
+static void bad_result_entries_moved_aside(void **state)
 {
     fixture_t *fixture = *state;
     test_home_t *home = fixture->home;
@@ -587,7 +587,7 @@ int main(int argc, char **argv)
         COMMAND_TEST(request_checks_answer_401),
         COMMAND_TEST(malformed_bodies_answer_400),
         COMMAND_TEST(malformed_results_file_moved_aside),
-        COMMAND_TEST(results_file_with_bad_entries_moved_aside),
+        COMMAND_TEST(bad_result_entries_moved_aside),
         COMMAND_TEST(config_command_to_device_answers_409),
         COMMAND_TEST(unset_clock_answers_503),
         COMMAND_TEST(unsynchronised_clock_responds_503),

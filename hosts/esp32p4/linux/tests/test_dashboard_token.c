@@ -136,7 +136,7 @@ static void damaged_file_leaves_no_token(void **state)
 
 /* A folder in the file's place reads as damaged, and a new hash cannot replace it: the rename of
  * write_state fails, so the token stays unset until a person removes the folder. */
-static void folder_in_place_of_the_file_leaves_no_token(void **state)
+static void folder_in_place_leaves_no_token(void **state)
 {
     uint8_t sha[HB_DASHBOARD_TOKEN_SHA256_LEN] = { 0 };
     char dir[256];
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(check_rejects_malformed_headers),
         cmocka_unit_test(hash_survives_a_restart_in_its_file),
         cmocka_unit_test(damaged_file_leaves_no_token),
-        cmocka_unit_test(folder_in_place_of_the_file_leaves_no_token),
+        cmocka_unit_test(folder_in_place_leaves_no_token),
         cmocka_unit_test(failed_write_keeps_the_old_hash),
     };
 

@@ -80,7 +80,7 @@ static void api_serves_status_and_devices(void **state)
 }
 
 /* Regression: requests civetweb cannot parse got its plain-text 400 instead of a problem. */
-static void unparsable_requests_get_a_problem_or_documented_answer(void **state)
+static void unparsable_requests_get_problem(void **state)
 {
     static const char *const bad_requests[] = {
         "BREW / HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         HOME_TEST(api_serves_status_and_devices),
-        HOME_TEST(unparsable_requests_get_a_problem_or_documented_answer),
+        HOME_TEST(unparsable_requests_get_problem),
         HOME_TEST(client_posts_signed_batch),
         cmocka_unit_test(client_reports_refused_connection),
     };

@@ -137,7 +137,7 @@ static void trickling_bodies_free_workers_with_408(void **state)
 #define FIRST_BYTE_GAP_MS 1000
 #define FIRST_BYTE_BOUND_MS (FIRST_BYTE_GAP_MS + TRICKLE_INTERVAL_MS + 250)
 
-static void deadline_counts_the_wait_for_the_first_body_byte(void **state)
+static void deadline_counts_first_byte_wait(void **state)
 {
     api_fixture_t *fixture = *state;
     static char response[RESPONSE_MAX];
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trickling_bodies_free_workers_with_408),
         cmocka_unit_test(largest_body_is_read_within_the_deadline),
-        cmocka_unit_test(deadline_counts_the_wait_for_the_first_body_byte),
+        cmocka_unit_test(deadline_counts_first_byte_wait),
     };
 
     test_select_engine(argc, argv);
