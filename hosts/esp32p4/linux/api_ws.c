@@ -149,10 +149,10 @@ static int duplicate_socket_of(const struct mg_connection *connection)
     return found;
 }
 
-/* Ends an evicted client from outside its worker: writes the 1013 close frame straight to the
- * socket (a server frame is unmasked, RFC 6455 section 5.1) and shuts the socket down, so
- * civetweb's read in the client's worker returns and the worker is free at once instead of at
- * the client's next frame or the auth timeout. Takes a duplicate from duplicate_socket_of.
+/* Ends an evicted client from outside its worker. Writes the 1013 close frame straight to the
+ * socket (a server frame is unmasked, RFC 6455 section 5.1) and shuts the socket down. Then
+ * civetweb's read in the client's worker returns, so the worker is free at once rather than at
+ * the client's next frame. Takes and closes a duplicate from duplicate_socket_of.
  * NOTE: civetweb may write a ping to the same socket at the same moment; a frame this small goes
  * out in one send, so the two do not interleave in practice. */
 static void end_evicted_socket(int fd)
@@ -457,7 +457,17 @@ static void close_late_clients(api_ws_t *ws)
     }
     pthread_mutex_unlock(&ws->mutex);
     for (size_t i = 0; i < count; i++) {
+        /* The writer count keeps the connection open meanwhile (on_close waits for it). */
+        int fd = duplicate_socket_of(taken[i]->connection);
+
         send_close(taken[i]->connection, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
+
+        /* A client that stays silent after the close frame would keep its worker and its waiting
+         * place; shutting the socket down makes civetweb's read return. */
+        if (fd >= 0) {
+            shutdown(fd, SHUT_RDWR);
+            close(fd);
+        }
         hb_log(HB_LOG_WARN, "websocket auth failed: reason=no auth message within %u ms",
                ws->auth_timeout_ms);
     }

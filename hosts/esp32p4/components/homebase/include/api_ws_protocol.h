@@ -22,12 +22,12 @@
 
 #define API_WS_PATH "/ws"
 /* Clients at once, authenticated or not. When all are taken, a client whose upgrade carried a
- * valid token takes the slot of the oldest one that has not authenticated (api_ws_choose_slot);
- * only when every slot is taken by an authenticated client does it get 503 TOO_MANY_CLIENTS. */
+ * valid token takes the slot of the oldest one that has not authenticated (api_ws_choose_slot).
+ * It gets 503 TOO_MANY_CLIENTS only when every slot is taken by an authenticated client. */
 #define API_WS_MAX_CLIENTS 4
 /* Clients at once that wait for their auth message (no Authorization header on the upgrade). An
  * upgrade without a token when this many wait gets 503 TOO_MANY_CLIENTS at the handshake, because
- * on civetweb each waiting client holds a worker thread for up to API_WS_AUTH_TIMEOUT_MS. So
+ * on civetweb each waiting client occupies a worker thread for up to API_WS_AUTH_TIMEOUT_MS. So
  * clients without the token hold at most this many workers, and a client that sends the header,
  * or a plain HTTP request, still finds one.
  * NOTE: a LAN client that keeps these places filled keeps out a browser dashboard, which cannot
