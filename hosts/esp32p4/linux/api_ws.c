@@ -1,10 +1,15 @@
 #include "api_ws.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api_problem.h"
 #include "dashboard_token.h"
@@ -78,6 +83,91 @@ static void send_close(const struct mg_connection *connection, unsigned code, co
                        (const char *)payload, len);
 }
 
+/* The port and printed address of a socket's end, as civetweb prints remote_addr. */
+static bool endpoint_of(const struct sockaddr_storage *address, char text[INET6_ADDRSTRLEN], int *port)
+{
+    if (address->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)address;
+
+        *port = ntohs(in->sin_port);
+        return inet_ntop(AF_INET, &in->sin_addr, text, INET6_ADDRSTRLEN) != NULL;
+    }
+    if (address->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;
+
+        *port = ntohs(in6->sin6_port);
+        return inet_ntop(AF_INET6, &in6->sin6_addr, text, INET6_ADDRSTRLEN) != NULL;
+    }
+    return false;
+}
+
+static bool socket_matches(int fd, const struct mg_request_info *info)
+{
+    struct sockaddr_storage local;
+    struct sockaddr_storage peer;
+    socklen_t local_len = sizeof local;
+    socklen_t peer_len = sizeof peer;
+    char local_text[INET6_ADDRSTRLEN];
+    char peer_text[INET6_ADDRSTRLEN];
+    int local_port;
+    int peer_port;
+
+    if (getsockname(fd, (struct sockaddr *)&local, &local_len) != 0 ||
+        getpeername(fd, (struct sockaddr *)&peer, &peer_len) != 0) {
+        return false;
+    }
+    return endpoint_of(&local, local_text, &local_port) && endpoint_of(&peer, peer_text, &peer_port) &&
+           local_port == info->server_port && peer_port == info->remote_port &&
+           strcmp(peer_text, info->remote_addr) == 0;
+}
+
+/* Returns a duplicate of the connection's socket, or -1. civetweb 1.15 does not expose the socket,
+ * so this looks for the open descriptor whose ends match the connection's request info (Linux:
+ * /proc/self/fd). The duplicate keeps the socket open even if civetweb closes its descriptor. The
+ * caller makes sure the connection has not closed yet (its on_close has not run). */
+static int duplicate_socket_of(const struct mg_connection *connection)
+{
+    const struct mg_request_info *info = mg_get_request_info(connection);
+    DIR *directory = opendir("/proc/self/fd");
+    struct dirent *entry;
+    int found = -1;
+
+    if (directory == NULL || info == NULL) {
+        if (directory != NULL) {
+            closedir(directory);
+        }
+        return -1;
+    }
+    while (found < 0 && (entry = readdir(directory)) != NULL) {
+        int fd = atoi(entry->d_name);
+
+        if (entry->d_name[0] != '.' && fd != dirfd(directory) && socket_matches(fd, info)) {
+            found = dup(fd);
+        }
+    }
+    closedir(directory);
+    return found;
+}
+
+/* Ends an evicted client from outside its worker. Writes the 1013 close frame straight to the
+ * socket (a server frame is unmasked, RFC 6455 section 5.1) and shuts the socket down. Then
+ * civetweb's read in the client's worker returns, so the worker is free at once rather than at
+ * the client's next frame. Takes and closes a duplicate from duplicate_socket_of.
+ * NOTE: civetweb may write a ping to the same socket at the same moment; a frame this small goes
+ * out in one send, so the two do not interleave in practice. */
+static void end_evicted_socket(int fd)
+{
+    uint8_t frame[2 + API_WS_CLOSE_PAYLOAD_MAX];
+    size_t len = api_ws_close_payload(API_WS_CLOSE_EVICTED, "a newer client took this slot before auth",
+                                      frame + 2);
+
+    frame[0] = 0x88;
+    frame[1] = (uint8_t)len;
+    (void)send(fd, frame, len + 2, MSG_NOSIGNAL | MSG_DONTWAIT);
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+}
+
 static int check_token(api_ws_t *ws, const char *authorization)
 {
     int result;
@@ -88,24 +178,27 @@ static int check_token(api_ws_t *ws, const char *authorization)
     return result;
 }
 
-/* Returns a slot for a new client: a free one, or the one of the oldest client that has not
- * authenticated (api_ws_choose_slot). An evicted client's connection keeps pointing at the slot, so
- * its handlers find another connection there and end it (owns_slot). Waits until the sender thread
- * stops writing to the evicted client. Called with ws->mutex held; returns NULL when every slot
- * is taken by an authenticated client. */
-static ws_client_t *take_slot(api_ws_t *ws)
+/* Returns a slot for a new client (api_ws_choose_slot): a free one, or for a client with a valid
+ * header token the one of the oldest client that has not authenticated. An evicted client's
+ * connection keeps pointing at the slot, so its handlers find another connection there and end it
+ * (owns_slot). Waits until the sender thread stops writing to the evicted client. When the evicted
+ * client's handshake is done, *evicted_socket gets a duplicate of its socket for
+ * end_evicted_socket, which the caller runs without the mutex; otherwise it is -1 and on_ready
+ * ends the client. Called with ws->mutex held; returns NULL for 503. */
+static ws_client_t *take_slot(api_ws_t *ws, bool has_valid_token, int *evicted_socket)
 {
     api_ws_slot_t slots[API_WS_MAX_CLIENTS];
     bool evict;
     int index;
 
+    *evicted_socket = -1;
     for (size_t i = 0; i < API_WS_MAX_CLIENTS; i++) {
         const ws_client_t *client = &ws->clients[i];
 
         slots[i] = (api_ws_slot_t){ .used = client->used, .opened_ms = client->opened_ms,
                                     .authenticated = client->authenticated || client->header_token };
     }
-    index = api_ws_choose_slot(slots, &evict);
+    index = api_ws_choose_slot(slots, has_valid_token, &evict);
     if (index < 0) {
         return NULL;
     }
@@ -115,6 +208,11 @@ static ws_client_t *take_slot(api_ws_t *ws)
         }
         hb_log(HB_LOG_WARN, "websocket client evicted: reason=not authenticated after %lu ms, "
                "slots at max %d", monotonic_ms() - ws->clients[index].opened_ms, API_WS_MAX_CLIENTS);
+
+        /* Its on_close waits for the mutex, so its socket is still open here. */
+        if (ws->clients[index].ready) {
+            *evicted_socket = duplicate_socket_of(ws->clients[index].connection);
+        }
     }
     return &ws->clients[index];
 }
@@ -134,23 +232,30 @@ static int on_connect(const struct mg_connection *connection, void *data)
     const char *refusal = api_ws_upgrade_refusal(check_token(ws, authorization), authorization != NULL,
                                                  &detail);
     ws_client_t *client = NULL;
+    int evicted_socket;
 
     if (refusal != NULL) {
         return refuse_upgrade(connection, refusal, detail);
     }
 
+    /* api_ws_upgrade_refusal let a request with an Authorization header through only with the
+     * right token. */
     pthread_mutex_lock(&ws->mutex);
-    client = take_slot(ws);
+    client = take_slot(ws, authorization != NULL, &evicted_socket);
     if (client != NULL) {
         *client = (ws_client_t){ .connection = connection, .used = true,
                                  .header_token = authorization != NULL, .opened_ms = monotonic_ms() };
         mg_set_user_connection_data(connection, client);
     }
     pthread_mutex_unlock(&ws->mutex);
+    if (evicted_socket >= 0) {
+        end_evicted_socket(evicted_socket);
+    }
 
     if (client == NULL) {
-        return refuse_upgrade(connection, "TOO_MANY_CLIENTS", "websocket clients are at max "
-                              "(API_WS_MAX_CLIENTS)");
+        return refuse_upgrade(connection, "TOO_MANY_CLIENTS", authorization != NULL
+                              ? "websocket clients are at max (API_WS_MAX_CLIENTS)"
+                              : "websocket clients waiting for auth are at max (API_WS_PENDING_MAX)");
     }
     return 0;
 }
@@ -191,8 +296,15 @@ static void on_ready(struct mg_connection *connection, void *data)
     }
     pthread_mutex_lock(&ws->mutex);
     if (!owns_slot(client, connection)) {
+        int evicted_socket = duplicate_socket_of(connection);
+
+        /* Evicted during its handshake: end it now rather than at its first frame. */
         pthread_mutex_unlock(&ws->mutex);
-        send_close(connection, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
+        if (evicted_socket >= 0) {
+            end_evicted_socket(evicted_socket);
+        } else {
+            send_close(connection, API_WS_CLOSE_EVICTED, "a newer client took this slot before auth");
+        }
         return;
     }
     header_token = client->header_token;
@@ -345,7 +457,17 @@ static void close_late_clients(api_ws_t *ws)
     }
     pthread_mutex_unlock(&ws->mutex);
     for (size_t i = 0; i < count; i++) {
+        /* The writer count keeps the connection open meanwhile (on_close waits for it). */
+        int fd = duplicate_socket_of(taken[i]->connection);
+
         send_close(taken[i]->connection, API_WS_CLOSE_AUTH_FAILED, "no auth message in time");
+
+        /* A client that stays silent after the close frame would keep its worker and its waiting
+         * place; shutting the socket down makes civetweb's read return. */
+        if (fd >= 0) {
+            shutdown(fd, SHUT_RDWR);
+            close(fd);
+        }
         hb_log(HB_LOG_WARN, "websocket auth failed: reason=no auth message within %u ms",
                ws->auth_timeout_ms);
     }

@@ -12,10 +12,13 @@
 
 /* civetweb 1.15 keeps a worker thread on each WebSocket for its whole life, so API_WS_MAX_CLIENTS
  * stays well below HTTP_API_WORKER_COUNT and the HTTP API keeps workers.
- * NOTE: civetweb 1.15 offers no way to drop a WebSocket from outside its worker. A client that gets
- * the 4401 close frame, or stops reading, and then stays silent on an open TCP connection occupies
- * its slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS,
- * so a vanished peer fails at TCP level, but a peer that acknowledges TCP and sends nothing stays.
+ * civetweb 1.15 offers no way to drop a WebSocket from outside its worker. So for a client that is
+ * evicted, or gets 4401 for no auth message in time, api_ws.c finds the socket by its addresses in
+ * /proc/self/fd and shuts it down. civetweb's read then returns, and the worker is free at once.
+ * NOTE: an authenticated client that stops reading and stays silent on an open TCP connection
+ * occupies its slot until TCP gives up on it. civetweb pings an idle client every HTTP_API_WS_PING_INTERVAL_MS, so a vanished peer fails
+ * at TCP level, but a peer that acknowledges TCP and sends nothing stays. Without /proc the lookup
+ * finds nothing and such clients keep their workers the same way.
  * The HTTP API is not affected, because the slots bound the workers that WebSockets take. */
 
 typedef struct api_ws api_ws_t;

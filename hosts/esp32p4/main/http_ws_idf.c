@@ -7,8 +7,9 @@
  * CONFIG_HTTPD_WS_PRE_HANDSHAKE_CB_SUPPORT is on, because only then does esp_http_server call us
  * before it responds to the handshake. Without it the check runs right after the handshake and a
  * refused client gets close code 4401 (1013 when the clients are at max) instead. When every slot
- * is taken, a new client takes the slot of the oldest client that has not authenticated
- * (api_ws_choose_slot), which gets close 1013.
+ * is taken, a new client with a valid Authorization header takes the slot of the oldest client
+ * that has not authenticated (api_ws_choose_slot), which gets close 1013. A client without the
+ * header is refused while API_WS_PENDING_MAX clients wait for their auth message, as on Linux.
  *
  * A slow client delays the server task, because httpd_ws_send_frame_async sends synchronously from
  * it for up to the send timeout. What only hardware can show: event latency and memory with four
@@ -107,11 +108,12 @@ static void send_close(int fd, unsigned code, const char *reason)
     httpd_ws_send_frame_async(s_server, fd, &frame);
 }
 
-/* Returns a slot for a new client: a free one, or the one of the oldest client that has not
- * authenticated (api_ws_choose_slot), whose socket gets close 1013 and is closed. Its later frames
- * and its close find no client for the socket. Returns NULL when every slot is taken by an
- * authenticated client. */
-static ws_client_t *take_slot(void)
+/* Returns a slot for a new client (api_ws_choose_slot): a free one, or for a client with a valid
+ * header the one of the oldest client that has not authenticated, whose socket gets close 1013 and
+ * is closed. Its later frames and its close find no client for the socket. Returns NULL for 503:
+ * every slot is taken by an authenticated client, or a client without the header finds
+ * API_WS_PENDING_MAX clients waiting. */
+static ws_client_t *take_slot(bool has_valid_token)
 {
     api_ws_slot_t slots[API_WS_MAX_CLIENTS];
     ws_client_t *client;
@@ -124,7 +126,7 @@ static ws_client_t *take_slot(void)
         slots[i] = (api_ws_slot_t){ .used = held->fd >= 0, .opened_ms = held->opened_ms,
                                     .authenticated = held->authenticated || held->header_token };
     }
-    index = api_ws_choose_slot(slots, &evict);
+    index = api_ws_choose_slot(slots, has_valid_token, &evict);
     if (index < 0) {
         return NULL;
     }
@@ -158,10 +160,11 @@ static ws_client_t *open_client(httpd_req_t *req, const char **code, const char 
     if (*code != NULL) {
         return NULL;
     }
-    client = take_slot();
+    client = take_slot(has_header);
     if (client == NULL) {
         *code = "TOO_MANY_CLIENTS";
-        *detail = "websocket clients are at max (API_WS_MAX_CLIENTS)";
+        *detail = has_header ? "websocket clients are at max (API_WS_MAX_CLIENTS)"
+                             : "websocket clients waiting for auth are at max (API_WS_PENDING_MAX)";
         return NULL;
     }
     *client = (ws_client_t){ .fd = httpd_req_to_sockfd(req), .header_token = has_header,

@@ -19,24 +19,36 @@ const char *api_ws_upgrade_refusal(int token_result, bool has_authorization, con
     return NULL;
 }
 
-int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool *evict)
+int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool has_valid_token, bool *evict)
 {
+    int free_slot = -1;
     int oldest_waiting = -1;
+    int waiting = 0;
 
     *evict = false;
     for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
         if (!slots[i].used) {
-            return i;
+            free_slot = free_slot < 0 ? i : free_slot;
+            continue;
+        }
+
+        /* Oldest first: a client that has just connected and is sending its auth message is
+         * evicted last, after every older client that still waits. */
+        if (!slots[i].authenticated) {
+            waiting++;
+            if (oldest_waiting < 0 || slots[i].opened_ms < slots[oldest_waiting].opened_ms) {
+                oldest_waiting = i;
+            }
         }
     }
 
-    /* Oldest first: a client that has just connected and is sending its auth message is evicted
-     * last, after every older client that still waits. */
-    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
-        if (!slots[i].authenticated &&
-            (oldest_waiting < 0 || slots[i].opened_ms < slots[oldest_waiting].opened_ms)) {
-            oldest_waiting = i;
-        }
+    /* A client without the token would wait too: refused at once when enough already wait, so it
+     * frees its worker instead of holding it for the auth timeout. */
+    if (!has_valid_token) {
+        return waiting < API_WS_PENDING_MAX ? free_slot : -1;
+    }
+    if (free_slot >= 0) {
+        return free_slot;
     }
     *evict = oldest_waiting >= 0;
     return oldest_waiting;

@@ -378,6 +378,55 @@ static void ws_upgrade_refusal_codes(void **state)
     assert_null(api_ws_upgrade_refusal(HB_DASHBOARD_TOKEN_OK, true, &detail));
 }
 
+/* Two waiting clients (opened at 30 and 10) and two authenticated ones fill the four slots. */
+static void fill_slots_two_waiting(api_ws_slot_t slots[API_WS_MAX_CLIENTS])
+{
+    slots[0] = (api_ws_slot_t){ .used = true, .authenticated = true, .opened_ms = 5 };
+    slots[1] = (api_ws_slot_t){ .used = true, .authenticated = false, .opened_ms = 30 };
+    slots[2] = (api_ws_slot_t){ .used = true, .authenticated = false, .opened_ms = 10 };
+    slots[3] = (api_ws_slot_t){ .used = true, .authenticated = true, .opened_ms = 1 };
+}
+
+static void ws_client_without_token_is_refused_when_two_wait(void **state)
+{
+    api_ws_slot_t slots[API_WS_MAX_CLIENTS];
+    bool evict = true;
+
+    (void)state;
+    fill_slots_two_waiting(slots);
+    slots[3].used = false;
+
+    /* A free slot, but two clients already wait for their auth message. */
+    assert_int_equal(api_ws_choose_slot(slots, false, &evict), -1);
+    assert_false(evict);
+
+    /* With one waiting, the free slot is taken. */
+    slots[1].used = false;
+    assert_int_equal(api_ws_choose_slot(slots, false, &evict), 1);
+    assert_false(evict);
+}
+
+static void ws_client_with_token_evicts_the_oldest_waiting(void **state)
+{
+    api_ws_slot_t slots[API_WS_MAX_CLIENTS];
+    bool evict = false;
+
+    (void)state;
+    fill_slots_two_waiting(slots);
+    assert_int_equal(api_ws_choose_slot(slots, true, &evict), 2);
+    assert_true(evict);
+
+    /* A client without the token never evicts, even when slots are full. */
+    assert_int_equal(api_ws_choose_slot(slots, false, &evict), -1);
+    assert_false(evict);
+
+    /* Every slot authenticated: 503 for the token holder too. */
+    slots[1].authenticated = true;
+    slots[2].authenticated = true;
+    assert_int_equal(api_ws_choose_slot(slots, true, &evict), -1);
+    assert_false(evict);
+}
+
 static void ws_queue_drops_the_oldest_when_full(void **state)
 {
     api_ws_queue_t queue = { 0 };
@@ -418,6 +467,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(ws_close_payload_has_code_first),
         cmocka_unit_test(ws_auth_message_gives_bearer_header),
         cmocka_unit_test(ws_read_message_decides_first_message),
+        cmocka_unit_test(ws_client_without_token_is_refused_when_two_wait),
+        cmocka_unit_test(ws_client_with_token_evicts_the_oldest_waiting),
         cmocka_unit_test(ws_auth_timeout_at_the_limit),
         cmocka_unit_test(ws_upgrade_refusal_codes),
         cmocka_unit_test(ws_queue_drops_the_oldest_when_full),

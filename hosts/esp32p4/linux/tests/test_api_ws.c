@@ -122,10 +122,12 @@ static void late_client_is_closed_with_4401(void **state)
     api_ws_set_auth_timeout_ms(http_api_ws(fixture->api), 200);
     fd = ws_open(fixture->port, "");
 
-    /* Sends nothing: the close frame carries 4401 (0x1131) once the timeout passes. */
+    /* Sends nothing: the close frame carries 4401 (0x1131) once the timeout passes, and the
+     * stream ends, so the client's worker is free though it never replies to the close. */
     assert_int_equal(ws_receive(fd, payload), 0x8);
     assert_int_equal((uint8_t)payload[0], 0x11);
     assert_int_equal((uint8_t)payload[1], 0x31);
+    assert_int_equal(recv(fd, payload, 1, 0), 0);
     assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 0);
     close(fd);
 }
@@ -232,65 +234,153 @@ static void expect_auth_ok(int fd)
     assert_string_equal(payload, "{\"type\":\"auth_ok\"}");
 }
 
-/* Expects a close frame with `code` in response to the next frame sent on `fd`. */
-static void expect_closed_with(int fd, unsigned code)
+/* Expects a close frame with `code` without sending anything first, then the end of the stream:
+ * the server shut the socket down, so the evicted client's worker is free. */
+static void expect_closed_unprompted(int fd, unsigned code)
 {
     char payload[FRAME_MAX];
+    uint8_t extra;
 
-    ws_send_text(fd, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
     assert_int_equal(ws_receive(fd, payload), 0x8);
     assert_int_equal((uint8_t)payload[0], code >> 8);
     assert_int_equal((uint8_t)payload[1], code & 0xff);
+    assert_int_equal(recv(fd, &extra, 1, 0), 0);
 }
 
-/* Regression: four clients that never authenticated held every slot for their 5-second auth
- * timeout, and by reconnecting kept the dashboard out with 503 even with a valid token. */
+/* Opens API_WS_PENDING_MAX clients that do not authenticate, oldest first, into `idle`, and fills
+ * the other slots with clients that sent the header, into `admitted`. */
+static void fill_slots(uint16_t port, int idle[API_WS_PENDING_MAX],
+                       int admitted[API_WS_MAX_CLIENTS - API_WS_PENDING_MAX])
+{
+    for (int i = 0; i < API_WS_PENDING_MAX; i++) {
+        idle[i] = ws_open(port, "");
+        usleep(2000);
+    }
+    for (int i = 0; i < API_WS_MAX_CLIENTS - API_WS_PENDING_MAX; i++) {
+        admitted[i] = ws_open(port, TEST_AUTHORIZATION);
+        expect_auth_ok(admitted[i]);
+    }
+}
+
+/* Regression: clients that never authenticated held every slot for their 5-second auth timeout,
+ * and by reconnecting kept the dashboard out with 503 even with a valid token. */
 static void token_holder_evicts_oldest_unauthenticated_client(void **state)
 {
     api_fixture_t *fixture = *state;
-    int idle[API_WS_MAX_CLIENTS];
+    int idle[API_WS_PENDING_MAX];
+    int admitted[API_WS_MAX_CLIENTS - API_WS_PENDING_MAX];
     int dashboard;
 
-    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
-        idle[i] = ws_open(fixture->port, "");
-        usleep(2000);
-    }
+    fill_slots(fixture->port, idle, admitted);
     dashboard = ws_open(fixture->port, TEST_AUTHORIZATION);
     expect_auth_ok(dashboard);
-    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 1);
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), API_WS_MAX_CLIENTS - API_WS_PENDING_MAX + 1);
 
-    /* The oldest idle client lost its slot and is closed with 1013 at its next frame; the next
-     * oldest keeps its slot and may authenticate. */
-    expect_closed_with(idle[0], 1013);
+    /* The oldest idle client lost its slot and gets 1013 without sending anything, and its socket
+     * ends; the next oldest keeps its slot and may authenticate. */
+    expect_closed_unprompted(idle[0], 1013);
     ws_send_text(idle[1], "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
     expect_auth_ok(idle[1]);
-    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), 2);
-    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+    assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), API_WS_MAX_CLIENTS);
+    for (int i = 0; i < API_WS_PENDING_MAX; i++) {
         close(idle[i]);
+    }
+    for (int i = 0; i < API_WS_MAX_CLIENTS - API_WS_PENDING_MAX; i++) {
+        close(admitted[i]);
     }
     close(dashboard);
 }
 
-/* A browser cannot set the Authorization header, so a client without one may take the slot of an
- * older unauthenticated client too, and then authenticate with the auth message. */
-static void client_without_header_evicts_oldest_unauthenticated_client(void **state)
+/* A client without the header waits for its auth message like the idle ones, so it evicts no one:
+ * it gets 503, and the oldest idle client may still authenticate. */
+static void client_without_header_evicts_no_one(void **state)
 {
     api_fixture_t *fixture = *state;
-    int idle[API_WS_MAX_CLIENTS];
+    int idle[API_WS_PENDING_MAX];
+    int admitted[API_WS_MAX_CLIENTS - API_WS_PENDING_MAX];
+    char head[HEAD_MAX];
     int browser;
 
-    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
-        idle[i] = ws_open(fixture->port, "");
-        usleep(2000);
-    }
-    browser = ws_open(fixture->port, "");
-    ws_send_text(browser, "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
-    expect_auth_ok(browser);
-    expect_closed_with(idle[0], 1013);
-    for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
+    fill_slots(fixture->port, idle, admitted);
+    browser = ws_request(fixture->port, "", head);
+    assert_memory_equal(head, "HTTP/1.1 503", 12);
+    close(browser);
+    ws_send_text(idle[0], "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
+    expect_auth_ok(idle[0]);
+    for (int i = 0; i < API_WS_PENDING_MAX; i++) {
         close(idle[i]);
     }
-    close(browser);
+    for (int i = 0; i < API_WS_MAX_CLIENTS - API_WS_PENDING_MAX; i++) {
+        close(admitted[i]);
+    }
+}
+
+/* Sends a tokenless upgrade request and waits up to `timeout_ms` for the status line. Returns the
+ * socket, left open as an attacker would; `status` gets the 3-digit status, or 0 when none came. */
+static int try_upgrade(uint16_t port, int timeout_ms, int *status)
+{
+    static const char request[] = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                  "Sec-WebSocket-Version: 13\r\n\r\n";
+    int fd = test_connect_local(port);
+    struct timeval timeout = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+    char line[13];
+    size_t len = 0;
+    ssize_t received = 1;
+
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    assert_int_equal(send(fd, request, sizeof request - 1, 0), (ssize_t)(sizeof request - 1));
+    while (len < 12 && (received = recv(fd, line + len, 12 - len, 0)) > 0) {
+        len += (size_t)received;
+    }
+    line[len] = '\0';
+    *status = len == 12 ? atoi(line + 9) : 0;
+    return fd;
+}
+
+#define FLOOD_UPGRADES 16
+
+/* Regression: 30 tokenless upgrades that reopened as they closed held all 8 civetweb workers (each
+ * evicted client kept its worker until its auth timeout), so a client with the header failed and
+ * GET /api/v1/status got no answer. Now only API_WS_PENDING_MAX such clients wait; the rest get
+ * 503 at the handshake and free their worker at once. */
+static void tokenless_flood_leaves_http_and_header_clients_served(void **state)
+{
+    api_fixture_t *fixture = *state;
+    int idle[API_WS_PENDING_MAX];
+    int flood[FLOOD_UPGRADES];
+    char response[2048];
+    int dashboard;
+    int64_t took_ms;
+
+    for (int i = 0; i < API_WS_PENDING_MAX; i++) {
+        idle[i] = ws_open(fixture->port, "");
+    }
+
+    /* Every further tokenless upgrade is refused within a second, though none is closed by us. */
+    for (int i = 0; i < FLOOD_UPGRADES; i++) {
+        int status;
+        int64_t started = test_monotonic_ms();
+
+        flood[i] = try_upgrade(fixture->port, 1000, &status);
+        assert_int_equal(status, 503);
+        assert_true(test_monotonic_ms() - started < 1000);
+    }
+
+    took_ms = test_time_status_request(fixture->port, 1000, response, sizeof response);
+    assert_true(took_ms < 1000);
+    assert_memory_equal(response, "HTTP/1.1 200", 12);
+
+    dashboard = ws_open(fixture->port, TEST_AUTHORIZATION);
+    expect_auth_ok(dashboard);
+
+    close(dashboard);
+    for (int i = 0; i < FLOOD_UPGRADES; i++) {
+        close(flood[i]);
+    }
+    for (int i = 0; i < API_WS_PENDING_MAX; i++) {
+        close(idle[i]);
+    }
 }
 
 static void authenticated_clients_are_never_evicted(void **state)
@@ -333,7 +423,8 @@ int main(int argc, char **argv)
         WS_TEST(unauthenticated_client_gets_no_event),
         WS_TEST(stalled_client_never_blocks_publish),
         WS_TEST(token_holder_evicts_oldest_unauthenticated_client),
-        WS_TEST(client_without_header_evicts_oldest_unauthenticated_client),
+        WS_TEST(client_without_header_evicts_no_one),
+        WS_TEST(tokenless_flood_leaves_http_and_header_clients_served),
         WS_TEST(authenticated_clients_are_never_evicted),
     };
 

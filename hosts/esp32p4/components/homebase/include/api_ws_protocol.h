@@ -21,10 +21,18 @@
 #include "dashboard_token.h"
 
 #define API_WS_PATH "/ws"
-/* Clients at once, authenticated or not. When all are taken, a new client takes the slot of the
- * oldest one that has not authenticated (api_ws_choose_slot); only when every slot is taken by
- * an authenticated client does one more get 503 TOO_MANY_CLIENTS. */
+/* Clients at once, authenticated or not. When all are taken, a client whose upgrade carried a
+ * valid token takes the slot of the oldest one that has not authenticated (api_ws_choose_slot).
+ * It gets 503 TOO_MANY_CLIENTS only when every slot is taken by an authenticated client. */
 #define API_WS_MAX_CLIENTS 4
+/* Clients at once that wait for their auth message (no Authorization header on the upgrade). An
+ * upgrade without a token when this many wait gets 503 TOO_MANY_CLIENTS at the handshake, because
+ * on civetweb each waiting client occupies a worker thread for up to API_WS_AUTH_TIMEOUT_MS. So
+ * clients without the token hold at most this many workers, and a client that sends the header,
+ * or a plain HTTP request, still finds one.
+ * NOTE: a LAN client that keeps these places filled keeps out a browser dashboard, which cannot
+ * set the header and must authenticate by message; the HTTP API and header clients stay usable. */
+#define API_WS_PENDING_MAX 2
 /* RFC 6455 section 7.4.1: 1013, try again later, for a client whose slot a newer client took. */
 #define API_WS_CLOSE_EVICTED 1013
 /* Largest client message in bytes, as on the central server; a larger one closes the socket with
@@ -58,12 +66,14 @@ typedef struct {
     uint64_t opened_ms;
 } api_ws_slot_t;
 
-/* Chooses the slot for a new client whose upgrade passed api_ws_upgrade_refusal: a free slot, or
+/* Chooses the slot for a new client whose upgrade passed api_ws_upgrade_refusal.
+ * `has_valid_token` is true when its upgrade carried the right token: then it gets a free slot, or
  * else the slot of the oldest client that has not authenticated, which the binding closes with
- * API_WS_CLOSE_EVICTED and gives to the new client (*evict true). So clients that never
- * authenticate cannot keep the dashboard out, and a client that has authenticated is never
- * evicted. Returns the slot index, or -1 when every slot is taken by an authenticated client. */
-int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool *evict);
+ * API_WS_CLOSE_EVICTED and gives to the new client (*evict true). A client without the token
+ * gets a free slot only while fewer than API_WS_PENDING_MAX clients wait for their auth message,
+ * and never evicts anyone. A client that has authenticated is never evicted. Returns the slot
+ * index, or -1 for 503 TOO_MANY_CLIENTS. */
+int api_ws_choose_slot(const api_ws_slot_t slots[API_WS_MAX_CLIENTS], bool has_valid_token, bool *evict);
 
 /* Reads the auth message {"type":"auth","token":"<1 to HB_DASHBOARD_TOKEN_MAX_LEN characters>"}
  * and writes its token as an Authorization value ("Bearer <token>") into `header`. Returns false,
