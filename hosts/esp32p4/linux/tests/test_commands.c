@@ -102,10 +102,10 @@ typedef struct {
     char nonce[33];
     char signature[129];
     const char *key_id;
-} signed_request_t;
+} test_signed_request_t;
 
 /* Signs POST /api/v1/command with `body` as section 2 says, with a fresh nonce. */
-static void sign_request(fixture_t *fixture, signed_request_t *request, const test_key_t *signer)
+static void sign_request(fixture_t *fixture, test_signed_request_t *request, const test_key_t *signer)
 {
     static const char context[] = "homemesh/request/v1";
     uint8_t digest[32];
@@ -127,7 +127,7 @@ static void sign_request(fixture_t *fixture, signed_request_t *request, const te
     hb_hex_encode(signature, 64, request->signature);
 }
 
-static void post(fixture_t *fixture, signed_request_t *request, commands_response_t *out)
+static void post(fixture_t *fixture, test_signed_request_t *request, commands_response_t *out)
 {
     commands_request_t input = {
         .method = "POST", .target = "/api/v1/command", .key_id = request->key_id,
@@ -141,7 +141,7 @@ static void post(fixture_t *fixture, signed_request_t *request, commands_respons
 /* Posts `frame` in a request signed with the network key. */
 static void post_frame(fixture_t *fixture, const uint8_t *frame, size_t len, commands_response_t *out)
 {
-    signed_request_t request = { .key_id = TEST_NETWORK_ID };
+    test_signed_request_t request = { .key_id = TEST_NETWORK_ID };
     char hex[2 * TEST_FRAME_MAX + 1];
 
     hb_hex_encode(frame, len, hex);
@@ -289,7 +289,7 @@ static void request_checks_answer_401(void **state)
 {
     fixture_t *fixture = *state;
     test_home_t *home = fixture->home;
-    signed_request_t request = { .key_id = TEST_NETWORK_ID };
+    test_signed_request_t request = { .key_id = TEST_NETWORK_ID };
     commands_response_t response;
     test_key_t other;
 
@@ -324,7 +324,7 @@ static void request_checks_answer_401(void **state)
 static void malformed_bodies_answer_400(void **state)
 {
     fixture_t *fixture = *state;
-    signed_request_t request = { .key_id = TEST_NETWORK_ID };
+    test_signed_request_t request = { .key_id = TEST_NETWORK_ID };
     commands_response_t response;
 
     snprintf(request.body, sizeof request.body, "{\"frame\":");
@@ -362,7 +362,7 @@ static void config_command_to_device_answers_409(void **state)
 static void unset_clock_answers_503(void **state)
 {
     fixture_t *fixture = *state;
-    signed_request_t request = { .key_id = TEST_NETWORK_ID };
+    test_signed_request_t request = { .key_id = TEST_NETWORK_ID };
     commands_response_t response;
 
     fixture->home->clock_state.now = 1000;

@@ -22,6 +22,7 @@
 #include "radio.h"
 #include "registry.h"
 #include "replay_store.h"
+#include "signed_request.h"
 
 /* docs/protocol.md section 9.1: the body is at most 4 KiB. */
 #define COMMANDS_BODY_MAX 4096
@@ -34,18 +35,8 @@
 /* Before this Unix time (2023-11-14) the clock has not been set, so freshness cannot be checked. */
 #define COMMANDS_TIME_VALID_AFTER 1700000000u
 
-typedef struct {
-    const char *method;
-    /* The request target as sent, with any query string. */
-    const char *target;
-    /* The X-Mesh-* headers; NULL when missing. */
-    const char *key_id;
-    const char *timestamp;
-    const char *nonce;
-    const char *signature;
-    const uint8_t *body;
-    size_t body_len;
-} commands_request_t;
+/* A POST /api/v1/command request: the signed request of signed_request.h. */
+typedef signed_request_t commands_request_t;
 
 typedef struct {
     int http_status;
