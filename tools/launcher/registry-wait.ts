@@ -24,7 +24,7 @@ export interface RegistryWaitOptions {
   isRunning?: () => boolean;
 }
 
-/** Returns the ids that GET /api/v1/devices lists, or a text that says why none could be read. */
+/** Returns the ids that GET /api/v1/devices lists, or a message explaining why none could be read. */
 async function listedDeviceIds(options: RegistryWaitOptions, deadline: number): Promise<Set<string> | string> {
   try {
     const response = await fetch(`${options.homeBaseUrl}/api/v1/devices`, {

@@ -310,7 +310,7 @@ static void on_ready(struct mg_connection *connection, void *data)
     header_token = client->header_token;
     client->ready = !header_token;
     pthread_mutex_unlock(&ws->mutex);
-    /* A client with a header token is never evicted, so admit cannot fail here. */
+    /* api_ws_choose_slot never evicts a client with a header token, so admit cannot fail here. */
     if (header_token) {
         admit(ws, connection, client);
     }

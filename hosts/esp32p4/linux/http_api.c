@@ -111,7 +111,7 @@ static const char *storage_error(const homebase_t *homebase)
     return access(homebase->spool->dir, W_OK | X_OK) == 0 ? NULL : "NO SD CARD";
 }
 
-/* civetweb answers a request it cannot parse itself, before any handler runs: an unknown or
+/* civetweb responds itself to a request it cannot parse, before any handler runs: an unknown or
  * lowercase method, a request line without an HTTP version or a head over max_request_size with
  * 400, a Content-Length that is not a non-negative integer with 411. This sends the BAD_REQUEST
  * problem for both instead of its plain text, as the ESP-IDF binding does for a bad Content-Length.

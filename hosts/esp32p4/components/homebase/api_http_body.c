@@ -30,8 +30,9 @@ api_body_result_t api_http_read_body(const api_context_t *context, const api_req
                                      size_t max_len, uint8_t **body, size_t *len)
 {
     long long expected = request->content_length;
-    /* Taken before the first read, so the wait for the first byte counts too: a client is answered
-     * at most the deadline plus one read timeout after the handler began (test_http_slow_body.c). */
+    /* Taken before the first read, so the wait for the first byte counts too. A client gets its
+     * response at most the deadline plus one read timeout after the handler began
+     * (test_http_slow_body.c). */
     int64_t deadline = monotonic_ms() + api_http_body_deadline_ms(context);
     size_t received = 0;
     size_t buffer_len;

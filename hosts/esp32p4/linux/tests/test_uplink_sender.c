@@ -1,8 +1,8 @@
-/* The uplink sender (uplink_sender.h) and its Linux thread (uplink_thread.h). While a post waits on
- * the central server, the intake keeps taking and batching frames and the local API keeps
+/* Tests the uplink sender (uplink_sender.h) and its Linux thread (uplink_thread.h). While a post
+ * waits on the central server, the intake keeps taking and batching frames and the local API keeps
  * responding, because the post holds no lock. The batch on its way is neither picked again nor
  * lost, a stop joins after the post, and outbox entries added during a post stay. A transport that
- * blocks until the test releases it stands in for a slow central server. */
+ * blocks until the test releases it plays a slow central server. */
 #include "api_fixture.h"
 
 #include <errno.h>
@@ -243,7 +243,7 @@ static void intake_and_api_work_during_post(void **state)
     snprintf(path, sizeof path, "%s/batches/0000/00/batch-0.json", home->spool.dir);
     assert_int_equal(access(path, F_OK), 0);
 
-    /* The local API answers at once: it waits for no post. */
+    /* The local API responds at once, because it does not wait for the post. */
     status_ms = test_time_status_request(fixture->api->port, 2000, response, sizeof response);
     assert_non_null(strstr(response, "200 OK"));
     assert_non_null(strstr(response, "\"spooled\":3"));

@@ -10,9 +10,9 @@
  * waiting entry. After a failure, sending waits with doubling delays from OUTBOX_RETRY_FIRST_SEC to
  * OUTBOX_RETRY_MAX_SEC; a new entry is sent at once.
  *
- * Sending takes three steps, so that no lock is held while the network waits: outbox_send_prepare
- * renders and signs the body under the home base lock, the post runs without it, and
- * outbox_send_finish removes what the central server took under the lock again. Entries added
+ * Sending takes three steps, so that no lock is held while the network waits. outbox_send_prepare
+ * renders and signs the body under the home base lock, and the post runs without it. Then
+ * outbox_send_finish, under the lock again, removes what the central server took. Entries added
  * meanwhile stay for the next request.
  *
  * Limits: when full, a new entry replaces the oldest, which is logged as lost, even when a request
@@ -127,9 +127,9 @@ typedef struct {
  * runs, or a request is on its way), -1 when rendering or signing failed (the retry delay starts). */
 int outbox_send_prepare(outbox_t *outbox, outbox_send_t *send);
 
-/* Under the lock, after a prepare that returned 1 and the post (`post_result` and `http_status` as
- * uplink_request_post returned them): removes the entries sent after a 200 or a 400 and writes the
- * outbox, or keeps them and starts the retry delay. Frees `send`'s body. Returns 1 when the central
+/* Finishes a send under the lock, after a prepare that returned 1 and the post. `post_result` and
+ * `http_status` are what uplink_request_post returned. After a 200 or a 400 it removes the entries
+ * sent and writes the outbox; otherwise it keeps them and starts the retry delay. Frees `send`'s body. Returns 1 when the central
  * server took them, -1 otherwise. */
 int outbox_send_finish(outbox_t *outbox, outbox_send_t *send, int post_result, int http_status);
 
