@@ -11,7 +11,7 @@
  * Needs build/homebase/homebase-sim (`make homebase`).
  */
 import type { Socket } from "node:dgram";
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { type Dirent, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -79,11 +79,27 @@ function writeClock(context: Context): void {
   renameSync(temporary, context.clockPath);
 }
 
-/** The batch files in the card's spool (docs/sd-layout.md: spool/batches/RRRR/FF/batch-<seq>.json). */
+/**
+ * The batch files in the card's spool (docs/sd-layout.md: spool/batches/RRRR/FF/batch-<seq>.json).
+ * The home base's sender removes a folder, up to spool/batches itself, as soon as its last batch is
+ * confirmed, so a folder listed here may be gone a moment later: a vanished folder counts as empty.
+ */
 function spooledBatchFiles(context: Context): string[] {
-  const batches = join(context.dir, "card", "spool", "batches");
-  if (!existsSync(batches)) return [];
-  return readdirSync(batches, { recursive: true, encoding: "utf8" }).filter((path) => /(^|\/)batch-\d+\.json$/.test(path));
+  return batchFilesUnder(join(context.dir, "card", "spool", "batches"));
+}
+
+function batchFilesUnder(folder: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
+    if (entry.isDirectory()) return batchFilesUnder(join(folder, entry.name));
+    return /^batch-\d+\.json$/.test(entry.name) ? [entry.name] : [];
+  });
 }
 
 function record(sent: Sent, frame: SimFrame): void {
