@@ -22,7 +22,7 @@ test("wait times out naming the URL and last status", async () => {
   const server = createServer((_request, response) => response.writeHead(503).end());
   const port = await listenOnTestPort(server);
 
-  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 1000, intervalMs: 20 }).catch((caught: unknown) => caught);
   server.close();
 
   assert.instance(error, Error);
@@ -34,7 +34,7 @@ test("wait reports a refused connection", async () => {
   const port = await listenOnTestPort(server);
   server.close();
 
-  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+  const error = await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 1000, intervalMs: 20 }).catch((caught: unknown) => caught);
 
   assert.match((error as Error).message, "(last: ECONNREFUSED)");
 });

@@ -36,7 +36,7 @@ test("registry wait resolves once every device is listed", async () => {
 test("registry wait times out naming the missing devices", async () => {
   const home = await growingRegistry(["porch-cam"]);
 
-  const error = await waitForRegistry({ homeBaseUrl: home.url, dashboardToken: TOKEN, deviceIds: ["porch-cam", "garage-switch"], timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+  const error = await waitForRegistry({ homeBaseUrl: home.url, dashboardToken: TOKEN, deviceIds: ["porch-cam", "garage-switch"], timeoutMs: 1000, intervalMs: 20 }).catch((caught: unknown) => caught);
   home.server.close();
 
   assert.instance(error, Error);
@@ -47,7 +47,7 @@ test("registry wait times out naming the missing devices", async () => {
 test("registry wait reports a rejected token", async () => {
   const home = await growingRegistry(["porch-cam"]);
 
-  const error = await waitForRegistry({ homeBaseUrl: home.url, dashboardToken: "wrong", deviceIds: ["porch-cam"], timeoutMs: 300, intervalMs: 20 }).catch((caught: unknown) => caught);
+  const error = await waitForRegistry({ homeBaseUrl: home.url, dashboardToken: "wrong", deviceIds: ["porch-cam"], timeoutMs: 1000, intervalMs: 20 }).catch((caught: unknown) => caught);
   home.server.close();
 
   assert.match((error as Error).message, "(last: status 401)");

@@ -61,7 +61,8 @@ export async function waitForRegistry(options: RegistryWaitOptions): Promise<voi
     assertRunning(options);
     const listed = await listedDeviceIds(options, deadline);
     if (typeof listed === "string") {
-      last = listed;
+      // An attempt cut short by the overall deadline tells nothing new, so the earlier answer stays.
+      if (last === "no attempt" || Date.now() < deadline) last = listed;
     } else {
       const missing = options.deviceIds.filter((id) => !listed.has(id));
       if (missing.length === 0) return;
