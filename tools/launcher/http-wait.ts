@@ -48,7 +48,7 @@ export async function waitForHttpOk(url: string, options: WaitOptions): Promise<
       }
       last = `status ${response.status}`;
     } catch (error) {
-      // An attempt cut short by the overall deadline tells nothing new, so the earlier failure stays.
+      // An attempt cut short by the overall deadline adds no information, so the earlier failure is kept.
       if (last === "no attempt" || Date.now() < deadline) last = describeFailure(error);
     }
     await sleep(intervalMs, undefined, { signal: options.signal }).catch(() => undefined);

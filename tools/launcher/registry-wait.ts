@@ -61,7 +61,7 @@ export async function waitForRegistry(options: RegistryWaitOptions): Promise<voi
     assertRunning(options);
     const listed = await listedDeviceIds(options, deadline);
     if (typeof listed === "string") {
-      // An attempt cut short by the overall deadline tells nothing new, so the earlier answer stays.
+      // An attempt cut short by the overall deadline adds no information, so the earlier answer is kept.
       if (last === "no attempt" || Date.now() < deadline) last = listed;
     } else {
       const missing = options.deviceIds.filter((id) => !listed.has(id));
