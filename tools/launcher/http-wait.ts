@@ -1,7 +1,7 @@
 /**
  * Waits for a freshly started server to become ready, by polling a GET endpoint until it returns 200.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { assertRunning, attemptTimeoutMs, describeFetchFailure, pollUntil, type PollMessages } from "./poll.ts";
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -16,44 +16,27 @@ export interface WaitOptions {
   isRunning?: () => boolean;
 }
 
-function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error as Error).message;
-}
-
-function assertRunning(url: string, options: WaitOptions): void {
-  if (options.isRunning && !options.isRunning()) {
-    throw new Error(`the process that should serve GET ${url} exited before it returned 200`);
-  }
-}
-
 /**
  * Resolves when GET `url` returns 200. Throws when the timeout passes (naming the URL and the last
  * status or error), when `signal` aborts (with the signal's reason), or when `isRunning` returns false.
  */
 export async function waitForHttpOk(url: string, options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  const intervalMs = options.intervalMs ?? 250;
-  let last = "no attempt";
+  const poll = { ...options, intervalMs: options.intervalMs ?? 250 };
+  const messages: PollMessages = {
+    exited: `the process that should serve GET ${url} exited before it returned 200`,
+    timedOut: (last) => `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for GET ${url} to return 200 (last: ${last})`,
+  };
 
-  while (Date.now() < deadline) {
-    options.signal?.throwIfAborted();
-    assertRunning(url, options);
+  await pollUntil(poll, messages, async (deadline) => {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, Math.min(2000, deadline - Date.now()))) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(attemptTimeoutMs(deadline, 2000)) });
       await response.body?.cancel();
-      if (response.status === 200) {
-        assertRunning(url, options);
-        return;
-      }
-      last = `status ${response.status}`;
+      if (response.status !== 200) return `status ${response.status}`;
     } catch (error) {
-      // An attempt cut short by the overall deadline adds no information, so the earlier failure is kept.
-      if (last === "no attempt" || Date.now() < deadline) last = describeFailure(error);
+      return describeFetchFailure(error);
     }
-    await sleep(intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
-  }
 
-  options.signal?.throwIfAborted();
-  throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for GET ${url} to return 200 (last: ${last})`);
+    assertRunning(poll, messages);
+    return true;
+  });
 }

@@ -3,7 +3,7 @@
  * radio-sim makes to its pseudo-terminal.
  */
 import { existsSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { pollUntil } from "./poll.ts";
 
 export interface PathWaitOptions {
   timeoutMs: number;
@@ -19,16 +19,10 @@ export interface PathWaitOptions {
  * timeout passes, when `signal` aborts, or when `isRunning` returns false first.
  */
 export async function waitForPath(path: string, options: PathWaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  const intervalMs = options.intervalMs ?? 50;
+  const messages = {
+    exited: `the process that should create ${path} exited before it did`,
+    timedOut: () => `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${path} to appear`,
+  };
 
-  while (Date.now() < deadline) {
-    options.signal?.throwIfAborted();
-    if (options.isRunning && !options.isRunning()) throw new Error(`the process that should create ${path} exited before it did`);
-    if (existsSync(path)) return;
-    await sleep(intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
-  }
-
-  options.signal?.throwIfAborted();
-  throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${path} to appear`);
+  await pollUntil({ ...options, intervalMs: options.intervalMs ?? 50 }, messages, async () => existsSync(path) || "missing");
 }

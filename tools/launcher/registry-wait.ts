@@ -9,7 +9,7 @@
  * base whose card folder was emptied gets no device_add again, because the server queues one only
  * when a device is registered; the wait then times out and names the missing devices.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { attemptTimeoutMs, describeFetchFailure, pollUntil, type AttemptOutcome } from "./poll.ts";
 
 export interface RegistryWaitOptions {
   /** The home base's base URL, such as http://127.0.0.1:8081. */
@@ -24,26 +24,26 @@ export interface RegistryWaitOptions {
   isRunning?: () => boolean;
 }
 
-/** Returns the ids that GET /api/v1/devices lists, or a message explaining why none could be read. */
-async function listedDeviceIds(options: RegistryWaitOptions, deadline: number): Promise<Set<string> | string> {
+/** Returns true when GET /api/v1/devices lists every id of `deviceIds`, or why it does not yet. */
+async function registryComplete(options: RegistryWaitOptions, deadline: number): Promise<AttemptOutcome> {
+  let body: { items?: Array<{ device_id?: unknown }> };
   try {
     const response = await fetch(`${options.homeBaseUrl}/api/v1/devices`, {
       headers: { authorization: `Bearer ${options.dashboardToken}` },
-      signal: AbortSignal.timeout(Math.max(1, Math.min(2000, deadline - Date.now()))),
+      signal: AbortSignal.timeout(attemptTimeoutMs(deadline, 2000)),
     });
     if (response.status !== 200) {
       await response.body?.cancel();
       return `status ${response.status}`;
     }
-    const body = (await response.json()) as { items?: Array<{ device_id?: unknown }> };
-    return new Set((body.items ?? []).map((item) => String(item.device_id)));
+    body = (await response.json()) as typeof body;
   } catch (error) {
-    return (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return describeFetchFailure(error);
   }
-}
 
-function assertRunning(options: RegistryWaitOptions): void {
-  if (options.isRunning && !options.isRunning()) throw new Error("the home base exited while the launcher waited for its registry");
+  const listed = new Set((body.items ?? []).map((item) => String(item.device_id)));
+  const missing = options.deviceIds.filter((id) => !listed.has(id));
+  return missing.length === 0 ? true : `missing ${missing.join(", ")}`;
 }
 
 /**
@@ -52,28 +52,12 @@ function assertRunning(options: RegistryWaitOptions): void {
  * `isRunning` returns false.
  */
 export async function waitForRegistry(options: RegistryWaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  const intervalMs = options.intervalMs ?? 500;
-  let last = "no attempt";
-
-  while (Date.now() < deadline) {
-    options.signal?.throwIfAborted();
-    assertRunning(options);
-    const listed = await listedDeviceIds(options, deadline);
-    if (typeof listed === "string") {
-      // An attempt cut short by the overall deadline adds no information, so the earlier answer is kept.
-      if (last === "no attempt" || Date.now() < deadline) last = listed;
-    } else {
-      const missing = options.deviceIds.filter((id) => !listed.has(id));
-      if (missing.length === 0) return;
-      last = `missing ${missing.join(", ")}`;
-    }
-    await sleep(intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
-  }
-
-  options.signal?.throwIfAborted();
-  throw new Error(
-    `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the central server's device_add commands to reach the home base (last: ${last}); ` +
+  const messages = {
+    exited: "the home base exited while the launcher waited for its registry",
+    timedOut: (last: string) =>
+      `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the central server's device_add commands to reach the home base (last: ${last}); ` +
       "the server queues them only when a device is registered, so if the home base's card folder was emptied, empty DATA_DIR to start over",
-  );
+  };
+
+  await pollUntil({ ...options, intervalMs: options.intervalMs ?? 500 }, messages, (deadline) => registryComplete(options, deadline));
 }
