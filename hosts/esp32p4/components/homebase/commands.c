@@ -17,10 +17,6 @@
 #define COMMAND_DEVICE_REVOKE 18
 #define COMMAND_SET_DASHBOARD_TOKEN 19
 
-/* Core statuses this file maps to HTTP statuses (docs/core-abi.md). */
-#define STATUS_FRAME_TIMESTAMP_SKEW (-10)
-#define STATUS_REPLAY_TOO_OLD (-12)
-
 static const char *const s_ack_results[] = { "ok", "in_progress", "error", "unsupported" };
 
 void commands_init(commands_t *commands, core_t *core, registry_t *registry, const hb_clock_t *clock,
@@ -122,10 +118,10 @@ static int http_status_of(int32_t status)
     case CORE_COMMAND_WRONG_TARGET:
     case CORE_COMMAND_EXPIRED:
     case CORE_REPLAY_BELOW_FLOOR:
-    case STATUS_REPLAY_TOO_OLD:
+    case CORE_REPLAY_TOO_OLD:
     /* NOTE: the table of section 9.1 names no status for a command from the future. 409 tells the
      * central server that it cannot run now, as for an expired one. */
-    case STATUS_FRAME_TIMESTAMP_SKEW:
+    case CORE_FRAME_TIMESTAMP_SKEW:
         return 409;
     case CORE_ENGINE_FAILED:
         return 500;

@@ -9,11 +9,6 @@
 #define FRAME_TYPE_MANIFEST 0x07
 #define FRAME_MAX_LEN 250
 #define MEDIA_TYPE_MAX 64
-/* Status codes of docs/core-abi.md that core_api.h does not name. */
-#define STATUS_FRAME_TIMESTAMP_SKEW (-10)
-#define STATUS_REPLAY_DUPLICATE (-11)
-#define STATUS_REPLAY_TOO_OLD (-12)
-#define STATUS_SIGNATURE_NONCANONICAL (-13)
 
 static void set_problem(media_post_result_t *out, int http_status, const char *code,
                         const char *detail)
@@ -30,11 +25,11 @@ static int status_for_frame(int32_t status)
     case CORE_FRAME_UNKNOWN_DEVICE:
         return 404;
     case CORE_SIGNATURE_INVALID:
-    case STATUS_SIGNATURE_NONCANONICAL:
+    case CORE_SIGNATURE_NONCANONICAL:
         return 401;
-    case STATUS_FRAME_TIMESTAMP_SKEW:
-    case STATUS_REPLAY_DUPLICATE:
-    case STATUS_REPLAY_TOO_OLD:
+    case CORE_FRAME_TIMESTAMP_SKEW:
+    case CORE_REPLAY_DUPLICATE:
+    case CORE_REPLAY_TOO_OLD:
     case CORE_REPLAY_BELOW_FLOOR:
         return 409;
     case CORE_ENGINE_FAILED:

@@ -7,12 +7,6 @@
 #include "hb_hex.h"
 #include "uplink.h"
 
-/* Core statuses this file maps to HTTP statuses (docs/core-abi.md). */
-#define STATUS_SIGNATURE_NONCANONICAL (-13)
-#define STATUS_REQUEST_BAD_FORM (-20)
-#define STATUS_NONCE_CACHE_FULL (-23)
-#define STATUS_REQUEST_UNKNOWN_KEY (-25)
-
 static bool problem(signed_request_problem_t *out, int http_status, const char *code,
                     const char *detail)
 {
@@ -52,15 +46,15 @@ static bool reject(core_t *core, int32_t status, signed_request_problem_t *out)
     char name[CORE_STATUS_NAME_MAX + 1];
 
     switch (status) {
-    case STATUS_REQUEST_UNKNOWN_KEY:
+    case CORE_REQUEST_UNKNOWN_KEY:
         return problem(out, 401, "UNKNOWN_KEY", "key id is not this network's id");
-    case STATUS_REQUEST_BAD_FORM:
+    case CORE_REQUEST_BAD_FORM:
         return problem(out, 401, "SIGNATURE_REQUIRED", "signed request headers are malformed");
-    case STATUS_NONCE_CACHE_FULL:
+    case CORE_NONCE_CACHE_FULL:
         return problem(out, 503, core_status_name(core, status, name),
                        "every cached nonce is still live; retry later");
     case CORE_SIGNATURE_INVALID:
-    case STATUS_SIGNATURE_NONCANONICAL:
+    case CORE_SIGNATURE_NONCANONICAL:
         return problem(out, 401, "SIGNATURE_INVALID",
                        "request signature does not verify under the network key");
     default:
