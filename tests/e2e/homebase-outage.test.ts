@@ -80,9 +80,9 @@ function writeClock(context: Context): void {
 }
 
 /**
- * The batch files in the card's spool (docs/sd-layout.md: spool/batches/RRRR/FF/batch-<seq>.json).
+ * Lists the batch files in the card's spool (docs/sd-layout.md: spool/batches/RRRR/FF/batch-<seq>.json).
  * The home base's sender removes a folder, up to spool/batches itself, as soon as its last batch is
- * confirmed, so a folder listed here may be gone a moment later: a vanished folder counts as empty.
+ * confirmed. A folder listed here may be gone a moment later, so a vanished folder counts as empty.
  */
 function spooledBatchFiles(context: Context): string[] {
   return batchFilesUnder(join(context.dir, "card", "spool", "batches"));

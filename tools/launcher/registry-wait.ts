@@ -7,7 +7,7 @@
  *
  * The home base keeps its registry on its card, so later starts find the devices at once. A home
  * base whose card folder was emptied gets no device_add again, because the server queues one only
- * when a device is registered; the wait then times out and names the missing devices.
+ * when a device is registered. The wait then times out and names the missing devices.
  */
 import { attemptTimeoutMs, describeFetchFailure, pollUntil, type AttemptOutcome } from "./poll.ts";
 

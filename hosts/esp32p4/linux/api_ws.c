@@ -310,7 +310,8 @@ static void on_ready(struct mg_connection *connection, void *data)
     header_token = client->header_token;
     client->ready = !header_token;
     pthread_mutex_unlock(&ws->mutex);
-    /* api_ws_choose_slot never evicts a client with a header token, so admit cannot fail here. */
+    /* A header-token client counts as authenticated in the slots that api_ws_choose_slot reads,
+     * so it is never evicted and admit cannot fail here. */
     if (header_token) {
         admit(ws, connection, client);
     }

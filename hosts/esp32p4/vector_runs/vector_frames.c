@@ -18,7 +18,7 @@ static void check_fields(vector_run_t *run, core_t *core, const cJSON *vector, c
 {
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(vector, "fields");
     uint8_t payload[FRAME_PAYLOAD_MAX];
-    uint8_t held[FRAME_PAYLOAD_MAX];
+    uint8_t actual[FRAME_PAYLOAD_MAX];
     size_t payload_len = vector_json_bytes(run, fields, "payload", payload, sizeof payload);
     char device_id[CORE_DEVICE_ID_LEN];
     core_span_t payload_span = { FRAME_HEADER_LEN, (uint32_t)payload_len };
@@ -37,8 +37,8 @@ static void check_fields(vector_run_t *run, core_t *core, const cJSON *vector, c
         strcmp(device_id, vector_json_string(run, fields, "device_id")) != 0) {
         vector_fail(run, "device id differs from the file");
     }
-    if (!core_frame_span(core, payload_span, held, sizeof held) ||
-        memcmp(held, payload, payload_len) != 0) {
+    if (!core_frame_span(core, payload_span, actual, sizeof actual) ||
+        memcmp(actual, payload, payload_len) != 0) {
         vector_fail(run, "payload differs from the file");
     }
 }
@@ -151,10 +151,10 @@ static size_t expected_text(vector_run_t *run, const cJSON *typed, const char *n
 static void check_typed_getter(vector_run_t *run, core_t *core, const typed_values_t *values,
                                const cJSON *typed, const cJSON *getter)
 {
-    uint8_t held[FRAME_TEXT_MAX];
+    uint8_t actual[FRAME_TEXT_MAX];
     uint8_t expected[FRAME_TEXT_MAX];
     uint32_t value = 0;
-    long held_len;
+    long actual_len;
     size_t expected_len;
 
     if (cJSON_IsNumber(getter)) {
@@ -166,13 +166,13 @@ static void check_typed_getter(vector_run_t *run, core_t *core, const typed_valu
         return;
     }
 
-    held_len = text_getter(core, values, getter->string, held);
+    actual_len = text_getter(core, values, getter->string, actual);
     expected_len = expected_text(run, typed, getter->string, expected);
-    if (held_len < 0) {
+    if (actual_len < 0) {
         vector_fail(run, "typed getter %s is unknown or out of the frame", getter->string);
-    } else if ((size_t)held_len != expected_len || memcmp(held, expected, expected_len) != 0) {
+    } else if ((size_t)actual_len != expected_len || memcmp(actual, expected, expected_len) != 0) {
         vector_fail(run, "%s differs from the file (%ld bytes, expected %zu)", getter->string,
-                    held_len, expected_len);
+                    actual_len, expected_len);
     }
 }
 

@@ -128,10 +128,10 @@ bool vector_expect_status(vector_run_t *run, core_t *core, int32_t status, const
     return true;
 }
 
-bool vector_expect_u32(vector_run_t *run, const char *what, uint32_t actual, uint32_t expected)
+bool vector_expect_u32(vector_run_t *run, const char *field, uint32_t actual, uint32_t expected)
 {
     if (actual != expected) {
-        vector_fail(run, "%s is %u, expected %u", what, (unsigned)actual, (unsigned)expected);
+        vector_fail(run, "%s is %u, expected %u", field, (unsigned)actual, (unsigned)expected);
         return false;
     }
     return true;

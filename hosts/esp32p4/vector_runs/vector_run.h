@@ -57,7 +57,7 @@ bool vector_json_bytes_exact(vector_run_t *run, const cJSON *object, const char 
 bool vector_expect_status(vector_run_t *run, core_t *core, int32_t status, const char *expected);
 
 /* Fails the vector unless `actual` equals `expected`. */
-bool vector_expect_u32(vector_run_t *run, const char *what, uint32_t actual, uint32_t expected);
+bool vector_expect_u32(vector_run_t *run, const char *field, uint32_t actual, uint32_t expected);
 
 /* The check of one vector of a file's "vectors" array, on a core opened for the whole file. */
 typedef void (*vector_check_fn)(vector_run_t *run, core_t *core, const cJSON *vector);

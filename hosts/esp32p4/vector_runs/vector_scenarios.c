@@ -178,7 +178,7 @@ static void run_replay_import(scenario_t *scenario, const cJSON *step)
                          vector_json_string(run, step, "status"));
 }
 
-/* The steps that set up devices and keys. Returns false when `op` is none of them. */
+/* Runs the steps that set up devices and keys. Returns false for any other `op`. */
 static bool run_setup_step(scenario_t *scenario, const char *op, const cJSON *step)
 {
     vector_run_t *run = scenario->run;

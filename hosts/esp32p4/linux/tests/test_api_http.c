@@ -230,7 +230,7 @@ static void logs_duplicate_member_is_bad_json(void **state)
     }
 }
 
-static void logs_frame_not_hex_says_so(void **state)
+static void logs_frame_not_hex_rejected(void **state)
 {
     static const char body[] = "{\"entries\":[{\"frame\":\"zz\"}]}";
     fake_binding_t fake = { .content_type = "application/json", .body = body };
@@ -365,7 +365,7 @@ static void ws_auth_timeout_at_the_limit(void **state)
     assert_false(api_ws_auth_timed_out(1000, 999, 5000));
 }
 
-static void ws_upgrade_refusal_codes(void **state)
+static void ws_upgrade_rejection_codes(void **state)
 {
     const char *detail;
 
@@ -387,7 +387,7 @@ static void fill_slots_two_waiting(api_ws_slot_t slots[API_WS_MAX_CLIENTS])
     slots[3] = (api_ws_slot_t){ .used = true, .authenticated = true, .opened_ms = 1 };
 }
 
-static void ws_client_without_token_is_refused_when_two_wait(void **state)
+static void ws_third_tokenless_client_rejected(void **state)
 {
     api_ws_slot_t slots[API_WS_MAX_CLIENTS];
     bool evict = true;
@@ -458,7 +458,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(body_within_deadline_is_read),
         cmocka_unit_test(oled_scale_outside_1_to_8_is_400),
         cmocka_unit_test(logs_duplicate_member_is_bad_json),
-        cmocka_unit_test(logs_frame_not_hex_says_so),
+        cmocka_unit_test(logs_frame_not_hex_rejected),
         cmocka_unit_test(encoded_paths_match_no_route),
         cmocka_unit_test(command_before_setup_is_404),
         cmocka_unit_test(status_without_token_is_401_with_challenge),
@@ -467,10 +467,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(ws_close_payload_has_code_first),
         cmocka_unit_test(ws_auth_message_gives_bearer_header),
         cmocka_unit_test(ws_read_message_decides_first_message),
-        cmocka_unit_test(ws_client_without_token_is_refused_when_two_wait),
+        cmocka_unit_test(ws_third_tokenless_client_rejected),
         cmocka_unit_test(ws_client_with_token_evicts_the_oldest_waiting),
         cmocka_unit_test(ws_auth_timeout_at_the_limit),
-        cmocka_unit_test(ws_upgrade_refusal_codes),
+        cmocka_unit_test(ws_upgrade_rejection_codes),
         cmocka_unit_test(ws_queue_drops_the_oldest_when_full),
     };
 

@@ -276,8 +276,8 @@ static void token_holder_evicts_oldest_unauthenticated_client(void **state)
     expect_auth_ok(dashboard);
     assert_int_equal(api_ws_client_count(http_api_ws(fixture->api)), API_WS_MAX_CLIENTS - API_WS_PENDING_MAX + 1);
 
-    /* The oldest idle client lost its slot and gets 1013 without sending anything, and its socket
-     * ends; the next oldest keeps its slot and may authenticate. */
+    /* The oldest idle client lost its slot. It gets 1013 without sending anything, and its socket
+     * ends. The next oldest keeps its slot and may authenticate. */
     expect_closed_unprompted(idle[0], 1013);
     ws_send_text(idle[1], "{\"type\":\"auth\",\"token\":\"" TEST_DASHBOARD_TOKEN "\"}");
     expect_auth_ok(idle[1]);
@@ -342,7 +342,7 @@ static int try_upgrade(uint16_t port, int timeout_ms, int *status)
 
 /* Regression: 30 tokenless upgrades that reopened as they closed held all 8 civetweb workers (each
  * evicted client kept its worker until its auth timeout), so a client with the header failed and
- * GET /api/v1/status got no answer. Now only API_WS_PENDING_MAX such clients wait; the rest get
+ * GET /api/v1/status got no response. Now only API_WS_PENDING_MAX such clients wait. The rest get
  * 503 at the handshake and free their worker at once. */
 static void tokenless_flood_leaves_http_and_header_clients_served(void **state)
 {
@@ -357,7 +357,7 @@ static void tokenless_flood_leaves_http_and_header_clients_served(void **state)
         idle[i] = ws_open(fixture->port, "");
     }
 
-    /* Every further tokenless upgrade is refused within a second, though none is closed by us. */
+    /* Every further tokenless upgrade is rejected within a second, though none is closed by us. */
     for (int i = 0; i < FLOOD_UPGRADES; i++) {
         int status;
         int64_t started = test_monotonic_ms();
@@ -389,7 +389,7 @@ static void authenticated_clients_are_never_evicted(void **state)
     int admitted[API_WS_MAX_CLIENTS];
     char head[HEAD_MAX];
     char payload[FRAME_MAX];
-    int refused;
+    int rejected;
 
     for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {
         admitted[i] = ws_open(fixture->port, TEST_AUTHORIZATION);
@@ -397,13 +397,13 @@ static void authenticated_clients_are_never_evicted(void **state)
     }
 
     /* With or without a token, one more client gets 503 and every admitted client keeps events. */
-    refused = ws_request(fixture->port, "", head);
+    rejected = ws_request(fixture->port, "", head);
     assert_memory_equal(head, "HTTP/1.1 503", 12);
     assert_non_null(strstr(head, "application/problem+json"));
-    close(refused);
-    refused = ws_request(fixture->port, TEST_AUTHORIZATION, head);
+    close(rejected);
+    rejected = ws_request(fixture->port, TEST_AUTHORIZATION, head);
     assert_memory_equal(head, "HTTP/1.1 503", 12);
-    close(refused);
+    close(rejected);
 
     http_api_publish_event(fixture->api, "{\"id\":\"7\"}", 10);
     for (int i = 0; i < API_WS_MAX_CLIENTS; i++) {

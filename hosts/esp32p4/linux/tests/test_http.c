@@ -67,7 +67,7 @@ static void api_serves_status_and_devices(void **state)
     assert_non_null(strstr(response, "\r\nAllow: POST\r\n"));
 
     /* civetweb 1.15 rejects a Content-Length that is not a non-negative integer before any handler
-     * runs; its http_error callback (http_api.c) turns its 411 into the problem the P4 sends. */
+     * runs. Its http_error callback (http_api.c) turns that 411 into the problem the P4 sends. */
     exchange(port, "POST /api/v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
              "Content-Length: -1\r\nConnection: close\r\n\r\n", response);
     assert_memory_equal(response, "HTTP/1.1 400", 12);
@@ -112,7 +112,7 @@ static void unparsable_requests_get_problem(void **state)
     assert_memory_equal(response, "HTTP/1.1 400", 12);
     assert_non_null(strstr(response, "\"code\":\"BAD_REQUEST\""));
 
-    /* These keep civetweb's own answer, as the bounds table says: a plain-text 505, and a closed
+    /* These keep civetweb's own response, as the bounds table says: a plain-text 505, and a closed
      * connection without a byte. */
     exchange(port, "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", response);
     assert_non_null(strstr(response, " 505 "));

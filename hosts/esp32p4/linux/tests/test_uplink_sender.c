@@ -318,7 +318,7 @@ static void stop_joins_after_post(void **state)
     assert_int_equal(home->homebase.batches_sent, 1);
     assert_int_equal(homebase_spooled_count(&home->homebase), 2);
 
-    /* A batch sealed after the stop wakes nobody. */
+    /* A batch sealed after the stop calls no wake-up callback. */
     assert_null(home->homebase.on_spooled);
     assert_int_equal(homebase_seal(&home->homebase), 0);
     assert_int_equal(homebase_spooled_count(&home->homebase), 3);
@@ -393,7 +393,7 @@ static void outbox_keeps_entries_added_during_post(void **state)
     assert_int_equal(results.entries[0].id, 2);
     assert_int_equal(results.entries[1].id, 3);
 
-    /* The file on the card holds the two that wait. */
+    /* The file on the card contains the two waiting results. */
     assert_int_equal(command_results_init(&reloaded, &home->uplink, &home->clock, home->spool_dir), 0);
     assert_int_equal(reloaded.outbox.count, 2);
     assert_int_equal(reloaded.entries[0].id, 2);
@@ -411,8 +411,8 @@ static void full_outbox_drops_in_flight_entry_first(void **state)
     }
     assert_int_equal(outbox_send_prepare(&results.outbox, &send), 1);
 
-    /* A new result replaces the oldest, which the post carries; the new one must survive the
-     * finish, which removes only what is left of the entries sent. */
+    /* A new result replaces the oldest, which the post carries. The new result must survive the
+     * finish, because the finish removes only the remaining entries that were sent. */
     add_result(&results, COMMAND_RESULTS_MAX + 1);
     assert_int_equal(results.outbox.lost, 1);
     assert_int_equal(results.outbox.in_flight, COMMAND_RESULTS_MAX - 1);
@@ -463,7 +463,7 @@ static void round_wait_follows_retry_delay(void **state)
     assert_int_equal(uplink_sender_round(&sender, 1500), 1500);
     assert_int_equal(home->transport.post_count, 2);
 
-    /* A round that could not handle the whole backlog asks for the next one at once. */
+    /* A round that could not send the whole backlog requests the next round at once. */
     home->transport.unreachable = 0;
     home->clock_state.now += 2;
     for (unsigned i = 0; i < HOMEBASE_SEND_MAX_PER_ROUND; i++) {

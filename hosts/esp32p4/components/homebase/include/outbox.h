@@ -95,7 +95,8 @@ typedef struct {
  * JSON array, or longer than file_max_bytes) is renamed to `<file>.corrupt-<unix time>`, logged as
  * an error, and the outbox starts empty. A damaged one (an array with entries that do not parse,
  * entries past `capacity`, or bytes after the array) is renamed the same way and logged with the
- * number of entries skipped; the outbox starts with the entries that parsed, written to a new file.
+ * number of entries skipped. The outbox then starts with the entries that parsed, written to a new
+ * file.
  * Returns 0, or -1 when a name does not fit, the file cannot
  * be read (an I/O error) or moved aside, or memory runs out. */
 int outbox_init(outbox_t *outbox, const outbox_kind_t *kind, uplink_t *uplink,
